@@ -1,0 +1,51 @@
+// One CPU: what it runs, its run queue, and its RT-throttling state.
+
+import type { EventTarget } from '../../engine/engine.js';
+import { RunQueue } from './runqueue.js';
+import type { Task } from './task.js';
+
+/** Tags of a CPU's own events. */
+export const CpuEvent = { resched: 0, slice: 1, rtThrottle: 2, rtPeriod: 3 } as const;
+
+export interface CpuEventOwner {
+  onCpuEvent(cpu: Cpu, tag: number): void;
+}
+
+export class Cpu implements EventTarget {
+  curr: Task | null = null;
+  readonly rq = new RunQueue();
+  /** Last time curr's work, vruntime and RT budget were brought up to date. */
+  lastUpdateNs = 0;
+  reschedPending = false;
+  sliceTimer = -1;
+  rtTimer = -1;
+  /** RT time used in the current rt_period (sched_rt_runtime_us accounting). */
+  rtUsedNs = 0;
+  rtPeriodIndex = 0;
+  rtThrottled = false;
+  /** Start of the current (task, spinning) stretch, for CPU-slice observers. */
+  sliceStartNs = 0;
+  sliceSpinning = false;
+
+  constructor(
+    readonly id: number,
+    readonly fpId: number,
+    readonly capacity1024: number,
+    readonly cluster: string,
+    readonly node: number,
+    private readonly owner: CpuEventOwner,
+  ) {}
+
+  fire(tag: number): void {
+    this.owner.onCpuEvent(this, tag);
+  }
+
+  get idle(): boolean {
+    return this.curr === null && this.rq.size === 0;
+  }
+
+  /** nr_running: queued plus the one on the CPU. */
+  get nrRunning(): number {
+    return this.rq.size + (this.curr ? 1 : 0);
+  }
+}

@@ -1,0 +1,107 @@
+// task_struct as the model needs it: scheduling class and weight, affinity,
+// the step program, and per-state time accounting.
+
+import type { EventTarget } from '../../engine/engine.js';
+import { TaskCtx, type Program, type StepTask } from '../../engine/steps.js';
+import type { CpuCategory } from '../../metrics/types.js';
+import type { CpuMask } from './topology.js';
+
+export type SchedPolicy = 'fair' | 'fifo';
+export type TaskState = 'runnable' | 'running' | 'spinning' | 'sleeping' | 'dead';
+export const TASK_STATES: readonly TaskState[] = ['runnable', 'running', 'spinning', 'sleeping', 'dead'];
+
+/** A thread group (process): what per-process accounting sums over. */
+export interface Proc {
+  readonly pid: number;
+  readonly name: string;
+  readonly cgroup: string;
+}
+
+export interface TaskSpec {
+  name: string;
+  proc: Proc;
+  policy?: SchedPolicy;
+  nice?: number;
+  rtPriority?: number;
+  affinity?: CpuMask;
+  /** Named cpuset; affinity defaults to it. */
+  cpuset?: string;
+  category: CpuCategory;
+}
+
+export class TaskAccounting {
+  runningNs = 0;
+  spinningNs = 0;
+  runnableNs = 0;
+  sleepingNs = 0;
+
+  add(state: TaskState, ns: number): void {
+    switch (state) {
+      case 'running': this.runningNs += ns; break;
+      case 'spinning': this.spinningNs += ns; break;
+      case 'runnable': this.runnableNs += ns; break;
+      case 'sleeping': this.sleepingNs += ns; break;
+      case 'dead': break;
+      default: { const never: never = state; throw new Error(`state ${String(never)}`); }
+    }
+  }
+
+  /** CPU time: executing plus spinning on locks. */
+  get cpuNs(): number {
+    return this.runningNs + this.spinningNs;
+  }
+}
+
+/** Receives a task's own timer events (work done, sleep over, lock granted). */
+export interface TaskEventOwner {
+  onTaskEvent(task: Task, tag: number): void;
+}
+
+export class Task implements StepTask, EventTarget {
+  readonly ctx = new TaskCtx();
+  readonly acct = new TaskAccounting();
+  state: TaskState = 'sleeping';
+  stateSinceNs = 0;
+  /** CPU the task runs on, or ran on last. */
+  cpu = -1;
+  vruntime = 0;
+  weight = 1024;
+  /** >0 while holding or spinning on a spinlock: not preemptible. */
+  preemptCount = 0;
+  needResched = false;
+  /** Remaining CPU work of the current `work` step, ns at capacity 1024. */
+  workLeftNs = 0;
+  /** Pending timer (sleep end or wait timeout). */
+  timer = -1;
+  /** Set while the program must be stepped once the task is on a CPU. */
+  resume = false;
+  exitNs = -1;
+  /** The step program; set once at spawn (it needs this task's ctx to build). */
+  program!: Program;
+  /** Observers' per-task scratch (e.g. the category for occupancy plots). */
+  category: CpuCategory;
+
+  constructor(
+    readonly tid: number,
+    readonly fpId: number,
+    public name: string,
+    readonly proc: Proc,
+    public policy: SchedPolicy,
+    public nice: number,
+    public rtPriority: number,
+    public affinity: CpuMask,
+    public cpuset: string,
+    category: CpuCategory,
+    private readonly owner: TaskEventOwner,
+  ) {
+    this.category = category;
+  }
+
+  fire(tag: number): void {
+    this.owner.onTaskEvent(this, tag);
+  }
+
+  get isRt(): boolean {
+    return this.policy === 'fifo';
+  }
+}

@@ -1,0 +1,71 @@
+// The output contract of one run (DESIGN.md "Output contract"), and the
+// recorded series reports draw from. Pure data: no behaviour lives here.
+
+/** Summary of a per-process sample (times in ms). */
+export interface Distribution {
+  count: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export interface Metrics {
+  exit_latency_ms: Distribution;
+  memory_release_ms: Distribution;
+  /** Absent when the scenario has no foreground launch. */
+  launch_ms?: number;
+  preview_ms?: number;
+  frames?: number;
+  janky_frames?: number;
+  cpu_busy_peak_pct: number;
+  free_mem_at_preview_mib?: number;
+  deferred_entries_peak: number;
+  deferred_mib_peak: number;
+  held_after_exit_mib_ms: number;
+  unaccounted_cpu_ms: number;
+  /** Total wait per lock name (ms). */
+  lock_wait_ms: Record<string, number>;
+  swap_entries_freed: number;
+  swap_entries_leaked: number;
+  events: number;
+  wall_ms: number;
+}
+
+/** `swaplab run --json` prints exactly this object. */
+export interface RunOutput {
+  scenario: string;
+  policy: string;
+  seed: number;
+  kernel: string;
+  fingerprint: string;
+  metrics: Metrics;
+  /** Kernel counters under their /proc/vmstat (or zram mm_stat) names. */
+  vmstat: Record<string, number>;
+}
+
+/** CPU time categories for occupancy plots. */
+export type CpuCategory = 'exiting' | 'kworker' | 'foreground' | 'system' | 'lmkd' | 'background' | 'idle';
+export const CPU_CATEGORIES: readonly CpuCategory[] = ['exiting', 'kworker', 'foreground', 'system', 'lmkd', 'background', 'idle'];
+
+/** Series recorded during a run, for the HTML report and dashboard. */
+export interface RunSeries {
+  /** Sample period of the time series below, ns. */
+  samplePeriodNs: number;
+  /** [timeMs, freeMib] samples. */
+  freeMemMib: Array<[number, number]>;
+  /** [timeMs, parked swap entries] samples. */
+  deferredEntries: Array<[number, number]>;
+  /** Per CPU, per category, busy ms in each sample bin: occupancy[cpu][category][bin]. */
+  cpuOccupancyMs: Array<Record<CpuCategory, number[]>>;
+  /** Per killed process, ms. */
+  exitLatenciesMs: number[];
+  memoryReleaseMs: number[];
+}
+
+/** One run with its series, as reports and the dashboard consume it. */
+export interface RunRecord {
+  output: RunOutput;
+  series: RunSeries;
+}

@@ -1,0 +1,164 @@
+// Run every (policy, seed) job of one scenario, in parallel worker threads,
+// resuming from and saving to the results store. Results come back in
+// (policy, seed) order whatever order the workers finish in, so reports built
+// from a sweep are byte-identical run to run.
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { RunRecord } from '../metrics/types.js';
+import type { Scenario } from '../scenario/schema.js';
+import { openResultsDb } from '../store/results-db.js';
+import type { SweepTask } from './worker.js';
+
+/** Runs one job; `runSweep` calls it inline, in this thread. */
+export type SweepRunner = (scenario: Scenario, opts: { policy: string; seed: number }) => RunRecord | Promise<RunRecord>;
+
+export interface SweepOptions {
+  scenario: Scenario;
+  /** From scenarioKey(): identifies scenario + code version in the store. */
+  scenarioKey: string;
+  /** Duplicates are ignored; order is kept and defines the result order. */
+  policies: readonly string[];
+  seeds: readonly number[];
+  /** Results store; without it nothing is resumed or saved. */
+  dbPath?: string;
+  /**
+   * After each job that ran in this call: `done` of `total`, where total
+   * counts only the jobs not already in the store.
+   */
+  onProgress?: (done: number, total: number, rec: RunRecord) => void;
+  signal?: AbortSignal;
+  /**
+   * Replaces runScenario and runs jobs sequentially in this thread (tests,
+   * profiling): a function cannot be sent to a worker thread.
+   */
+  runner?: SweepRunner;
+  /** Cap on worker threads (default: os.availableParallelism()). */
+  maxThreads?: number;
+}
+
+/** Rejection of a cancelled sweep; `name` is 'AbortError' like DOM/Node aborts. */
+export class SweepAbortedError extends Error {
+  override name = 'AbortError';
+  readonly code = 'ABORT_ERR';
+  constructor(reason?: unknown) {
+    super('sweep aborted', { cause: reason });
+  }
+}
+
+interface Job {
+  index: number;
+  policy: string;
+  seed: number;
+}
+
+// Under vitest/tsx this module is the .ts source and there is no compiled
+// worker beside it, so jobs run inline instead.
+const RUNNING_FROM_SOURCE = import.meta.url.endsWith('.ts');
+const WORKER_FILE = new URL('./worker.js', import.meta.url);
+
+export async function runSweep(opts: SweepOptions): Promise<RunRecord[]> {
+  const { scenarioKey, signal } = opts;
+  if (signal?.aborted) throw new SweepAbortedError(signal.reason);
+
+  const policies = [...new Set(opts.policies)];
+  const seeds = [...new Set(opts.seeds)];
+  const jobs: Job[] = policies.flatMap((policy, p) => seeds.map((seed, s) => ({ index: p * seeds.length + s, policy, seed })));
+  const results: Array<RunRecord | undefined> = new Array(jobs.length);
+
+  const db = opts.dbPath !== undefined ? openResultsDb(opts.dbPath) : undefined;
+  try {
+    const pending: Job[] = [];
+    for (const job of jobs) {
+      const stored = db?.get(scenarioKey, job.policy, job.seed);
+      if (stored) results[job.index] = stored;
+      else pending.push(job);
+    }
+
+    let done = 0;
+    // Store first, then report: a crash in the callback loses no result.
+    const finish = (job: Job, rec: RunRecord) => {
+      results[job.index] = rec;
+      db?.put(scenarioKey, job.policy, job.seed, rec);
+      done++;
+      opts.onProgress?.(done, pending.length, rec);
+    };
+
+    if (pending.length > 0) {
+      if (opts.runner || RUNNING_FROM_SOURCE) await runInline(opts, pending, finish, opts.runner ?? (await loadRunScenario()));
+      else await runInPool(opts, pending, finish);
+    }
+    return results as RunRecord[];
+  } finally {
+    db?.close();
+  }
+}
+
+async function loadRunScenario(): Promise<SweepRunner> {
+  // Imported lazily so tests that inject a runner never load the simulator.
+  const { runScenario } = await import('../sim/run.js');
+  return (scenario, o) => runScenario(scenario, o);
+}
+
+async function runInline(opts: SweepOptions, pending: Job[], finish: (job: Job, rec: RunRecord) => void, runner: SweepRunner): Promise<void> {
+  for (const job of pending) {
+    if (opts.signal?.aborted) throw new SweepAbortedError(opts.signal.reason);
+    let rec: RunRecord;
+    try {
+      rec = await runner(opts.scenario, { policy: job.policy, seed: job.seed });
+    } catch (err) {
+      throw jobError(job, err);
+    }
+    finish(job, rec);
+    // Let abort events (SIGINT handlers, timers) in between synchronous runs.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  if (opts.signal?.aborted) throw new SweepAbortedError(opts.signal.reason);
+}
+
+async function runInPool(opts: SweepOptions, pending: Job[], finish: (job: Job, rec: RunRecord) => void): Promise<void> {
+  const threads = Math.max(1, Math.min(opts.maxThreads ?? availableParallelism(), availableParallelism(), pending.length));
+  const pool = new Piscina<SweepTask, RunRecord>({
+    filename: fileURLToPath(WORKER_FILE),
+    minThreads: Math.min(2, threads),
+    maxThreads: threads,
+  });
+  // One controller cancels everything: the caller's abort or our first failure.
+  const stop = new AbortController();
+  const onAbort = () => stop.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  let failure: unknown;
+  try {
+    await Promise.all(
+      pending.map((job) =>
+        pool.run({ scenario: opts.scenario, policy: job.policy, seed: job.seed }, { signal: stop.signal }).then(
+          (rec) => {
+            // A run that completed is kept even if we are stopping: resume skips it.
+            try {
+              finish(job, rec);
+            } catch (err) {
+              failure ??= err;
+              stop.abort();
+            }
+          },
+          (err: unknown) => {
+            if (stop.signal.aborted) return; // cancelled by us; the cause is recorded
+            failure ??= jobError(job, err);
+            stop.abort();
+          },
+        ),
+      ),
+    );
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    await pool.destroy();
+  }
+  if (opts.signal?.aborted) throw new SweepAbortedError(opts.signal.reason);
+  if (failure !== undefined) throw failure;
+}
+
+/** Say which run failed: a sweep has hundreds. */
+function jobError(job: Job, err: unknown): Error {
+  const msg = err instanceof Error ? err.message : String(err);
+  return new Error(`sweep job policy=${job.policy} seed=${job.seed} failed: ${msg}`, { cause: err });
+}

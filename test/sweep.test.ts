@@ -1,0 +1,192 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../src/metrics/types.js';
+import type { Scenario } from '../src/scenario/schema.js';
+import { openResultsDb } from '../src/store/results-db.js';
+import { runSweep, type SweepRunner } from '../src/sweep/pool.js';
+import { canonicalJson, codeVersion, scenarioKey } from '../src/sweep/scenario-key.js';
+
+// Opaque to the sweep: any JSON-serialisable object will do.
+const scenario = { name: 'micro', processes: 4 } as unknown as Scenario;
+
+function fakeRecord(policy: string, seed: number): RunRecord {
+  const d = { count: 1, mean: seed, p50: seed, p90: seed, p99: seed, max: seed };
+  return {
+    output: {
+      scenario: 'micro',
+      policy,
+      seed,
+      kernel: 'k',
+      fingerprint: `${policy}/${seed}`,
+      metrics: {
+        exit_latency_ms: d,
+        memory_release_ms: d,
+        cpu_busy_peak_pct: 0,
+        deferred_entries_peak: 0,
+        deferred_mib_peak: 0,
+        held_after_exit_mib_ms: 0,
+        unaccounted_cpu_ms: 0,
+        lock_wait_ms: {},
+        swap_entries_freed: 0,
+        swap_entries_leaked: 0,
+        events: 0,
+        wall_ms: 0,
+      },
+      vmstat: {},
+    },
+    series: { samplePeriodNs: 1, freeMemMib: [], deferredEntries: [], cpuOccupancyMs: [], exitLatenciesMs: [], memoryReleaseMs: [] },
+  };
+}
+
+/** A runner that records its calls; async so completion interleaves with the event loop. */
+function countingRunner(): { runner: SweepRunner; calls: string[] } {
+  const calls: string[] = [];
+  const runner: SweepRunner = async (_s, { policy, seed }) => {
+    calls.push(`${policy}/${seed}`);
+    await Promise.resolve();
+    return fakeRecord(policy, seed);
+  };
+  return { runner, calls };
+}
+
+describe('runSweep (inline runner)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'swaplab-sweep-'));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('returns records in (policy, seed) order and reports progress', async () => {
+    const { runner, calls } = countingRunner();
+    const progress: Array<[number, number, string]> = [];
+    const recs = await runSweep({
+      scenario,
+      scenarioKey: 'k',
+      policies: ['base', 'new'],
+      seeds: [3, 1, 2],
+      runner,
+      onProgress: (done, total, rec) => progress.push([done, total, rec.output.fingerprint]),
+    });
+    expect(recs.map((r) => r.output.fingerprint)).toEqual(['base/3', 'base/1', 'base/2', 'new/3', 'new/1', 'new/2']);
+    expect(calls).toHaveLength(6);
+    expect(progress.map(([d, t]) => [d, t])).toEqual([1, 2, 3, 4, 5, 6].map((d) => [d, 6]));
+  });
+
+  it('resumes from the db: a second sweep runs 0 new jobs', async () => {
+    const dbPath = join(dir, 'results.db');
+    const first = countingRunner();
+    const a = await runSweep({ scenario, scenarioKey: 'k', policies: ['base', 'new'], seeds: [1, 2], runner: first.runner, dbPath });
+    expect(first.calls).toHaveLength(4);
+
+    const second = countingRunner();
+    let progressCalls = 0;
+    const b = await runSweep({
+      scenario,
+      scenarioKey: 'k',
+      policies: ['base', 'new'],
+      seeds: [1, 2],
+      runner: second.runner,
+      dbPath,
+      onProgress: () => progressCalls++,
+    });
+    expect(second.calls).toEqual([]);
+    expect(progressCalls).toBe(0);
+    expect(b).toEqual(a);
+
+    // Widening the sweep runs only the missing jobs; order stays deterministic.
+    const third = countingRunner();
+    const totals: number[] = [];
+    const c = await runSweep({
+      scenario,
+      scenarioKey: 'k',
+      policies: ['new', 'base', 'extra'],
+      seeds: [2, 1, 3],
+      runner: third.runner,
+      dbPath,
+      onProgress: (_d, total) => totals.push(total),
+    });
+    expect(third.calls).toEqual(['new/3', 'base/3', 'extra/2', 'extra/1', 'extra/3']);
+    expect(totals).toEqual([5, 5, 5, 5, 5]);
+    expect(c.map((r) => r.output.fingerprint)).toEqual([
+      'new/2', 'new/1', 'new/3', 'base/2', 'base/1', 'base/3', 'extra/2', 'extra/1', 'extra/3',
+    ]);
+
+    // A different scenario key shares nothing.
+    const fourth = countingRunner();
+    await runSweep({ scenario, scenarioKey: 'other', policies: ['base'], seeds: [1], runner: fourth.runner, dbPath });
+    expect(fourth.calls).toEqual(['base/1']);
+  });
+
+  it('stores each finished job before a later one fails', async () => {
+    const dbPath = join(dir, 'results.db');
+    const runner: SweepRunner = (_s, { policy, seed }) => {
+      if (seed === 2) throw new Error('model bug');
+      return fakeRecord(policy, seed);
+    };
+    await expect(runSweep({ scenario, scenarioKey: 'k', policies: ['p'], seeds: [1, 2, 3], runner, dbPath })).rejects.toThrow(
+      /policy=p seed=2 failed: model bug/,
+    );
+    const db = openResultsDb(dbPath);
+    expect(db.listRuns('k').map((r) => r.output.seed)).toEqual([1]);
+    db.close();
+  });
+
+  it('cancels on abort: stops before the next job and rejects with AbortError', async () => {
+    const dbPath = join(dir, 'results.db');
+    const ac = new AbortController();
+    const { runner, calls } = countingRunner();
+    const run = runSweep({
+      scenario,
+      scenarioKey: 'k',
+      policies: ['p'],
+      seeds: [1, 2, 3, 4],
+      runner,
+      dbPath,
+      signal: ac.signal,
+      onProgress: (done) => {
+        if (done === 2) ac.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    expect(calls).toEqual(['p/1', 'p/2']);
+    const db = openResultsDb(dbPath);
+    expect(db.listRuns('k')).toHaveLength(2);
+    db.close();
+  });
+
+  it('rejects at once when already aborted', async () => {
+    const { runner, calls } = countingRunner();
+    await expect(
+      runSweep({ scenario, scenarioKey: 'k', policies: ['p'], seeds: [1], runner, signal: AbortSignal.abort() }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+    expect(calls).toEqual([]);
+  });
+
+  it('ignores duplicate policies and seeds', async () => {
+    const { runner, calls } = countingRunner();
+    const recs = await runSweep({ scenario, scenarioKey: 'k', policies: ['a', 'a'], seeds: [1, 1, 2], runner });
+    expect(calls).toEqual(['a/1', 'a/2']);
+    expect(recs).toHaveLength(2);
+  });
+});
+
+describe('scenarioKey', () => {
+  it('ignores key order, not values', () => {
+    const a = { b: 1, a: { y: [1, { q: 2, p: 1 }], x: 'v' } };
+    const b = { a: { x: 'v', y: [1, { p: 1, q: 2 }] }, b: 1 };
+    expect(canonicalJson(a)).toBe(canonicalJson(b));
+    expect(canonicalJson(a)).toBe('{"a":{"x":"v","y":[1,{"p":1,"q":2}]},"b":1}');
+    expect(scenarioKey(a, 'v1')).toBe(scenarioKey(b, 'v1'));
+    expect(scenarioKey(a, 'v1')).not.toBe(scenarioKey({ ...a, b: 2 }, 'v1'));
+    expect(scenarioKey(a, 'v1')).toMatch(/^[0-9a-f]{64}$/);
+  });
+  it('folds in the code version', () => {
+    expect(codeVersion()).toMatch(/^swaplab@\d+\.\d+\.\d+/);
+    expect(scenarioKey(scenario)).toBe(scenarioKey(scenario, codeVersion()));
+    expect(scenarioKey(scenario, 'v1')).not.toBe(scenarioKey(scenario, 'v2'));
+  });
+});
