@@ -56,8 +56,16 @@ const Kernel = z
       .describe('async-global-list only: the exiting task frees the global list itself (Lei Liu patch 2/2)'),
     rt_throttling: z.boolean().default(true).describe('RT throttling: SCHED_FIFO tasks get at most 95% of each CPU'),
     compression_ratio: z.number().min(1).default(2.8).describe('zram (lz4) compression ratio, >= 1'),
-    swap_fragmentation: fraction(0.3, "How scattered a process's swap entries are over swap clusters"),
-    zram_slot_contention: z.boolean().default(true).describe("Model zram's per-slot trylock (contended slots are retried)"),
+    swap_fragmentation: fraction(0.9, "How scattered a process's swap entries are: probability a run of contiguous slots ends after each folio (LRU-order swap-out of 4 KiB pages scatters them; Lei Liu's profile, where free_swap_slot dominates, implies mostly single-entry runs)"),
+    zram_slot_contention: z
+      .boolean()
+      .default(true)
+      .describe("Model zram's per-slot trylock: concurrent swap-in readers can make zram_slot_free_notify miss (miss_free)"),
+    zram_same_filled: fraction(0.05, 'Share of swapped pages zram stores as same-filled (no zsmalloc object)'),
+    aggregation: z
+      .enum(['chunk', 'fine'])
+      .default('chunk')
+      .describe("Event granularity: 'chunk' = one step per lock hold per page-table chunk; 'fine' = one per free_swap_and_cache_nr call"),
     calibration: z
       .string()
       .regex(/^[A-Za-z0-9._-]+$/, 'expected a file name under calibration/, without a directory')

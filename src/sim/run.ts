@@ -1,15 +1,102 @@
-// Entry point of one simulation run. (Placeholder signature until the kernel
-// model lands: the sweep, report and dashboard code build against this.)
-import type { RunRecord } from '../metrics/types.js';
+// One simulation run: build, run to the scenario's end, check invariants,
+// and summarize into the output contract plus the series reports draw.
+
+import { performance } from 'node:perf_hooks';
+import { RunCollector } from '../metrics/collector.js';
+import { summarize } from '../metrics/stats.js';
+import type { Metrics, RunRecord } from '../metrics/types.js';
+import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
 import type { Scenario } from '../scenario/schema.js';
+import { buildSimulation, type Simulation } from './build.js';
 
 export interface RunOptions {
   policy: string;
   seed: number;
   /** Record a TraceLog (never changes the fingerprint). */
   trace?: boolean;
+  /** Called with the built simulation before it runs (trace collectors attach here). */
+  attach?: (sim: Simulation) => void;
 }
 
-export function runScenario(_scenario: Scenario, _opts: RunOptions): RunRecord {
-  throw new Error('runScenario: kernel model not built yet');
+export function runScenario(scenario: Scenario, opts: RunOptions): RunRecord {
+  return runSimulation(scenario, opts).record;
+}
+
+export function runSimulation(scenario: Scenario, opts: RunOptions): { record: RunRecord; sim: Simulation } {
+  const wall0 = performance.now();
+  const sim = buildSimulation(scenario, opts.policy, opts.seed);
+  const K = sim.K;
+  const collector = new RunCollector(K);
+  opts.attach?.(sim);
+  const endNs = scenario.duration_ms * 1e6;
+  K.engine.run(endNs);
+  K.sched.finish();
+  const inv = K.checkInvariants(K.policy.parkedEntries());
+  const killed = K.processes.filter((p) => p.killedAtNs >= 0);
+  const exitMs = killed.filter((p) => p.dead).map((p) => (p.deadAtNs - p.killedAtNs) / 1e6);
+  const releaseMs = killed.filter((p) => p.releasedAtNs >= 0).map((p) => (p.releasedAtNs - p.killedAtNs) / 1e6);
+  const lockWait: Record<string, number> = {};
+  for (const l of K.core.locks.byClass()) if (l.acquisitions > 0) lockWait[l.name] = l.totalWaitNs / 1e6;
+  const metrics: Metrics = {
+    exit_latency_ms: summarize(exitMs),
+    memory_release_ms: summarize(releaseMs),
+    cpu_busy_peak_pct: collector.cpuBusyPeakPct(endNs),
+    deferred_entries_peak: K.deferredEntriesPeak,
+    deferred_mib_peak: K.deferredBytesPeak / (1024 * 1024),
+    held_after_exit_mib_ms: K.heldAfterExitMibMs(),
+    unaccounted_cpu_ms: K.unaccountedCpuNs / 1e6,
+    lock_wait_ms: lockWait,
+    swap_entries_freed: K.si.entriesFreed,
+    swap_entries_leaked: inv.leaked,
+    events: K.engine.eventsProcessed,
+    wall_ms: 0,
+  };
+  const L = sim.launch;
+  if (L) {
+    if (L.launchDoneNs >= 0) metrics.launch_ms = (L.launchDoneNs - L.startNs) / 1e6;
+    if (L.previewDoneNs >= 0) metrics.preview_ms = (L.previewDoneNs - L.launchDoneNs) / 1e6;
+    metrics.frames = L.frames;
+    metrics.janky_frames = L.jankyFrames;
+    if (L.freePagesAtPreview >= 0) metrics.free_mem_at_preview_mib = L.freePagesAtPreview / PAGES_PER_MIB;
+  }
+  const vmstat: Record<string, number> = { ...K.vmstat };
+  vmstat.nr_free_pages = K.zone.freePages;
+  vmstat.zram_notify_free = K.zram.stats.notify_free;
+  vmstat.zram_miss_free = K.zram.stats.miss_free;
+  vmstat.zram_leaked_bytes = K.zram.leakedBytes;
+  vmstat.zram_compr_data_size = K.zram.comprDataBytes;
+  vmstat.zram_mem_used_pages = K.zs.poolPages;
+  vmstat.zspages_freed = K.zs.zspagesFreed;
+  vmstat.swap_entries_in_slot_cache = inv.inSlotCache;
+  vmstat.swap_entries_still_mapped = inv.stillMapped;
+  vmstat.swap_entries_parked_at_end = K.policy.parkedEntries();
+  vmstat.psi_memory_some_us = Math.round(sim.reclaim.psi.read().someNs / 1000);
+  vmstat.lmkd_kills = sim.kills.length;
+  for (const wq of K.core.workqueues.workqueues) {
+    vmstat[`workqueue_${wq.name}_executed`] = wq.executed;
+    vmstat[`workqueue_${wq.name}_workers`] = wq.workersCreated;
+  }
+  if (sim.munmapNs.length) vmstat.munmap_mean_us = Math.round(sim.munmapNs.reduce((a, b) => a + b, 0) / sim.munmapNs.length / 1000);
+  if (K.freeSwapPerPmdNs.length) {
+    vmstat.free_swap_per_pmd_mean_us = Math.round(K.freeSwapPerPmdNs.reduce((a, b) => a + b, 0) / K.freeSwapPerPmdNs.length / 1000);
+    vmstat.free_swap_total_us = Math.round(K.freeSwapPerPmdNs.reduce((a, b) => a + b, 0) / 1000);
+    vmstat.free_swap_per_pmd_max_us = Math.round(Math.max(...K.freeSwapPerPmdNs) / 1000);
+  }
+  const series = collector.series(endNs);
+  series.exitLatenciesMs = exitMs;
+  series.memoryReleaseMs = releaseMs;
+  metrics.wall_ms = Math.round((performance.now() - wall0) * 10) / 10;
+  const record: RunRecord = {
+    output: {
+      scenario: scenario.name,
+      policy: opts.policy,
+      seed: opts.seed,
+      kernel: scenario.kernel.version,
+      fingerprint: K.engine.fingerprint.hex(),
+      metrics,
+      vmstat,
+    },
+    series,
+  };
+  return { record, sim };
 }

@@ -13,7 +13,7 @@ interface Waiter {
   sinceNs: number;
 }
 
-export type LockKind = 'spinlock' | 'rwlock' | 'mutex';
+export type LockKind = 'spinlock' | 'rwlock' | 'mutex' | 'rwsem';
 
 export class QueuedLock implements SimLock {
   readonly stats = new LockStats();
@@ -26,7 +26,12 @@ export class QueuedLock implements SimLock {
   constructor(readonly name: string, readonly kind: LockKind) {}
 
   get sleeping(): boolean {
-    return this.kind === 'mutex';
+    return this.kind === 'mutex' || this.kind === 'rwsem';
+  }
+
+  /** Readers may share it (rwlock, rw_semaphore). */
+  get shared(): boolean {
+    return this.kind === 'rwlock' || this.kind === 'rwsem';
   }
 
   get isLocked(): boolean {
@@ -42,7 +47,7 @@ export class QueuedLock implements SimLock {
   }
 
   tryAcquire(task: StepTask, write: boolean, nowNs: number): boolean {
-    const isWrite = write || this.kind !== 'rwlock';
+    const isWrite = write || !this.shared;
     if (this.holders.has(task)) throw new SimulationError('lock-recursion', `${task.name} takes ${this.name} it already holds`);
     // FIFO fairness: nobody overtakes a queued waiter.
     if (this.waiters.length > 0 || !this.compatible(isWrite)) return false;
@@ -52,7 +57,7 @@ export class QueuedLock implements SimLock {
   }
 
   enqueue(task: StepTask, write: boolean, nowNs: number): void {
-    this.waiters.push({ task, write: write || this.kind !== 'rwlock', sinceNs: nowNs });
+    this.waiters.push({ task, write: write || !this.shared, sinceNs: nowNs });
   }
 
   release(task: StepTask, nowNs: number): StepTask[] {
@@ -98,6 +103,11 @@ export function spinlock(name: string): QueuedLock {
 /** Reader-writer spinlock (qrwlock). */
 export function rwlock(name: string): QueuedLock {
   return new QueuedLock(name, 'rwlock');
+}
+
+/** Reader-writer semaphore (mmap_lock): sleeping, readers share. */
+export function rwsem(name: string): QueuedLock {
+  return new QueuedLock(name, 'rwsem');
 }
 
 /** Sleeping mutex: waiters block. */

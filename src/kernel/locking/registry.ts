@@ -2,7 +2,7 @@
 // (every cluster's ci->lock reports as one "ci->lock" line, as lock_stat does
 // per lock class).
 
-import { QueuedLock, mutex, rwlock, spinlock } from './queued-lock.js';
+import { QueuedLock, mutex, rwlock, rwsem, spinlock } from './queued-lock.js';
 
 export interface LockClassStats {
   name: string;
@@ -19,6 +19,7 @@ export class LockRegistry {
   spinlock(name: string): QueuedLock { return this.add(spinlock(name)); }
   rwlock(name: string): QueuedLock { return this.add(rwlock(name)); }
   mutex(name: string): QueuedLock { return this.add(mutex(name)); }
+  rwsem(name: string): QueuedLock { return this.add(rwsem(name)); }
 
   private add(l: QueuedLock): QueuedLock {
     this.locks.push(l);

@@ -1,0 +1,82 @@
+// The foreground cold launch (camera): top-app threads doing CPU work and
+// faulting in memory (each fault may stall in direct reclaim), then the
+// preview (first frame), then frames at 60 or 120 Hz, each with a deadline.
+
+import { Completion, type TaskCtx } from '../engine/steps.js';
+import type { Kernel } from '../kernel/kernel.js';
+import type { Reclaim } from '../kernel/mm/reclaim.js';
+
+export interface LaunchSpec {
+  atNs: number;
+  threads: number;
+  cpuNs: number;
+  allocPages: number;
+  previewCpuNs: number;
+  frameHz: number;
+  frameCpuNs: number;
+  frames: number;
+}
+
+export interface LaunchResult {
+  startNs: number;
+  launchDoneNs: number;
+  previewDoneNs: number;
+  freePagesAtPreview: number;
+  frames: number;
+  jankyFrames: number;
+}
+
+const STEPS = 40;
+
+export function startCameraLaunch(K: Kernel, reclaim: Reclaim, spec: LaunchSpec): LaunchResult {
+  const res: LaunchResult = { startNs: spec.atNs, launchDoneNs: -1, previewDoneNs: -1, freePagesAtPreview: -1, frames: 0, jankyFrames: 0 };
+  const proc = { pid: 600, name: 'camera', cgroup: 'top-app' };
+  const launched = new Completion('camera:launched');
+  let running = spec.threads;
+  const perThreadCpu = spec.cpuNs / spec.threads / STEPS;
+  const perThreadPages = Math.floor(spec.allocPages / spec.threads / STEPS);
+  const trace = K.core.trace;
+  const launchThread = (i: number) => function* (k: TaskCtx, t: import('../kernel/sched/task.js').Task) {
+    yield k.sleep(spec.atNs);
+    if (i === 0 && trace.enabled) trace.instant(t, 'launch_start', K.now);
+    reclaim.psi.nonIdle++;
+    for (let s = 0; s < STEPS; s++) {
+      // Page faults: allocate then zero and map each page.
+      yield* reclaim.allocPages(k, t, perThreadPages);
+      yield k.work(perThreadPages * K.costs.page_fault_ns);
+      yield k.work(perThreadCpu);
+    }
+    reclaim.psi.nonIdle--;
+    if (--running === 0) {
+      res.launchDoneNs = K.now;
+      for (const w of launched.completeAll()) K.sched.wake(w);
+      if (trace.enabled) trace.instant(t, 'launch_done', K.now);
+    }
+  };
+  for (let i = 0; i < spec.threads; i++) {
+    K.sched.spawn({ name: i === 0 ? 'camera' : i === 1 ? 'RenderThread' : `camera:${i}`, proc, nice: -10, cpuset: 'top-app', category: 'foreground' }, launchThread(i));
+  }
+  // Preview and frames on the render thread after the launch completes.
+  K.sched.spawn({ name: 'CameraPreview', proc, nice: -10, cpuset: 'top-app', category: 'foreground' }, function* (k, t) {
+    yield k.wait(launched);
+    res.freePagesAtPreview = K.zone.freePages;
+    const t0 = K.now;
+    reclaim.psi.nonIdle++;
+    yield* reclaim.allocPages(k, t, Math.floor(spec.allocPages / 10)); // preview buffers
+    yield k.work(spec.previewCpuNs);
+    reclaim.psi.nonIdle--;
+    res.previewDoneNs = K.now;
+    if (trace.enabled) trace.span(t, 'preview', t0, K.now);
+    const periodNs = Math.round(1e9 / spec.frameHz);
+    let next = K.now;
+    for (let f = 0; f < spec.frames; f++) {
+      const deadline = next + periodNs;
+      yield k.work(spec.frameCpuNs);
+      res.frames++;
+      if (K.now > deadline) res.jankyFrames++;
+      next = Math.max(deadline, K.now - ((K.now - next) % periodNs));
+      if (next > K.now) yield k.sleep(next - K.now);
+    }
+  });
+  return res;
+}

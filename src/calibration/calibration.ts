@@ -1,0 +1,60 @@
+// Cost calibration: per-operation costs with their sources, read from
+// calibration/<name>.yaml. Values are ns of CPU work at capacity 1024 unless
+// the key says otherwise. The model reads costs only from here.
+
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { projectRoot } from '../scenario/loader.js';
+
+export const CALIBRATION_KEYS = [
+  'zap_present_pte_ns', 'free_page_ns', 'zap_file_pte_ns', 'zap_swap_pte_ns', 'swap_entry_put_ns',
+  'free_swap_slot_ns', 'swapcache_free_entries_batch_ns', 'swap_entry_free_ns', 'free_nr_fast_path_ns',
+  'zram_free_page_ns', 'zram_free_same_page_ns', 'zs_free_ns', 'free_zspage_ns', 'free_pgtables_per_pmd_ns',
+  'exit_other_ns', 'remove_vma_ns', 'vmas_per_mib', 'slab_alloc_ns', 'list_add_ns', 'kmalloc_work_ns',
+  'queue_work_ns', 'swap_gather_add_ns', 'get_free_page_ns', 'create_worker_ns', 'compress_page_ns',
+  'zs_malloc_ns', 'reclaim_scan_page_ns', 'decompress_page_ns', 'page_fault_ns', 'process_mrelease_syscall_ns',
+] as const;
+export type CalibrationKey = (typeof CALIBRATION_KEYS)[number];
+export type Costs = Record<CalibrationKey, number>;
+
+export interface Calibration {
+  name: string;
+  costs: Costs;
+  sources: Record<CalibrationKey, string>;
+}
+
+export class CalibrationError extends Error {}
+
+export function parseCalibration(name: string, text: string): Calibration {
+  const raw = parse(text) as Record<string, { value?: unknown; source?: unknown }> | null;
+  if (!raw || typeof raw !== 'object') throw new CalibrationError(`calibration ${name}: not a YAML map`);
+  const costs = {} as Costs;
+  const sources = {} as Record<CalibrationKey, string>;
+  for (const key of CALIBRATION_KEYS) {
+    const entry = raw[key];
+    if (!entry || typeof entry.value !== 'number' || !(entry.value >= 0)) {
+      throw new CalibrationError(`calibration ${name}: ${key} needs a non-negative numeric value`);
+    }
+    if (typeof entry.source !== 'string' || entry.source.length === 0) {
+      throw new CalibrationError(`calibration ${name}: ${key} needs a source`);
+    }
+    costs[key] = entry.value;
+    sources[key] = entry.source;
+  }
+  const unknown = Object.keys(raw).filter((k) => !(CALIBRATION_KEYS as readonly string[]).includes(k));
+  if (unknown.length) throw new CalibrationError(`calibration ${name}: unknown key(s) ${unknown.join(', ')}`);
+  return { name, costs, sources };
+}
+
+const cache = new Map<string, Calibration>();
+
+export function loadCalibration(name: string): Calibration {
+  const hit = cache.get(name);
+  if (hit) return hit;
+  const file = join(projectRoot(), 'calibration', `${name}.yaml`);
+  if (!existsSync(file)) throw new CalibrationError(`calibration '${name}': no file calibration/${name}.yaml`);
+  const cal = parseCalibration(name, readFileSync(file, 'utf8'));
+  cache.set(name, cal);
+  return cal;
+}

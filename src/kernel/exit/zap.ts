@@ -1,0 +1,89 @@
+// mm/memory.c unmap_vmas() -> zap_pte_range(), one PMD chunk at a time:
+// under the PTE lock (preemption off) present pages go to the mmu_gather,
+// swap entries go in swap_pte_batch() runs to free_swap_and_cache_nr() via
+// the policy hook, RSS counters are updated once per chunk
+// (add_mm_rss_vec); a full gather forces tlb_flush_mmu() after the lock is
+// dropped; cond_resched() between PMDs.
+
+import type { Program, TaskCtx } from '../../engine/steps.js';
+import type { Kernel, SwapRun } from '../kernel.js';
+import type { PmdChunk } from '../mm/mm-struct.js';
+import { MMU_GATHER_MAX_PAGES, type MmuGather } from '../mm/mmu-gather.js';
+
+export function* unmapVmas(K: Kernel, k: TaskCtx, tlb: MmuGather, reverse: boolean): Program {
+  const chunks = tlb.mm.chunks;
+  const start = K.now;
+  for (let i = 0; i < chunks.length; i++) {
+    const chunk = chunks[reverse ? chunks.length - 1 - i : i]!;
+    if (chunk.zapped) continue;
+    yield* zapPteRange(K, k, tlb, chunk);
+    yield k.condResched();
+  }
+  if (K.core.trace.enabled) K.core.trace.span(tlb.task, 'unmap_vmas', start, K.now);
+}
+
+export function* zapPteRange(K: Kernel, k: TaskCtx, tlb: MmuGather, chunk: PmdChunk): Program {
+  const c = K.costs;
+  const mm = tlb.mm;
+  const task = tlb.task;
+  yield k.lock(chunk.ptl);
+  if (chunk.zapped) { yield k.unlock(chunk.ptl); return; } // the other side (exit or reaper) got here first
+  chunk.zapped = true;
+  const present = chunk.present;
+  const file = chunk.file;
+  const swap = chunk.swap;
+  const walkNs = present * c.zap_present_pte_ns + file * c.zap_file_pte_ns + swap.length * c.zap_swap_pte_ns;
+  K.chargeFreeing(task, mm.id, walkNs);
+  yield k.work(walkNs);
+  chunk.present = 0;
+  chunk.file = 0;
+  chunk.swap = [];
+  tlb.gatheredPages += present;
+  if (swap.length > 0) {
+    const runs = swapPteBatch(swap, K.preset.swapPteBatch);
+    const t0 = K.now;
+    yield* K.policy.zapSwapRuns(K, k, tlb, runs);
+    K.recordFreeSwapCall(task, K.now - t0);
+    if (K.core.trace.enabled) K.core.trace.span(task, 'free_swap_and_cache_nr', t0, K.now, { entries: swap.length, runs: runs.length });
+  }
+  yield k.unlock(chunk.ptl);
+  mm.MM_ANONPAGES -= present;
+  mm.MM_FILEPAGES -= file;
+  mm.MM_SWAPENTS -= swap.length;
+  if (tlb.gatheredPages >= MMU_GATHER_MAX_PAGES) yield* tlbFlushMmu(K, k, tlb);
+}
+
+/** tlb_flush_mmu() -> free_pages_and_swap_cache(): gathered pages go back to the buddy allocator. */
+export function* tlbFlushMmu(K: Kernel, k: TaskCtx, tlb: MmuGather): Program {
+  const n = tlb.gatheredPages;
+  if (n === 0) return;
+  const w = n * K.costs.free_page_ns;
+  K.chargeFreeing(tlb.task, tlb.mm.id, w);
+  yield k.work(w);
+  tlb.gatheredPages = 0;
+  K.presentPagesFreed(tlb.mm, n);
+}
+
+/** tlb_finish_mmu(): flush what is left, then the policy's finish hook. */
+export function* tlbFinishMmu(K: Kernel, k: TaskCtx, tlb: MmuGather): Program {
+  yield* tlbFlushMmu(K, k, tlb);
+  const fin = K.policy.tlbFinishMmu?.(K, k, tlb);
+  if (fin) yield* fin;
+}
+
+/**
+ * swap_pte_batch(): contiguous PTEs whose slots are consecutive form one
+ * run (v6.10+); older kernels free entry by entry.
+ */
+export function swapPteBatch(slots: readonly number[], batch: boolean): SwapRun[] {
+  const runs: SwapRun[] = [];
+  let i = 0;
+  while (i < slots.length) {
+    const start = slots[i]!;
+    let nr = 1;
+    if (batch) while (i + nr < slots.length && slots[i + nr] === start + nr) nr++;
+    runs.push({ start, nr });
+    i += nr;
+  }
+  return runs;
+}

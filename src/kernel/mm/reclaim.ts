@@ -1,0 +1,160 @@
+// mm/vmscan.c and the allocator slow path (mm/page_alloc.c), reduced to what
+// the exit-path questions need: kswapd reclaims in the background below the
+// low watermark until high; an allocation that would go below min reclaims
+// directly in the allocating task (it stalls: PSI memory some), and when
+// reclaim makes no progress __alloc_pages_may_oom() runs (a policy hook).
+//
+// Reclaim takes clean page cache first (drop) and anonymous pages of cached
+// apps (compress into zram: the page is freed, a zsmalloc object is taken).
+
+import { WaitQueue, type Program, type StepRecord, type TaskCtx } from '../../engine/steps.js';
+import type { Kernel } from '../kernel.js';
+import type { KProcess } from '../process.js';
+import type { Task } from '../sched/task.js';
+import { PAGE_SIZE } from './zone.js';
+import { PsiMemory } from './psi.js';
+
+export const SWAP_CLUSTER_MAX = 32;
+/** Direct reclaim rounds without progress before __alloc_pages_may_oom. */
+const MAX_RECLAIM_RETRIES = 16;
+
+export class Reclaim {
+  readonly psi: PsiMemory;
+  /** Clean page cache that reclaim may drop, pages. */
+  pageCachePages: number;
+  private readonly kswapdWait = new WaitQueue('kswapd_wait');
+  kswapd: Task | null = null;
+  /** Cached apps whose anonymous pages reclaim may swap out, in LRU order. */
+  anonVictims: () => KProcess[] = () => [];
+
+  constructor(private readonly K: Kernel, pageCachePages: number) {
+    this.psi = new PsiMemory(() => K.now);
+    this.pageCachePages = pageCachePages;
+    this.startKswapd();
+  }
+
+  /** __alloc_pages(): take n pages for `task`, reclaiming directly if below min. */
+  *allocPages(k: TaskCtx, task: Task, n: number): Program {
+    const K = this.K;
+    const z = K.zone;
+    if (!z.watermarkOk(n, z.wmark.lowPages)) this.wakeKswapd();
+    if (z.watermarkOk(n, z.wmark.minPages)) { z.allocate(n); return; }
+    // Slow path: direct reclaim, stalled on memory.
+    K.count('allocstall');
+    this.psi.enter();
+    const t0 = K.now;
+    let noProgress = 0;
+    while (!z.watermarkOk(n, z.wmark.minPages)) {
+      const got = yield* this.shrink(k, task, SWAP_CLUSTER_MAX, 'direct');
+      if (got > 0) { noProgress = 0; continue; }
+      if (++noProgress >= MAX_RECLAIM_RETRIES) {
+        K.count('alloc_may_oom');
+        K.policy.allocMayOom?.(K, task);
+        noProgress = 0;
+        yield k.sleep(1_000_000); // congestion wait before retrying
+      }
+    }
+    z.allocate(n);
+    this.psi.leave();
+    if (K.core.trace.enabled) K.core.trace.span(task, 'direct_reclaim', t0, K.now);
+  }
+
+  /** shrink_node(): reclaim up to `want` pages; returns pages freed. */
+  *shrink(k: TaskCtx, task: Task, want: number, who: 'direct' | 'kswapd'): Generator<StepRecord, number, unknown> {
+    const K = this.K;
+    const c = K.costs;
+    let freed = 0;
+    // Page cache first, half of the batch at most while anon is available.
+    const victims = this.anonVictims();
+    const fileWant = victims.length > 0 ? Math.ceil(want / 2) : want;
+    const file = Math.min(fileWant, this.pageCachePages);
+    if (file > 0) {
+      yield k.work(file * c.reclaim_scan_page_ns);
+      this.pageCachePages -= file;
+      K.zone.free(file);
+      freed += file;
+      K.count(`pgsteal_${who}_file`, file);
+    }
+    let anonWant = want - file;
+    for (const v of victims) {
+      if (anonWant <= 0) break;
+      const got = yield* this.swapOut(k, task, v, anonWant);
+      anonWant -= got.pages;
+      freed += got.pages - got.zsPages;
+      K.count(`pgsteal_${who}_anon`, got.pages);
+    }
+    return freed;
+  }
+
+  /** shrink_folio_list for anon: pageout to zram; PTEs of one chunk become swap entries. */
+  private *swapOut(k: TaskCtx, _task: Task, proc: KProcess, want: number): Generator<StepRecord, { pages: number; zsPages: number }, unknown> {
+    const K = this.K;
+    const c = K.costs;
+    const mm = proc.mm;
+    if (!mm || proc.sigkill) return { pages: 0, zsPages: 0 };
+    let pages = 0;
+    for (const ch of mm.chunks) {
+      if (pages >= want) break;
+      if (ch.zapped || ch.present === 0) continue;
+      const n = Math.min(ch.present, want - pages);
+      yield k.work(n * (c.reclaim_scan_page_ns + c.compress_page_ns));
+      if (ch.zapped || proc.sigkill) break; // killed meanwhile: its pages are not ours to swap
+      // zs_malloc under the zsmalloc lock, then the PTEs point to swap.
+      const lock = K.zsLocks[0]!;
+      yield k.lock(lock);
+      yield k.work(n * c.zs_malloc_ns);
+      const poolBefore = K.zs.poolPages;
+      const zrng = K.engine.rng.stream('zram:reclaim');
+      let bytes = 0;
+      for (let i = 0; i < n; i++) {
+        const slot = K.si.allocRun(1, null, false);
+        const b = Math.max(32, Math.min(PAGE_SIZE, Math.round((PAGE_SIZE / K.cfg.compressionRatio) * (0.4 + 1.2 * zrng.float()))));
+        K.zram.store(slot, b, true);
+        K.slotOwner[slot] = proc.pid;
+        ch.swap.push(slot);
+        bytes += b;
+      }
+      yield k.unlock(lock);
+      ch.present -= n;
+      mm.MM_ANONPAGES -= n;
+      mm.MM_SWAPENTS += n;
+      mm.heldPresentPages -= n;
+      mm.heldZramBytes += bytes;
+      K.zone.free(n);
+      K.count('pswpout', n);
+      pages += n;
+      const zsPages = K.zs.poolPages - poolBefore;
+      if (zsPages > 0) return { pages, zsPages };
+    }
+    return { pages, zsPages: 0 };
+  }
+
+  wakeKswapd(): void {
+    if (this.kswapd && this.kswapd.state === 'sleeping') {
+      K_wake(this.K, this.kswapdWait);
+    }
+  }
+
+  private startKswapd(): void {
+    const self = this;
+    const K = this.K;
+    const proc = { pid: 90, name: 'kswapd0', cgroup: 'kernel' };
+    this.kswapd = K.sched.spawn({ name: 'kswapd0', proc, category: 'system' }, function* (k, t) {
+      for (;;) {
+        yield k.wait(self.kswapdWait);
+        K.count('kswapd_wakeups');
+        let idle = 0;
+        while (!K.zone.watermarkOk(0, K.zone.wmark.highPages) && idle < 4) {
+          const got = yield* self.shrink(k, t, SWAP_CLUSTER_MAX, 'kswapd');
+          idle = got > 0 ? 0 : idle + 1;
+          yield k.condResched();
+        }
+      }
+    });
+  }
+}
+
+function K_wake(K: Kernel, wq: WaitQueue): void {
+  for (const t of wq.wakeAll()) K.sched.wake(t);
+}
+

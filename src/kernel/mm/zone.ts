@@ -1,0 +1,54 @@
+// The memory zone: free pages against min/low/high watermarks
+// (mm/page_alloc.c). One zone stands for the phone's DMA32+Normal.
+
+import { SimulationError } from '../../engine/engine.js';
+
+export const PAGE_SIZE = 4096;
+export const PAGES_PER_MIB = 256;
+
+export interface Watermarks {
+  minPages: number;
+  lowPages: number;
+  highPages: number;
+}
+
+export type FreeChangeListener = (freePages: number, nowNs: number) => void;
+
+export class Zone {
+  freePages: number;
+  readonly listeners: FreeChangeListener[] = [];
+  /** Cumulative page frees and allocations (for conservation checks). */
+  pagesFreed = 0;
+  pagesAllocated = 0;
+
+  constructor(readonly totalPages: number, initialFreePages: number, readonly wmark: Watermarks, private readonly now: () => number) {
+    if (initialFreePages > totalPages) throw new RangeError(`free memory ${initialFreePages} pages exceeds RAM ${totalPages}`);
+    this.freePages = initialFreePages;
+  }
+
+  /** Takes n pages; the caller has already passed the watermark checks of the slow path. */
+  allocate(n: number): void {
+    if (n > this.freePages) throw new SimulationError('zone-underflow', `allocating ${n} pages with ${this.freePages} free`);
+    this.freePages -= n;
+    this.pagesAllocated += n;
+    this.notify();
+  }
+
+  /** Can `n` pages be taken without going below the given watermark? (zone_watermark_ok) */
+  watermarkOk(n: number, markPages: number): boolean {
+    return this.freePages - n >= markPages;
+  }
+
+  free(n: number): void {
+    if (n < 0) throw new SimulationError('zone-negative-free', `freeing ${n} pages`);
+    if (n === 0) return;
+    this.freePages += n;
+    this.pagesFreed += n;
+    if (this.freePages > this.totalPages) throw new SimulationError('zone-overflow', `free ${this.freePages} pages exceeds RAM ${this.totalPages}`);
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const l of this.listeners) l(this.freePages, this.now());
+  }
+}

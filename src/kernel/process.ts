@@ -1,0 +1,45 @@
+// A user process as the kernel model sees it: its threads, mm_struct, the
+// kill and death times, and the pidfd LMKD waits on.
+
+import { Completion, WaitQueue } from '../engine/steps.js';
+import type { CpuCategory } from '../metrics/types.js';
+import type { MmStruct } from './mm/mm-struct.js';
+import type { Proc, Task } from './sched/task.js';
+
+export class KProcess implements Proc {
+  readonly threads: Task[] = [];
+  /** mm_struct until exit_mm() detaches it. */
+  mm: MmStruct | null;
+  readonly originalMm: MmStruct;
+  killedAtNs = -1;
+  deadAtNs = -1;
+  /** When the last of its RAM and zram memory was freed. */
+  releasedAtNs = -1;
+  /** Pages and bytes held when killed (for release accounting). */
+  killedHoldBytes = 0;
+  /** pidfd: completes when the last thread is dead (do_notify_pidfd). */
+  readonly pidfd: Completion;
+  /** Signal delivery wakes threads sleeping here. */
+  readonly signalWait: WaitQueue;
+  /** SIGKILL pending (fatal_signal_pending) for task_is_dying(). */
+  sigkill = false;
+  liveThreads = 0;
+
+  constructor(
+    readonly pid: number,
+    readonly name: string,
+    readonly cgroup: string,
+    mm: MmStruct,
+    public oomScoreAdj: number,
+    public category: CpuCategory,
+  ) {
+    this.mm = mm;
+    this.originalMm = mm;
+    this.pidfd = new Completion(`pidfd:${pid}`);
+    this.signalWait = new WaitQueue(`signal:${pid}`);
+  }
+
+  get dead(): boolean {
+    return this.deadAtNs >= 0;
+  }
+}

@@ -1,0 +1,200 @@
+// The synchronous swap-entry free path, per kernel preset:
+//
+// 6.6-android  free_swap_and_cache (per entry) -> __swap_entry_free under
+//              ci->lock -> free_swap_slot() into the per-CPU cache; every 64th
+//              entry: swapcache_free_entries() frees the batch under si->lock,
+//              each swap_entry_free -> swap_range_free -> zram_slot_free_notify
+//              -> zs_free under the zsmalloc pool lock.
+// 6.12         as 6.6, plus free_swap_and_cache_nr's fast path: a run of nr>1
+//              inside one cluster is checked under ci->lock and freed at once
+//              under si->lock (swap_entry_range_free), bypassing the cache.
+// 6.18         no slot cache (0ff67f990bd4): swap_entries_put_map_nr frees a
+//              cluster's entries under ci->lock only, zram included.
+//
+// Aggregation ('chunk' mode): the runs of one PMD are freed with one lock
+// hold per cluster group (groups smaller than CI_LOCK_MIN_GROUP entries are
+// charged their cost without taking ci->lock: such holds are ~100 ns and
+// their contention negligible); zs_free takes the zsmalloc lock once per
+// group of objects. 'fine' mode issues one free_swap_and_cache_nr per run
+// and takes every lock; test/aggregation.test.ts compares the two.
+
+import type { Program, TaskCtx } from '../../engine/steps.js';
+import type { Kernel, SwapRun } from '../kernel.js';
+import type { Task } from '../sched/task.js';
+import { SwapInfo, SWAPFILE_CLUSTER } from './swap-info.js';
+
+export const CI_LOCK_MIN_GROUP = 8;
+/** zsmalloc per-class locks are modeled as this many lock groups of size classes. */
+export const ZS_CLASS_LOCK_GROUPS = 8;
+
+export function* freeSwapRunsSync(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[]): Program {
+  K.count('free_swap_and_cache_nr_calls', runs.length);
+  if (K.cfg.aggregation === 'fine') {
+    const one: SwapRun[] = [{ start: 0, nr: 0 }];
+    for (const r of runs) {
+      if (!K.preset.swapPteBatch && r.nr > 1) {
+        // 6.6 has no swap_pte_batch: one free_swap_and_cache per PTE.
+        for (let s = r.start; s < r.start + r.nr; s++) { one[0] = { start: s, nr: 1 }; yield* freeRuns(K, k, task, one, true); }
+      } else { one[0] = r; yield* freeRuns(K, k, task, one, true); }
+    }
+    return;
+  }
+  yield* freeRuns(K, k, task, runs, false);
+}
+
+function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], fine: boolean): Program {
+  const p = K.preset;
+  const c = K.costs;
+  if (p.swapFreeLock === 'ci') {
+    for (const slots of groupByCluster(runs)) {
+      const lock = fine || slots.length >= CI_LOCK_MIN_GROUP ? K.si.clusterLock(SwapInfo.clusterOf(slots[0]!)) : null;
+      if (lock) yield k.lock(lock);
+      const w = slots.length * (c.swap_entry_put_ns + c.swap_entry_free_ns);
+      K.chargeFreeingSlots(task, slots, w);
+      yield k.work(w);
+      for (const s of slots) K.si.putMap(s, false);
+      yield* zramFree(K, k, task, slots, fine);
+      if (lock) yield k.unlock(lock);
+    }
+    return;
+  }
+  const fast: SwapRun[] = [];
+  const single: SwapRun[] = [];
+  for (const r of runs) {
+    const oneCluster = SwapInfo.clusterOf(r.start) === SwapInfo.clusterOf(r.start + r.nr - 1);
+    (p.freeNrFastPath && r.nr > 1 && oneCluster ? fast : single).push(r);
+  }
+  if (fast.length > 0) {
+    // __swap_entries_free fast path: swap_is_last_map under ci->lock, then swap_entry_range_free under si->lock.
+    for (const slots of groupByCluster(fast)) {
+      const lock = fine || slots.length >= CI_LOCK_MIN_GROUP ? K.si.clusterLock(SwapInfo.clusterOf(slots[0]!)) : null;
+      if (lock) yield k.lock(lock);
+      const w = c.free_nr_fast_path_ns * Math.max(1, Math.round(slots.length / 16)) + slots.length * c.swap_entry_put_ns;
+      K.chargeFreeingSlots(task, slots, w);
+      yield k.work(w);
+      if (lock) yield k.unlock(lock);
+    }
+    const all = flatten(fast);
+    yield k.lock(K.si.lock);
+    const w = all.length * c.swap_entry_free_ns;
+    K.chargeFreeingSlots(task, all, w);
+    yield k.work(w);
+    for (const s of all) K.si.putMap(s, false);
+    yield* zramFree(K, k, task, all, fine);
+    yield k.unlock(K.si.lock);
+    K.count('swap_free_fast_path', fast.length);
+  }
+  if (single.length > 0) {
+    // __swap_entry_free per entry under ci->lock; the last reference goes to free_swap_slot().
+    for (const slots of groupByCluster(single)) {
+      const lock = fine || slots.length >= CI_LOCK_MIN_GROUP ? K.si.clusterLock(SwapInfo.clusterOf(slots[0]!)) : null;
+      if (lock) yield k.lock(lock);
+      const w = slots.length * (c.swap_entry_put_ns + c.free_swap_slot_ns);
+      K.chargeFreeingSlots(task, slots, w);
+      yield k.work(w);
+      for (const s of slots) K.si.putMap(s, true);
+      if (lock) yield k.unlock(lock);
+      for (const s of slots) {
+        const cache = K.slotCaches[task.cpu]!;
+        cache.push(s);
+        if (cache.length >= p.slotCacheSize) {
+          const batch = cache.splice(0, cache.length);
+          yield* swapcacheFreeEntries(K, k, task, batch, fine);
+        }
+      }
+    }
+  }
+}
+
+/** mm/swapfile.c swapcache_free_entries(): a slot-cache batch freed under si->lock. */
+export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: number[], fine: boolean): Program {
+  const c = K.costs;
+  K.count('swapcache_free_entries');
+  batch.sort((a, b) => a - b);
+  yield k.work(c.swapcache_free_entries_batch_ns);
+  yield k.lock(K.si.lock);
+  if (fine) {
+    // swap_entry_free takes ci->lock per entry inside si->lock.
+    for (const s of batch) {
+      const lock = K.si.clusterLock(SwapInfo.clusterOf(s));
+      yield k.lock(lock);
+      K.chargeFreeingSlots(task, [s], c.swap_entry_free_ns);
+      yield k.work(c.swap_entry_free_ns);
+      K.si.releaseSlot(s);
+      yield k.unlock(lock);
+    }
+  } else {
+    const w = batch.length * c.swap_entry_free_ns;
+    K.chargeFreeingSlots(task, batch, w);
+    yield k.work(w);
+    for (const s of batch) K.si.releaseSlot(s);
+  }
+  yield* zramFree(K, k, task, batch, fine);
+  yield k.unlock(K.si.lock);
+}
+
+/**
+ * swap_range_free -> zram_slot_free_notify -> zram_free_page -> zs_free for
+ * each slot. Free memory rises only when zs_free empties a zspage.
+ */
+export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly number[], fine: boolean): Program {
+  const c = K.costs;
+  let nSame = 0;
+  for (const s of slots) if (K.zram.isSameFilled(s)) nSame++;
+  const base = (slots.length - nSame) * c.zram_free_page_ns + nSame * c.zram_free_same_page_ns;
+  K.chargeFreeingSlots(task, slots, base);
+  yield k.work(base);
+  // zs_free under the zsmalloc lock(s), grouped by lock.
+  const groups = groupByZsLock(K, slots, fine);
+  for (const [lockIdx, group] of groups) {
+    const lock = K.zsLocks[lockIdx]!;
+    yield k.lock(lock);
+    let objs = 0;
+    for (const s of group) if (!K.zram.isSameFilled(s)) objs++;
+    const w = objs * c.zs_free_ns;
+    K.chargeFreeingSlots(task, group, w);
+    yield k.work(w);
+    let zspagesFreed = 0;
+    for (const s of group) zspagesFreed += K.zramSlotFree(s);
+    if (zspagesFreed > 0) yield k.work(zspagesFreed * c.free_zspage_ns);
+    yield k.unlock(lock);
+  }
+}
+
+/** Slots grouped by the zsmalloc lock their object's class uses; fine mode: one hold per object. */
+function groupByZsLock(K: Kernel, slots: readonly number[], fine: boolean): Array<[number, number[]]> {
+  const byClass = K.preset.zsmallocLock === 'class';
+  const keyOf = (s: number) => {
+    const cls = K.zram.classIndex(s);
+    return byClass && cls >= 0 ? cls % ZS_CLASS_LOCK_GROUPS : 0;
+  };
+  if (fine) return slots.map((s) => [keyOf(s), [s]]);
+  const m = new Map<number, number[]>();
+  for (const s of slots) {
+    const key = keyOf(s);
+    let g = m.get(key);
+    if (!g) { g = []; m.set(key, g); }
+    g.push(s);
+  }
+  return [...m];
+}
+
+/** Slots of the runs grouped by swap cluster, in order of first appearance. */
+export function groupByCluster(runs: readonly SwapRun[]): number[][] {
+  const m = new Map<number, number[]>();
+  for (const r of runs) {
+    for (let s = r.start; s < r.start + r.nr; s++) {
+      const cl = Math.floor(s / SWAPFILE_CLUSTER);
+      let g = m.get(cl);
+      if (!g) { g = []; m.set(cl, g); }
+      g.push(s);
+    }
+  }
+  return [...m.values()];
+}
+
+function flatten(runs: readonly SwapRun[]): number[] {
+  const out: number[] = [];
+  for (const r of runs) for (let s = r.start; s < r.start + r.nr; s++) out.push(s);
+  return out;
+}

@@ -1,0 +1,132 @@
+// mm/swapfile.c: swap_info_struct for the zram swap device. Slots grouped in
+// clusters of SWAPFILE_CLUSTER (512) with free / nonfull / full state, the
+// swap_map use counts, si->lock and one ci->lock per cluster.
+
+import { SimulationError } from '../../engine/engine.js';
+import type { RngStream } from '../../engine/rng.js';
+import type { LockRegistry } from '../locking/registry.js';
+import type { QueuedLock } from '../locking/queued-lock.js';
+
+export const SWAPFILE_CLUSTER = 512;
+
+/** swap_map values the model uses. */
+export const SWAP_MAP_FREE = 0;
+export const SWAP_MAP_IN_USE = 1;
+/** Count dropped to zero, entry waiting in a per-CPU slot cache (SWAP_HAS_CACHE-like). */
+export const SWAP_MAP_SLOT_CACHED = 0x40;
+
+export class SwapInfo {
+  readonly swapMap: Uint8Array;
+  readonly clusterUsed: Int32Array;
+  readonly nrClusters: number;
+  readonly lock: QueuedLock; // si->lock
+  private readonly clusterLocks: Array<QueuedLock | undefined>;
+  private readonly freeClusters: number[] = [];
+  /** Allocation cursor of the "per-CPU cluster" swap-out is filling. */
+  private cursor = -1;
+  /** Highest cluster swap-out has reached (scattered runs land below it). */
+  private highWater = 0;
+  inusePages = 0;
+  entriesAllocated = 0;
+  entriesFreed = 0;
+
+  constructor(readonly nrSlots: number, private readonly locks: LockRegistry) {
+    this.nrClusters = Math.ceil(nrSlots / SWAPFILE_CLUSTER);
+    this.swapMap = new Uint8Array(this.nrClusters * SWAPFILE_CLUSTER);
+    this.clusterUsed = new Int32Array(this.nrClusters);
+    this.clusterLocks = new Array(this.nrClusters);
+    // Slot 0 holds the swap header and is never handed out.
+    this.swapMap[0] = 0xff;
+    this.clusterUsed[0] = 1;
+    for (let c = this.nrClusters - 1; c >= 0; c--) this.freeClusters.push(c);
+    this.lock = locks.spinlock('si->lock');
+  }
+
+  static clusterOf(offset: number): number {
+    return Math.floor(offset / SWAPFILE_CLUSTER);
+  }
+
+  /** ci->lock of a cluster (created on first use; lock_stat sums them as one class). */
+  clusterLock(cluster: number): QueuedLock {
+    let l = this.clusterLocks[cluster];
+    if (!l) { l = this.locks.spinlock('ci->lock'); this.clusterLocks[cluster] = l; }
+    return l;
+  }
+
+  /**
+   * Allocates `nr` contiguous slots, as swap-out of one folio does
+   * (cluster_alloc_swap_entry). With `scatter`, the run starts in a random
+   * partly used cluster instead of the current one, as the slots of pages
+   * reclaimed at different times end up.
+   */
+  allocRun(nr: number, rng: RngStream | null, scatter: boolean): number {
+    if (nr > SWAPFILE_CLUSTER) throw new SimulationError('swap-run', `run of ${nr} exceeds a cluster`);
+    if (scatter && rng && this.highWater > 0) {
+      // A nonfull cluster among those swap-out has already used.
+      for (let tries = 0; tries < 8; tries++) {
+        const c = rng.int(0, this.highWater);
+        const start = this.findFreeRange(c, nr, rng.int(0, SWAPFILE_CLUSTER - 1));
+        if (start >= 0) return this.take(start, nr);
+      }
+    }
+    for (;;) {
+      if (this.cursor >= 0) {
+        const start = this.findFreeRange(SwapInfo.clusterOf(this.cursor), nr, this.cursor % SWAPFILE_CLUSTER);
+        if (start >= 0) { this.cursor = start + nr; return this.take(start, nr); }
+      }
+      let c = this.freeClusters.pop();
+      if (c === undefined) c = this.findNonfull(nr);
+      this.cursor = c * SWAPFILE_CLUSTER;
+      this.highWater = Math.max(this.highWater, c);
+    }
+  }
+
+  /** The nonfull list, when no free cluster is left. */
+  private findNonfull(nr: number): number {
+    for (let c = 0; c < this.nrClusters; c++) if (SWAPFILE_CLUSTER - this.clusterUsed[c]! >= nr && this.findFreeRange(c, nr, 0) >= 0) return c;
+    throw new SimulationError('swap-full', `swap device full allocating ${nr} slots`);
+  }
+
+  private findFreeRange(cluster: number, nr: number, from: number): number {
+    const base = cluster * SWAPFILE_CLUSTER;
+    if (SWAPFILE_CLUSTER - this.clusterUsed[cluster]! < nr) return -1;
+    // mTHP runs are naturally aligned, as the kernel allocates them.
+    const align = nr > 1 ? nr : 1;
+    for (let i = Math.floor(from / align) * align; i + nr <= SWAPFILE_CLUSTER; i += align) {
+      let ok = true;
+      for (let j = 0; j < nr; j++) if (this.swapMap[base + i + j] !== SWAP_MAP_FREE) { ok = false; i += j - (j % align); break; }
+      if (ok) return base + i;
+    }
+    return -1;
+  }
+
+  private take(start: number, nr: number): number {
+    for (let i = 0; i < nr; i++) this.swapMap[start + i] = SWAP_MAP_IN_USE;
+    this.clusterUsed[SwapInfo.clusterOf(start)]! += nr;
+    this.inusePages += nr;
+    this.entriesAllocated += nr;
+    return start;
+  }
+
+  /** __swap_entry_free / swap_entries_put_map: the last reference is dropped. */
+  putMap(offset: number, toSlotCache: boolean): void {
+    if (this.swapMap[offset] !== SWAP_MAP_IN_USE) {
+      throw new SimulationError('swap-double-free', `swap_map[${offset}] = ${this.swapMap[offset]} on put`);
+    }
+    if (toSlotCache) this.swapMap[offset] = SWAP_MAP_SLOT_CACHED;
+    else this.releaseSlot(offset);
+  }
+
+  /** swap_entry_free / swap_range_free: the slot becomes allocatable again. */
+  releaseSlot(offset: number): void {
+    const v = this.swapMap[offset];
+    if (v !== SWAP_MAP_IN_USE && v !== SWAP_MAP_SLOT_CACHED) {
+      throw new SimulationError('swap-double-free', `swap_map[${offset}] = ${v} on free`);
+    }
+    this.swapMap[offset] = SWAP_MAP_FREE;
+    const c = SwapInfo.clusterOf(offset);
+    --this.clusterUsed[c]!;
+    this.inusePages--;
+    this.entriesFreed++;
+  }
+}

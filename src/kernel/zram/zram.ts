@@ -1,0 +1,101 @@
+// drivers/block/zram/zram_drv.c: one slot per swap entry holding a zsmalloc
+// object (or a same-filled marker). zram_slot_free_notify() only trylocks
+// the slot: if someone (a reader) holds it, it counts miss_free and leaves
+// the object allocated until the slot is written again.
+
+import { SimulationError } from '../../engine/engine.js';
+import type { Zsmalloc } from './zsmalloc.js';
+
+const NO_OBJECT = -1;
+const SAME_FILLED = -2;
+
+export interface ZramStats {
+  notify_free: number;
+  miss_free: number;
+  same_pages: number;
+  pages_stored: number;
+}
+
+export class Zram {
+  /** Per slot: zspage of its object, SAME_FILLED, or NO_OBJECT. */
+  private readonly slotZspage: Int32Array;
+  private readonly slotBytes: Uint16Array;
+  /** Slots whose lock a reader holds right now (zram_slot_lock); sparse. */
+  private readonly lockedSlots = new Set<number>();
+  readonly stats: ZramStats = { notify_free: 0, miss_free: 0, same_pages: 0, pages_stored: 0 };
+  /** Bytes of objects leaked by miss_free (stay allocated). */
+  leakedBytes = 0;
+  comprDataBytes = 0;
+
+  constructor(readonly nrSlots: number, readonly zs: Zsmalloc) {
+    this.slotZspage = new Int32Array(nrSlots).fill(NO_OBJECT);
+    this.slotBytes = new Uint16Array(nrSlots);
+  }
+
+  /** zram_write_page(): store a compressed page (bytes 0 = same-filled). */
+  store(slot: number, bytes: number, takePages: boolean): void {
+    if (this.slotZspage[slot] !== NO_OBJECT) {
+      // Overwriting a slot frees the object a miss_free leaked there.
+      this.leakedBytes -= this.objectBytes(slot);
+      this.dropObject(slot);
+    }
+    if (bytes === 0) { this.slotZspage[slot] = SAME_FILLED; this.stats.same_pages++; }
+    else {
+      this.slotZspage[slot] = this.zs.malloc(bytes, takePages);
+      this.slotBytes[slot] = bytes;
+      this.comprDataBytes += bytes;
+    }
+    this.stats.pages_stored++;
+  }
+
+  objectBytes(slot: number): number {
+    return this.slotZspage[slot]! >= 0 ? this.slotBytes[slot]! : 0;
+  }
+
+  isSameFilled(slot: number): boolean {
+    return this.slotZspage[slot] === SAME_FILLED;
+  }
+
+  /** Size class index of the slot's object, or -1 (for grouping zs_free by class lock). */
+  classIndex(slot: number): number {
+    const z = this.slotZspage[slot]!;
+    return z >= 0 ? this.zs.classOfZspage(z).index : -1;
+  }
+
+  slotLock(slot: number): boolean {
+    if (this.lockedSlots.has(slot)) return false;
+    this.lockedSlots.add(slot);
+    return true;
+  }
+
+  slotUnlock(slot: number): void {
+    this.lockedSlots.delete(slot);
+  }
+
+  /**
+   * zram_slot_free_notify(): returns 'miss' when the trylock fails (the
+   * object leaks), 'same' for a same-filled slot, else the pages released
+   * by zs_free (0 unless a zspage emptied).
+   */
+  slotFreeNotify(slot: number): number | 'miss' | 'same' {
+    this.stats.notify_free++;
+    if (this.lockedSlots.has(slot)) {
+      this.stats.miss_free++;
+      this.leakedBytes += this.objectBytes(slot);
+      return 'miss';
+    }
+    const z = this.slotZspage[slot]!;
+    if (z === NO_OBJECT) throw new SimulationError('zram-double-free', `zram slot ${slot} freed with no object`);
+    if (z === SAME_FILLED) { this.slotZspage[slot] = NO_OBJECT; this.stats.same_pages--; this.stats.pages_stored--; return 'same'; }
+    return this.dropObject(slot);
+  }
+
+  private dropObject(slot: number): number {
+    const z = this.slotZspage[slot]!;
+    this.slotZspage[slot] = NO_OBJECT;
+    if (z === SAME_FILLED) { this.stats.same_pages--; this.stats.pages_stored--; return 0; }
+    this.comprDataBytes -= this.slotBytes[slot]!;
+    this.stats.pages_stored--;
+    return this.zs.free(z);
+  }
+}

@@ -1,0 +1,112 @@
+// mm/zsmalloc.c: size classes of objects packed into zspages of 1-4 pages.
+// An object's zspage is fixed at allocation; a zspage whose last object is
+// freed goes back to the buddy allocator (free_zspage), which is when free
+// memory rises. Compaction is not modeled.
+
+import { SimulationError } from '../../engine/engine.js';
+import { PAGE_SIZE, type Zone } from '../mm/zone.js';
+
+const ZS_MIN_ALLOC_SIZE = 32;
+const ZS_SIZE_CLASS_DELTA = 16; // PAGE_SIZE >> CLASS_BITS(8)
+const ZS_MAX_PAGES_PER_ZSPAGE = 4;
+
+export interface SizeClass {
+  index: number;
+  size: number;
+  objsPerZspage: number;
+  pagesPerZspage: number;
+}
+
+/** get_pages_per_zspage(): the zspage size (1-4 pages) that wastes least. */
+function pagesPerZspage(size: number): number {
+  let best = 1;
+  let bestUsedPct = 0;
+  for (let p = 1; p <= ZS_MAX_PAGES_PER_ZSPAGE; p++) {
+    const bytes = p * PAGE_SIZE;
+    const usedPct = ((bytes - (bytes % size)) * 100) / bytes;
+    if (usedPct > bestUsedPct) { bestUsedPct = usedPct; best = p; }
+  }
+  return best;
+}
+
+export class Zsmalloc {
+  readonly classes: SizeClass[] = [];
+  /** Per zspage: class index and objects in use. */
+  private zspageClass = new Int32Array(1024);
+  private zspageInuse = new Int32Array(1024);
+  private zspageCount = 0;
+  /** Per class: the zspage being filled and how many slots it has handed out. */
+  private readonly filling: Int32Array;
+  private readonly fillingUsed: Int32Array;
+  poolPages = 0;
+  zspagesFreed = 0;
+  objectsInUse = 0;
+
+  constructor(private readonly zone: Zone) {
+    for (let size = ZS_MIN_ALLOC_SIZE, i = 0; size <= PAGE_SIZE; size += ZS_SIZE_CLASS_DELTA, i++) {
+      const p = pagesPerZspage(size);
+      this.classes.push({ index: i, size, pagesPerZspage: p, objsPerZspage: Math.floor((p * PAGE_SIZE) / size) });
+    }
+    this.filling = new Int32Array(this.classes.length).fill(-1);
+    this.fillingUsed = new Int32Array(this.classes.length);
+  }
+
+  classFor(bytes: number): SizeClass {
+    const idx = Math.max(0, Math.ceil((Math.max(bytes, ZS_MIN_ALLOC_SIZE) - ZS_MIN_ALLOC_SIZE) / ZS_SIZE_CLASS_DELTA));
+    return this.classes[Math.min(idx, this.classes.length - 1)]!;
+  }
+
+  /**
+   * zs_malloc(): places an object, opening a new zspage when the class's
+   * current one is full. `takePages` false builds the initial state, whose
+   * pages are already outside the free count.
+   */
+  malloc(bytes: number, takePages = true): number {
+    const cls = this.classFor(bytes);
+    let zs = this.filling[cls.index]!;
+    if (zs < 0 || this.fillingUsed[cls.index]! >= cls.objsPerZspage) {
+      zs = this.newZspage(cls.index);
+      this.filling[cls.index] = zs;
+      this.fillingUsed[cls.index] = 0;
+      this.poolPages += cls.pagesPerZspage;
+      if (takePages) this.zone.allocate(cls.pagesPerZspage);
+    }
+    this.fillingUsed[cls.index]!++;
+    this.zspageInuse[zs]!++;
+    this.objectsInUse++;
+    return zs;
+  }
+
+  classOfZspage(zspage: number): SizeClass {
+    return this.classes[this.zspageClass[zspage]!]!;
+  }
+
+  /** zs_free(): returns the pages released to the buddy allocator (0 unless the zspage emptied). */
+  free(zspage: number): number {
+    if (zspage < 0 || zspage >= this.zspageCount || this.zspageInuse[zspage]! <= 0) {
+      throw new SimulationError('zs-double-free', `zs_free on zspage ${zspage} with no objects in use`);
+    }
+    this.objectsInUse--;
+    if (--this.zspageInuse[zspage]! > 0) return 0;
+    const cls = this.classes[this.zspageClass[zspage]!]!;
+    // An open zspage with free slots left stays; its class keeps filling it.
+    if (this.filling[cls.index] === zspage && this.fillingUsed[cls.index]! < cls.objsPerZspage) return 0;
+    if (this.filling[cls.index] === zspage) this.filling[cls.index] = -1;
+    this.zspageInuse[zspage] = -1; // freed
+    this.poolPages -= cls.pagesPerZspage;
+    this.zspagesFreed++;
+    this.zone.free(cls.pagesPerZspage);
+    return cls.pagesPerZspage;
+  }
+
+  private newZspage(classIndex: number): number {
+    if (this.zspageCount === this.zspageClass.length) {
+      const c = new Int32Array(this.zspageClass.length * 2); c.set(this.zspageClass); this.zspageClass = c;
+      const u = new Int32Array(this.zspageInuse.length * 2); u.set(this.zspageInuse); this.zspageInuse = u;
+    }
+    const id = this.zspageCount++;
+    this.zspageClass[id] = classIndex;
+    this.zspageInuse[id] = 0;
+    return id;
+  }
+}

@@ -1,0 +1,148 @@
+// async-mmu-gather: Zhiguo Jiang, "[PATCH v3] mm: tlb: multiple exiting
+// processes's swap entries async release" (seeds/004).
+//
+// tlb_gather_mmu: a dying task whose mm has MM_SWAPENTS >= SWAP_CLUSTER_MAX
+// (32) bumps nr_exiting_processes; with fewer than NR_MIN_EXITING_PROCESSES
+// (2) it is only "freeable" and frees synchronously, switching to "freeing"
+// as soon as a second process is exiting. A freeing gather parks runs in
+// page-sized mmu_swap_batch arrays of MAX_SWAP_GATHER_BATCH (510) encoded
+// slots (a run with nr > 1 takes two), after an 8-slot on-stack bundle; a
+// new batch page comes from __get_free_page(GFP_NOWAIT), which fails below
+// the min watermark. When 19 batches are full, or a page cannot be had, the
+// gather is queued on smfree_wq (UNBOUND | HIGHPRI | MEM_RECLAIM,
+// max_active 1) and a new one starts; tlb_finish_mmu queues the rest.
+
+import type { Program, TaskCtx } from '../engine/steps.js';
+import type { Kernel, SwapRun } from '../kernel/kernel.js';
+import type { MmuGather } from '../kernel/mm/mmu-gather.js';
+import { freeSwapRunsSync } from '../kernel/swap/swap-free.js';
+import type { Task } from '../kernel/sched/task.js';
+import { initWork, WQ_HIGHPRI, WQ_MEM_RECLAIM, WQ_UNBOUND, type Workqueue } from '../kernel/workqueue/workqueue.js';
+import type { SwapFreePolicy } from './policy.js';
+
+const SWAP_CLUSTER_MAX = 32;
+const NR_MIN_EXITING_PROCESSES = 2;
+const MAX_SWAP_GATHER_BATCH = 510;
+const MAX_SWAP_GATHER_BATCH_COUNT = Math.floor(10000 / MAX_SWAP_GATHER_BATCH); // 19
+const MMU_GATHER_BUNDLE = 8;
+
+/** struct mmu_swap_gather: the parked runs of one work item and its batch pages. */
+interface SwapGather {
+  runs: SwapRun[];
+  entries: number;
+  /** Slots used in the active batch, and its capacity. */
+  activeNr: number;
+  activeMax: number;
+  batchCount: number;
+  pages: number;
+}
+
+interface TlbSwapState {
+  freeable: boolean;
+  freeing: boolean;
+  swp: SwapGather | null;
+}
+
+export function createAsyncMmuGatherPolicy(): SwapFreePolicy {
+  let nrExitingProcesses = 0;
+  let parked = 0;
+  let wq: Workqueue;
+  let seq = 0;
+
+  const newGather = (): SwapGather => ({ runs: [], entries: 0, activeNr: 0, activeMax: MMU_GATHER_BUNDLE, batchCount: 0, pages: 0 });
+
+  function* freeWork(K: Kernel, k: TaskCtx, worker: Task, g: SwapGather): Program {
+    // tlb_swap_async_free_work: free_swap_and_cache_nr per encoded run, then the batch pages.
+    K.deferredChanged(-g.entries, -K.runBytes(g.runs));
+    for (const r of g.runs) yield* freeSwapRunsSync(K, k, worker, [r]);
+    parked -= g.entries;
+    if (g.pages > 0) K.zone.free(g.pages);
+    K.count('smfree_work_entries', g.entries);
+  }
+
+  function queueGather(K: Kernel, st: TlbSwapState, restart: boolean): void {
+    const g = st.swp!;
+    if (g.entries > 0 || g.pages > 0) {
+      wq.queueWork(initWork(`tlb_swap_async_free_work#${seq++}`, (k, t) => freeWork(K, k, t, g)));
+    }
+    st.swp = restart ? newGather() : null;
+  }
+
+  /** __tlb_remove_swap_entries for one run: true if parked, false to free it now. */
+  function removeSwapEntries(K: Kernel, st: TlbSwapState, r: SwapRun, cost: { pages: number }): boolean {
+    if (!st.freeable && !st.freeing) return false;
+    if (st.freeable) {
+      if (nrExitingProcesses < NR_MIN_EXITING_PROCESSES) return false;
+      st.freeable = false;
+      st.freeing = true;
+    }
+    if (!st.swp) st.swp = newGather();
+    const g = st.swp;
+    if (g.activeNr >= g.activeMax - 1) { queueGather(K, st, true); return false; }
+    g.activeNr += r.nr === 1 ? 1 : 2;
+    g.runs.push(r);
+    g.entries += r.nr;
+    parked += r.nr;
+    if (g.activeNr >= g.activeMax - 1) {
+      // __tlb_swap_next_batch: a new page-sized batch, or hand the gather to the kworker.
+      if (g.batchCount === MAX_SWAP_GATHER_BATCH_COUNT || !K.zone.watermarkOk(1, K.zone.wmark.minPages)) {
+        queueGather(K, st, true);
+      } else {
+        K.zone.allocate(1);
+        cost.pages++;
+        g.pages++;
+        g.batchCount++;
+        g.activeNr = 0;
+        g.activeMax = MAX_SWAP_GATHER_BATCH;
+      }
+    }
+    return true;
+  }
+
+  const stateOf = (tlb: MmuGather): TlbSwapState | undefined => tlb.policyState as TlbSwapState | undefined;
+
+  return {
+    name: 'async-mmu-gather',
+    summary: 'Zhiguo Jiang v3: per-mm gather of parked runs, queued to one highpri kworker once two processes exit',
+    init(K) {
+      wq = K.core.workqueues.allocWorkqueue('smfree_wq', WQ_UNBOUND | WQ_HIGHPRI | WQ_MEM_RECLAIM, 1);
+    },
+    tlbGatherMmu(K, tlb) {
+      // __tlb_swap_gather_mmu_check
+      if (!K.taskIsDying(tlb.task) || tlb.mm.MM_SWAPENTS < SWAP_CLUSTER_MAX) return;
+      nrExitingProcesses++;
+      const st: TlbSwapState = { freeable: false, freeing: false, swp: null };
+      if (nrExitingProcesses < NR_MIN_EXITING_PROCESSES) st.freeable = true;
+      else { st.freeing = true; st.swp = newGather(); }
+      tlb.policyState = st;
+    },
+    *zapSwapRuns(K, k, tlb, runs) {
+      const st = stateOf(tlb);
+      if (!st) { yield* freeSwapRunsSync(K, k, tlb.task, runs); return; }
+      const cost = { pages: 0 };
+      const now: SwapRun[] = [];
+      let parkedRuns = 0;
+      let parkedHere = 0;
+      let parkedBytes = 0;
+      for (const r of runs) {
+        if (removeSwapEntries(K, st, r, cost)) { parkedRuns++; parkedHere += r.nr; parkedBytes += K.runBytes([r]); } else now.push(r);
+      }
+      if (parkedHere > 0) K.deferredChanged(parkedHere, parkedBytes);
+      yield k.work(parkedRuns * K.costs.swap_gather_add_ns + cost.pages * K.costs.get_free_page_ns);
+      if (now.length > 0) yield* freeSwapRunsSync(K, k, tlb.task, now);
+    },
+    *tlbFinishMmu(K, _k, tlb) {
+      // __tlb_batch_swap_finish
+      const st = stateOf(tlb);
+      if (!st) return;
+      if (st.freeing && st.swp) {
+        yield _k.work(K.costs.queue_work_ns);
+        queueGather(K, st, false);
+      }
+      st.freeable = false;
+      st.freeing = false;
+      nrExitingProcesses--;
+    },
+    parkedEntries: () => parked,
+  };
+}

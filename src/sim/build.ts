@@ -1,0 +1,134 @@
+// Scenario -> machine: platform and kernel presets applied, processes and
+// Android userspace created. Configuration flows one way; nothing here runs.
+
+import { startCameraLaunch, type LaunchResult } from '../android/camera.js';
+import { createCachedApp, munmapThenIdle } from '../android/apps.js';
+import { startLmkd, type LmkdKill } from '../android/lmkd.js';
+import { startSystemLoad } from '../android/system-load.js';
+import { loadCalibration, type Calibration } from '../calibration/calibration.js';
+import { Kernel } from '../kernel/kernel.js';
+import { Reclaim } from '../kernel/mm/reclaim.js';
+import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
+import type { KProcess } from '../kernel/process.js';
+import { kernelPreset } from '../kernel/presets/presets.js';
+import { createPolicy } from '../policies/registry.js';
+import type { Scenario } from '../scenario/schema.js';
+import { platformOf, type Platform } from './platforms.js';
+
+export interface Simulation {
+  scenario: Scenario;
+  policy: string;
+  seed: number;
+  K: Kernel;
+  reclaim: Reclaim;
+  platform: Platform;
+  calibration: Calibration;
+  apps: KProcess[];
+  micro: KProcess[];
+  /** munmap() wall time per micro process (mode munmap). */
+  munmapNs: number[];
+  kills: LmkdKill[];
+  launch: LaunchResult | null;
+}
+
+export function buildSimulation(sc: Scenario, policyName: string, seed: number): Simulation {
+  const platform = platformOf(sc);
+  const calibration = loadCalibration(sc.kernel.calibration);
+  const preset = kernelPreset(sc.kernel.version);
+  const policy = createPolicy(policyName, { forcedRelease: sc.kernel.forced_release });
+  const m = sc.memory;
+  const K = new Kernel({
+    seed,
+    cpus: platform.cpus,
+    preset,
+    costs: calibration.costs,
+    sched: { rtThrottling: sc.kernel.rt_throttling },
+    ramPages: platform.ramMib * PAGES_PER_MIB,
+    freePages: Math.min(m.free_mib, platform.ramMib) * PAGES_PER_MIB,
+    watermarks: { minPages: m.watermark_min_mib * PAGES_PER_MIB, lowPages: m.watermark_low_mib * PAGES_PER_MIB, highPages: m.watermark_high_mib * PAGES_PER_MIB },
+    swapSlots: platform.zramMib * PAGES_PER_MIB,
+    compressionRatio: sc.kernel.compression_ratio,
+    sameFilledRatio: sc.kernel.zram_same_filled,
+    aggregation: sc.kernel.aggregation,
+    policy,
+  });
+  for (const [name, ids] of Object.entries(platform.cpusets)) K.sched.defineCpuset(name, ids);
+
+  // Cached apps: sizes and oom_score_adj drawn from the workload stream.
+  const rng = K.engine.rng.stream('apps');
+  const apps: KProcess[] = [];
+  const a = sc.apps;
+  for (let i = 0; i < a.count; i++) {
+    const anonMib = Array.isArray(a.anon_mib) ? rng.uniform(a.anon_mib[0], a.anon_mib[1]) : a.anon_mib;
+    const anonPages = Math.round(anonMib * PAGES_PER_MIB);
+    const swapPages = Math.round(anonPages * a.swap_ratio);
+    apps.push(createCachedApp(K, {
+      name: `app${String(i).padStart(2, '0')}`,
+      presentPages: anonPages - swapPages,
+      swapPages,
+      filePages: Math.round(a.file_mib * PAGES_PER_MIB),
+      folioPages: 1,
+      fragmentation: sc.kernel.swap_fragmentation,
+      oomScoreAdj: rng.int(a.oom_score_adj_min, a.oom_score_adj_max),
+      category: 'background',
+      cpuset: 'background',
+      nice: 10,
+      threads: a.threads,
+    }));
+  }
+  // Micro-benchmark processes: die (or munmap) at t = 0.
+  const micro: KProcess[] = [];
+  const munmapNs: number[] = [];
+  for (let i = 0; i < sc.processes; i++) {
+    const spec = {
+      name: `proc${i}`,
+      presentPages: Math.round(sc.present_mib * PAGES_PER_MIB),
+      swapPages: Math.round(sc.swap_mib * PAGES_PER_MIB),
+      filePages: 0,
+      folioPages: sc.mthp_kib / 4,
+      fragmentation: sc.mthp_kib > 4 ? 0 : sc.kernel.swap_fragmentation,
+      oomScoreAdj: 0,
+      category: 'background' as const,
+      cpuset: sc.mode === 'exit' ? 'background' : 'top-app',
+      nice: 0,
+      threads: 1,
+    };
+    const p = sc.mode === 'exit'
+      ? createCachedApp(K, spec)
+      : K.createProcess(spec, (proc) => munmapThenIdle(K, proc, (ns) => munmapNs.push(ns)));
+    micro.push(p);
+    if (sc.mode === 'exit') K.kill(p);
+  }
+  // Page cache reclaim can drop: the apps' file pages plus the system's.
+  const pageCache = apps.reduce((s, p) => s + p.originalMm.MM_FILEPAGES, 0) + 1024 * PAGES_PER_MIB;
+  const reclaim = new Reclaim(K, pageCache);
+  reclaim.anonVictims = () => apps.filter((p) => !p.sigkill).sort((x, y) => y.oomScoreAdj - x.oomScoreAdj);
+
+  startSystemLoad(K, { share: sc.load.share, cls: sc.load.class, fifoPriority: sc.load.fifo_priority, threads: sc.load.threads });
+  const l = sc.lmkd;
+  const kills = l.enabled
+    ? startLmkd(K, reclaim, {
+      reaper: l.reaper,
+      psiPartialStallNs: l.psi_partial_stall_ms * 1e6,
+      psiCompleteStallNs: l.psi_complete_stall_ms * 1e6,
+      psiWindowNs: l.psi_window_ms * 1e6,
+      minfreePages: l.minfree_mib * PAGES_PER_MIB,
+      killTimeoutNs: l.kill_timeout_ms * 1e6,
+      pollNs: l.poll_ms * 1e6,
+    }, () => apps)
+    : [];
+  const s = sc.launch;
+  const launch = s.enabled
+    ? startCameraLaunch(K, reclaim, {
+      atNs: s.at_ms * 1e6,
+      threads: s.threads,
+      cpuNs: s.cpu_ms * 1e6,
+      allocPages: Math.round(s.alloc_mib * PAGES_PER_MIB),
+      previewCpuNs: s.preview_cpu_ms * 1e6,
+      frameHz: s.frame_hz,
+      frameCpuNs: s.frame_cpu_ms * 1e6,
+      frames: s.frames,
+    })
+    : null;
+  return { scenario: sc, policy: policyName, seed, K, reclaim, platform, calibration, apps, micro, munmapNs, kills, launch };
+}

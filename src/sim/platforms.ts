@@ -1,0 +1,57 @@
+// Platform presets: CPUs (capacity, cluster, NUMA node), RAM, zram size,
+// and the Android cpusets defined on them.
+
+import type { CpuSpec } from '../kernel/sched/topology.js';
+import type { Scenario } from '../scenario/schema.js';
+
+export interface Platform {
+  name: string;
+  cpus: CpuSpec[];
+  ramMib: number;
+  /** zram disksize. */
+  zramMib: number;
+  /** cpuset name -> CPU ids. */
+  cpusets: Record<string, number[]>;
+}
+
+function range(a: number, b: number): number[] {
+  return Array.from({ length: b - a }, (_, i) => a + i);
+}
+
+export const PLATFORMS: Record<string, () => Platform> = {
+  // The seed device (Lei Liu): 1 prime (~4.2 GHz class) + 3 big + 4 little, 12 GB.
+  'phone-8core': () => ({
+    name: 'phone-8core',
+    cpus: [
+      ...Array.from({ length: 4 }, () => ({ capacity1024: 400, cluster: 'little', node: 0 })),
+      ...Array.from({ length: 3 }, () => ({ capacity1024: 860, cluster: 'big', node: 0 })),
+      { capacity1024: 1024, cluster: 'prime', node: 0 },
+    ],
+    ramMib: 12 * 1024,
+    zramMib: 6 * 1024,
+    cpusets: { background: range(0, 4), 'system-background': range(0, 4), foreground: range(0, 7), 'top-app': range(0, 8) },
+  }),
+  'server-2node-128cpu': () => ({
+    name: 'server-2node-128cpu',
+    cpus: Array.from({ length: 128 }, (_, i) => ({ capacity1024: 1024, cluster: i < 64 ? 'node0' : 'node1', node: i < 64 ? 0 : 1 })),
+    ramMib: 512 * 1024,
+    zramMib: 256 * 1024,
+    cpusets: { background: range(0, 128), 'system-background': range(0, 128), foreground: range(0, 128), 'top-app': range(0, 128) },
+  }),
+};
+
+export function platformOf(sc: Scenario): Platform {
+  const p = sc.platform;
+  if (typeof p === 'string') {
+    const f = PLATFORMS[p];
+    if (!f) throw new RangeError(`unknown platform '${p}'`);
+    return f();
+  }
+  const cpus: CpuSpec[] = [];
+  for (const g of p.cpus) for (let i = 0; i < g.count; i++) cpus.push({ capacity1024: g.capacity, cluster: g.cluster, node: g.node });
+  // Custom machines: the smallest-capacity CPUs are the background cpuset.
+  const minCap = Math.min(...cpus.map((c) => c.capacity1024));
+  const little = cpus.map((c, i) => (c.capacity1024 === minCap ? i : -1)).filter((i) => i >= 0);
+  const all = range(0, cpus.length);
+  return { name: 'custom', cpus, ramMib: p.ram_mib, zramMib: Math.round(p.ram_mib / 2), cpusets: { background: little, 'system-background': little, foreground: all, 'top-app': all } };
+}

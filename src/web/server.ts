@@ -1,0 +1,252 @@
+// The dashboard server: one page with everything inlined, a small JSON API to
+// start/cancel sweeps, and Server-Sent Events for progress. It runs CPU-heavy
+// jobs on request, so by default it binds loopback only and rejects requests
+// whose Host is not loopback (a DNS-rebinding page cannot drive it). No route
+// reads a file named by the request: the page is built from a fixed list.
+import { isIPv4, isIPv6, type AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { listShippedScenarios, loadScenario } from '../scenario/loader.js';
+import { ScenarioError } from '../scenario/errors.js';
+import { KERNEL_VERSIONS, POLICY_NAMES, ScenarioSchema } from '../scenario/schema.js';
+import type { SweepRunner } from '../sweep/pool.js';
+import { chartHead, readAsset, scriptBody } from './assets.js';
+import { RunRegistry, TooManyRunsError, type RunEvent } from './runs.js';
+
+export interface ServerOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  /** Allow binding a non-loopback address (anyone who can reach it can start sweeps). */
+  allowNonLoopback?: boolean;
+  /** Replaces runScenario (tests, demos); see runSweep. */
+  runner?: SweepRunner;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Parameters the dashboard lets one edit, as `--set` paths. */
+export const MAIN_PARAMS = ['apps.count', 'apps.swap_ratio', 'load.share', 'kernel.version', 'lmkd.reaper'] as const;
+
+// A sweep is policies × seeds runs; cap it so one request cannot queue days of work.
+const MAX_JOBS = 2000;
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (h === 'localhost') return true;
+  if (isIPv4(h)) return h.startsWith('127.');
+  if (isIPv6(h)) return h === '::1' || h.startsWith('::ffff:127.');
+  return false;
+}
+
+/** The hostname of a Host header, without port or brackets. */
+function hostnameOf(header: string): string {
+  const m = /^\[([^\]]*)\](?::\d+)?$/.exec(header);
+  if (m) return m[1]!;
+  return header.replace(/:\d+$/, '');
+}
+
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const host = opts.host ?? '127.0.0.1';
+  const loopback = isLoopbackHost(host);
+  if (!loopback && !opts.allowNonLoopback) {
+    throw new Error(
+      `refusing to listen on non-loopback address ${JSON.stringify(host)}: anyone who can reach it could start simulations. ` +
+        `Use 127.0.0.1, or pass allowNonLoopback (--allow-remote) if you mean it.`,
+    );
+  }
+  const registry = new RunRegistry(opts.runner ? { runner: opts.runner } : {});
+  const app = buildApp(registry, { checkHost: loopback });
+  await app.listen({ port: opts.port, host });
+  const addr = app.server.address() as AddressInfo;
+  const urlHost = addr.family === 'IPv6' || isIPv6(host) ? `[${addr.address}]` : addr.address;
+  return {
+    url: `http://${urlHost}:${addr.port}/`,
+    close: async () => {
+      registry.cancelAll();
+      await app.close();
+    },
+  };
+}
+
+function buildApp(registry: RunRegistry, o: { checkHost: boolean }): FastifyInstance {
+  // forceCloseConnections: close() must not wait for open SSE streams.
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, forceCloseConnections: true });
+  const page = dashboardPage();
+  const streams = new Set<ServerResponse>();
+  // JSON bodies only: a cross-site form or text/plain POST (no CORS preflight) gets 415.
+  app.removeContentTypeParser(['text/plain']);
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (o.checkHost && !isLoopbackHost(hostnameOf(req.headers.host ?? ''))) {
+      return reply.code(403).send({ error: 'forbidden: this server only answers requests addressed to a loopback host' });
+    }
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    reply.header('x-frame-options', 'DENY');
+  });
+  app.addHook('onClose', async () => {
+    for (const s of streams) s.end();
+  });
+
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not found' }));
+  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    reply.code(status).send({ error: status === 500 ? 'internal error' : err.message });
+  });
+
+  app.get('/', async (_req, reply) => {
+    reply
+      .type('text/html; charset=utf-8')
+      // Everything is inline; the page may only talk back to this server.
+      .header('content-security-policy', "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'")
+      .send(page);
+  });
+
+  app.get('/api/scenarios', async () => ({
+    scenarios: listShippedScenarios().map((s) => ({ ...s, params: mainParamsOf(s.name) })),
+    policies: POLICY_NAMES,
+    choices: { 'kernel.version': KERNEL_VERSIONS.options, 'lmkd.reaper': reaperChoices() },
+  }));
+
+  app.post('/api/runs', async (req, reply) => {
+    let parsed: ReturnType<typeof parseRunRequest>;
+    try {
+      parsed = parseRunRequest(req.body);
+    } catch (e) {
+      return reply.code(400).send({ error: (e as Error).message });
+    }
+    let scenario;
+    try {
+      scenario = loadScenario(parsed.scenario, parsed.sets);
+    } catch (e) {
+      if (e instanceof ScenarioError) return reply.code(400).send({ error: e.format() });
+      throw e;
+    }
+    try {
+      const id = registry.start({ scenario, policies: parsed.policies, seeds: parsed.seeds });
+      return reply.code(201).send({ id });
+    } catch (e) {
+      if (e instanceof TooManyRunsError) return reply.code(429).send({ error: e.message });
+      throw e;
+    }
+  });
+
+  app.get<{ Params: { id: string } }>('/api/runs/:id/events', (req, reply) => {
+    const res = reply.raw;
+    let unsubscribe: (() => void) | undefined;
+    const send = (ev: RunEvent) => {
+      if (res.destroyed || res.writableEnded) return;
+      res.write(`data: ${JSON.stringify(ev)}\n\n`);
+      if (!('done' in ev)) {
+        unsubscribe?.();
+        streams.delete(res);
+        res.end();
+      }
+    };
+    if (!registry.has(req.params.id)) return sendNotFound(reply);
+    reply.hijack();
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-content-type-options': 'nosniff',
+    });
+    streams.add(res);
+    unsubscribe = registry.subscribe(req.params.id, send);
+    req.raw.on('close', () => {
+      unsubscribe?.();
+      streams.delete(res);
+    });
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/runs/:id', async (req, reply) => {
+    if (!registry.cancel(req.params.id)) return sendNotFound(reply);
+    return reply.code(202).send({ cancelled: true });
+  });
+
+  return app;
+}
+
+function sendNotFound(reply: FastifyReply) {
+  return reply.code(404).send({ error: 'no such run' });
+}
+
+/** The dashboard: the HTML template with uPlot, charts.js and dashboard.js inlined. */
+function dashboardPage(): string {
+  const head = chartHead();
+  const fill: Record<string, string> = {
+    '<!-- swaplab:styles -->': head.styles,
+    '<!-- swaplab:scripts -->': `${head.scripts}\n<script>${scriptBody(readAsset('dashboard.js'))}</script>`,
+  };
+  // A function replacement: the inlined code may contain `$&`-like sequences.
+  return readAsset('dashboard.html').replace(/<!-- swaplab:(styles|scripts) -->/g, (m) => fill[m]!);
+}
+
+/** Current values of MAIN_PARAMS in a shipped scenario ({} if it does not load). */
+function mainParamsOf(name: string): Record<string, unknown> {
+  try {
+    const s = loadScenario(name) as unknown as Record<string, unknown>;
+    return Object.fromEntries(
+      MAIN_PARAMS.map((p) => [p, p.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], s)]),
+    );
+  } catch {
+    return {};
+  }
+}
+
+function reaperChoices(): readonly string[] {
+  // Read from the schema so a new reaper shows up without touching this file.
+  const lmkd = (ScenarioSchema.shape.lmkd as unknown as { unwrap(): { shape: { reaper: { unwrap(): { options: string[] } } } } }).unwrap();
+  return lmkd.shape.reaper.unwrap().options;
+}
+
+interface RunRequest {
+  scenario: string;
+  sets: string[];
+  policies: string[];
+  seeds: number[];
+}
+
+/**
+ * Check the shape of a POST /api/runs body; field values are left to the
+ * scenario schema. The scenario must be a shipped name: loadScenario also
+ * takes file paths, which a remote caller must not choose.
+ */
+function parseRunRequest(body: unknown): RunRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('expected a JSON object body');
+  const b = body as Record<string, unknown>;
+  const shipped = listShippedScenarios().map((s) => s.name);
+  if (typeof b['scenario'] !== 'string' || !shipped.includes(b['scenario'])) {
+    throw new Error(`scenario: expected one of ${shipped.join(', ')}`);
+  }
+  const setObj = b['set'] ?? {};
+  if (typeof setObj !== 'object' || setObj === null || Array.isArray(setObj)) throw new Error('set: expected an object of path: value');
+  const sets = Object.entries(setObj as Record<string, unknown>).map(([path, value]) => {
+    if (!/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/.test(path)) throw new Error(`set: bad field path ${JSON.stringify(path)}`);
+    const ok =
+      (typeof value === 'number' && Number.isFinite(value)) ||
+      typeof value === 'boolean' ||
+      (typeof value === 'string' && value.length <= 200) ||
+      (Array.isArray(value) && value.length <= 16 && value.every((v) => typeof v === 'number' && Number.isFinite(v)));
+    if (!ok) throw new Error(`set ${path}: expected a number, string, boolean or list of numbers`);
+    // JSON is YAML flow syntax: a string stays a string (`"6.12"` is not the number 6.12).
+    return `${path}=${JSON.stringify(value)}`;
+  });
+  const policies = b['policies'];
+  if (!Array.isArray(policies) || policies.length === 0 || !policies.every((p) => typeof p === 'string' && POLICY_NAMES.includes(p))) {
+    throw new Error(`policies: expected a non-empty list of ${POLICY_NAMES.join(', ')}`);
+  }
+  const seeds = b['seeds'];
+  if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isSafeInteger(s) && s >= 0)) {
+    throw new Error('seeds: expected a non-empty list of integers >= 0');
+  }
+  const jobs = new Set(policies).size * new Set(seeds).size;
+  if (jobs > MAX_JOBS) throw new Error(`too many runs: ${jobs} (policies × seeds), at most ${MAX_JOBS}`);
+  return { scenario: b['scenario'], sets, policies: policies as string[], seeds: seeds as number[] };
+}
