@@ -150,8 +150,7 @@ export class Kernel {
     const pid = this.nextPid++;
     const rng = this.engine.rng.stream(`layout:${spec.name}`);
     const mm = new MmStruct(pid, spec.name, this.core.locks);
-    const runs = this.allocateSwapRuns(pid, spec, rng);
-    this.layoutChunks(mm, spec, runs, rng);
+    this.layoutChunks(mm, spec, this.allocateSwapRuns(pid, spec, rng), rng);
     mm.nrVmas = Math.max(1, Math.round(((spec.presentPages + spec.swapPages + spec.filePages) / 256) * this.costs.vmas_per_mib));
     const proc = new KProcess(pid, spec.name, spec.category === 'foreground' ? 'top-app' : spec.category === 'background' ? 'background' : 'system', mm, spec.oomScoreAdj, spec.category);
     this.processes.push(proc);
@@ -165,73 +164,91 @@ export class Kernel {
     return proc;
   }
 
-  /** Swapped-out runs of one process, with zram objects stored (initial state: no pages taken). */
-  private allocateSwapRuns(pid: number, spec: ProcessSpec, rng: RngStream): SwapRun[] {
-    const runs: SwapRun[] = [];
+  /**
+   * Swaps out `spec.swapPages` pages into zram (initial state: the zspages'
+   * pages are already outside the free count) and returns their slots in
+   * PTE order, with the run boundaries.
+   */
+  private allocateSwapRuns(pid: number, spec: ProcessSpec, rng: RngStream): { slots: Int32Array; runEnds: Int32Array; nRuns: number } {
+    const runStart = new Int32Array(spec.swapPages);
+    const runLen = new Int32Array(spec.swapPages);
+    const nRuns = this.swapOutRuns(pid, spec, rng, runStart, runLen);
+    const perm = shuffledIndex(nRuns, rng);
+    const slots = new Int32Array(spec.swapPages);
+    const runEnds = new Int32Array(nRuns);
+    fillInPteOrder(perm, runStart, runLen, slots, runEnds);
+    return { slots, runEnds, nRuns };
+  }
+
+  /** The swap-out itself: runs of slots, each page's zram object stored. Returns the run count. */
+  private swapOutRuns(pid: number, spec: ProcessSpec, rng: RngStream, runStart: Int32Array, runLen: Int32Array): number {
+    let nRuns = 0;
     let left = spec.swapPages;
     const folio = Math.max(1, spec.folioPages);
+    const frag = spec.fragmentation;
     const zrng = this.engine.rng.stream(`zram:${spec.name}`);
     const meanBytes = PAGE_SIZE / this.cfg.compressionRatio;
+    const same = this.cfg.sameFilledRatio;
+    const owner = this.slotOwner;
+    const zram = this.zram;
     while (left > 0) {
       // Folios swapped out together get neighbouring slots; a break (probability = fragmentation) ends the run.
       let nr = folio;
-      while (nr + folio <= Math.min(left, PTRS_PER_PTE) && !rng.chance(spec.fragmentation)) nr += folio;
+      const cap = Math.min(left, PTRS_PER_PTE);
+      while (nr + folio <= cap && rng.float() >= frag) nr += folio;
       nr = Math.min(nr, left);
-      const scatter = rng.chance(spec.fragmentation);
-      const start = this.si.allocRun(nr, rng, scatter);
+      const start = this.si.allocRun(nr, rng, rng.float() < frag);
       for (let s = start; s < start + nr; s++) {
-        this.slotOwner[s] = pid;
-        const same = zrng.chance(this.cfg.sameFilledRatio);
-        const bytes = same ? 0 : Math.max(32, Math.min(PAGE_SIZE, Math.round(meanBytes * (0.4 + 1.2 * zrng.float()))));
-        this.zram.store(s, bytes, false);
+        owner[s] = pid;
+        const u = zrng.float();
+        const bytes = u < same ? 0 : Math.max(32, Math.min(PAGE_SIZE, Math.round(meanBytes * (0.4 + (1.2 * (u - same)) / (1 - same)))));
+        zram.store(s, bytes, false);
       }
-      runs.push({ start, nr });
+      runStart[nRuns] = start;
+      runLen[nRuns] = nr;
+      nRuns++;
       left -= nr;
     }
-    // Shuffle run order: PTE order is not swap-out order.
-    for (let i = runs.length - 1; i > 0; i--) {
-      const j = rng.int(0, i);
-      const tmp = runs[i]!; runs[i] = runs[j]!; runs[j] = tmp;
-    }
-    return runs;
+    return nRuns;
   }
 
-  private layoutChunks(mm: MmStruct, spec: ProcessSpec, runs: SwapRun[], rng: RngStream): void {
+  private layoutChunks(mm: MmStruct, spec: ProcessSpec, sw: { slots: Int32Array; runEnds: Int32Array; nRuns: number }, rng: RngStream): void {
     const anon = spec.presentPages + spec.swapPages;
     const nChunks = Math.ceil(anon / PTRS_PER_PTE);
     const swapShare = anon > 0 ? spec.swapPages / anon : 0;
     let presentLeft = spec.presentPages;
-    let runIdx = 0;
-    let zramBytes = 0;
+    let run = 0;
+    let pos = 0; // slots consumed
+    const take = (room: number, target: number): Int32Array => {
+      const from = pos;
+      while (run < sw.nRuns && sw.runEnds[run]! - from <= Math.min(target, room)) pos = sw.runEnds[run++]!;
+      return sw.slots.subarray(from, pos);
+    };
     for (let c = 0; c < nChunks; c++) {
       const room = Math.min(PTRS_PER_PTE, anon - c * PTRS_PER_PTE);
       // Aim for the process's swap share in every chunk, +-25%, filled with whole runs.
       const target = Math.round(room * Math.min(1, Math.max(0, swapShare * (0.75 + 0.5 * rng.float()))));
       const chunk = new PmdChunk(0, 0, this.core.locks);
-      while (runIdx < runs.length && chunk.swap.length + runs[runIdx]!.nr <= Math.max(target, 0) && chunk.swap.length + runs[runIdx]!.nr <= room) {
-        const r = runs[runIdx++]!;
-        for (let s = r.start; s < r.start + r.nr; s++) { chunk.swap.push(s); zramBytes += this.zram.objectBytes(s); }
-      }
+      chunk.swap = take(room, target);
       chunk.present = Math.min(room - chunk.swap.length, presentLeft);
       presentLeft -= chunk.present;
       mm.chunks.push(chunk);
     }
-    // Whatever did not fit (rounding) goes into chunks with room, then new chunks.
-    for (let c = 0; runIdx < runs.length || presentLeft > 0; c++) {
-      let chunk = mm.chunks[c];
-      if (!chunk) { chunk = new PmdChunk(0, 0, this.core.locks); mm.chunks.push(chunk); }
-      while (runIdx < runs.length && chunk.ptes + runs[runIdx]!.nr <= PTRS_PER_PTE) {
-        const r = runs[runIdx++]!;
-        for (let s = r.start; s < r.start + r.nr; s++) { chunk.swap.push(s); zramBytes += this.zram.objectBytes(s); }
-      }
-      const add = Math.min(presentLeft, PTRS_PER_PTE - chunk.ptes);
-      chunk.present += add; presentLeft -= add;
+    // What did not fit (rounding) goes into new chunks.
+    while (run < sw.nRuns || presentLeft > 0) {
+      const chunk = new PmdChunk(0, 0, this.core.locks);
+      chunk.swap = take(PTRS_PER_PTE, PTRS_PER_PTE);
+      chunk.present = Math.min(presentLeft, PTRS_PER_PTE - chunk.swap.length);
+      presentLeft -= chunk.present;
+      mm.chunks.push(chunk);
     }
     // File-backed VMAs get their own page tables.
     for (let left = spec.filePages; left > 0; left -= PTRS_PER_PTE) mm.chunks.push(new PmdChunk(0, Math.min(PTRS_PER_PTE, left), this.core.locks));
+    let zramBytes = 0;
     for (const ch of mm.chunks) {
       mm.MM_ANONPAGES += ch.present; mm.MM_FILEPAGES += ch.file; mm.MM_SWAPENTS += ch.swap.length; mm.heldPresentPages += ch.present;
     }
+    for (let i = 0; i < sw.slots.length; i++) zramBytes += this.zram.objectBytes(sw.slots[i]!);
     mm.heldZramBytes = zramBytes;
   }
 
@@ -320,6 +337,7 @@ export class Kernel {
 
   /** zram bytes of the slots in `runs` (what parking them keeps allocated). */
   runBytes(runs: readonly SwapRun[]): number {
+    // Summed per run so a policy can price what it parks.
     let b = 0;
     for (const r of runs) for (let s = r.start; s < r.start + r.nr; s++) b += this.zram.objectBytes(s);
     return b;
@@ -392,5 +410,25 @@ export class Kernel {
     const leaked = inUse - mapped - policyParked;
     if (leaked < 0) throw new SimulationError('swap-conservation', `${mapped} mapped + ${policyParked} parked exceed ${inUse} in use`);
     return { leaked, stillMapped: mapped, inSlotCache: inCaches };
+  }
+}
+
+/** A random permutation of 0..n-1 (PTE order is not swap-out order). */
+function shuffledIndex(n: number, rng: RngStream): Int32Array {
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    const t = perm[i]!; perm[i] = perm[j]!; perm[j] = t;
+  }
+  return perm;
+}
+
+function fillInPteOrder(perm: Int32Array, runStart: Int32Array, runLen: Int32Array, slots: Int32Array, runEnds: Int32Array): void {
+  let k = 0;
+  for (let i = 0; i < perm.length; i++) {
+    const r = perm[i]!;
+    for (let s = runStart[r]!, e = s + runLen[r]!; s < e; s++) slots[k++] = s;
+    runEnds[i] = k;
   }
 }

@@ -121,34 +121,56 @@ export function buildReportData(input: ReportDataInput): ReportData {
   };
 }
 
-/** Put series on one x array; beyond MAX_TIME_POINTS distinct times, bucket them and keep `pick` of each bucket. */
+/**
+ * Put step series (a value holds until the next sample; the simulator
+ * samples on change) on one x array. Each series carries its last value
+ * forward, so all end together. Beyond MAX_TIME_POINTS distinct times the
+ * range is cut into buckets and each keeps `pick` (min or max) of every value
+ * that held during it, so no dip or peak is lost.
+ */
 export function alignTimeSeries(
   input: Array<{ label: string; points: ReadonlyArray<readonly [number, number]> }>,
   pick: (...v: number[]) => number,
 ): XYChart {
-  const times = [...new Set(input.flatMap((s) => s.points.map((p) => p[0])))].sort((a, b) => a - b);
+  const sorted = input.map((s) => [...s.points].sort((a, b) => a[0] - b[0]));
+  const times = [...new Set(sorted.flatMap((pts) => pts.map((p) => p[0])))].sort((a, b) => a - b);
   if (times.length <= MAX_TIME_POINTS) {
-    const index = new Map(times.map((t, i) => [t, i]));
     return {
       x: times,
-      series: input.map((s) => {
-        const y: Array<number | null> = new Array(times.length).fill(null);
-        for (const [t, v] of s.points) y[index.get(t)!] = v;
+      series: input.map((s, k) => {
+        const pts = sorted[k]!;
+        let j = 0;
+        let held: number | null = null;
+        const y = times.map((t) => {
+          while (j < pts.length && pts[j]![0] <= t) held = pts[j++]![1];
+          return held;
+        });
         return { label: s.label, y };
       }),
     };
   }
   const t0 = times[0]!;
-  const width = (times[times.length - 1]! - t0) / MAX_TIME_POINTS;
+  const tEnd = times[times.length - 1]!;
+  const width = (tEnd - t0) / MAX_TIME_POINTS;
   const bucketOf = (t: number) => Math.min(MAX_TIME_POINTS - 1, Math.floor((t - t0) / width));
+  // Bucket starts, then the end so the last value is drawn to it.
+  const x = [...Array.from({ length: MAX_TIME_POINTS }, (_, i) => t0 + i * width), tEnd];
   return {
-    x: Array.from({ length: MAX_TIME_POINTS }, (_, i) => t0 + i * width),
-    series: input.map((s) => {
-      const y: Array<number | null> = new Array(MAX_TIME_POINTS).fill(null);
-      for (const [t, v] of s.points) {
-        const b = bucketOf(t);
-        y[b] = y[b] === null ? v : pick(y[b]!, v);
+    x,
+    series: input.map((s, k) => {
+      const y: Array<number | null> = new Array(x.length).fill(null);
+      let held: number | null = null;
+      let j = 0;
+      const pts = sorted[k]!;
+      for (let b = 0; b < MAX_TIME_POINTS; b++) {
+        let v: number | null = held;
+        while (j < pts.length && bucketOf(pts[j]![0]) === b) {
+          held = pts[j++]![1];
+          v = v === null ? held : pick(v, held);
+        }
+        y[b] = v;
       }
+      y[MAX_TIME_POINTS] = held;
       return { label: s.label, y };
     }),
   };
@@ -160,7 +182,8 @@ function cpuStack(policy: string, rec: RunRecord): CpuStackChart {
   const bins = Math.max(0, ...occ.flatMap((c) => CPU_CATEGORIES.map((k) => c[k]?.length ?? 0)));
   const group = Math.max(1, Math.ceil(bins / MAX_CPU_BINS));
   const n = Math.ceil(bins / group);
-  const x = Array.from({ length: n }, (_, j) => j * group * binMs);
+  // Bin starts, then the end of the last bin (drawn as steps, each bin needs its right edge).
+  const x = n > 0 ? [...Array.from({ length: n }, (_, j) => j * group * binMs), bins * binMs] : [];
   const categories = BUSY_CATEGORIES.map((name) => {
     const share = new Array<number>(n).fill(0);
     for (const cpu of occ) {
@@ -172,6 +195,7 @@ function cpuStack(policy: string, rec: RunRecord): CpuStackChart {
       const width = Math.min(group, bins - j * group) * binMs * Math.max(1, occ.length);
       share[j] = width > 0 ? (share[j]! / width) * 100 : 0;
     }
+    if (n > 0) share.push(share[n - 1]!);
     return { name, share };
   });
   return { policy, seed: rec.output.seed, x, categories };

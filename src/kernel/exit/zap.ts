@@ -7,7 +7,7 @@
 
 import type { Program, TaskCtx } from '../../engine/steps.js';
 import type { Kernel, SwapRun } from '../kernel.js';
-import type { PmdChunk } from '../mm/mm-struct.js';
+import { EMPTY_SLOTS, type PmdChunk } from '../mm/mm-struct.js';
 import { MMU_GATHER_MAX_PAGES, type MmuGather } from '../mm/mmu-gather.js';
 
 export function* unmapVmas(K: Kernel, k: TaskCtx, tlb: MmuGather, reverse: boolean): Program {
@@ -37,7 +37,7 @@ export function* zapPteRange(K: Kernel, k: TaskCtx, tlb: MmuGather, chunk: PmdCh
   yield k.work(walkNs);
   chunk.present = 0;
   chunk.file = 0;
-  chunk.swap = [];
+  chunk.swap = EMPTY_SLOTS;
   tlb.gatheredPages += present;
   if (swap.length > 0) {
     const runs = swapPteBatch(swap, K.preset.swapPteBatch);
@@ -75,7 +75,7 @@ export function* tlbFinishMmu(K: Kernel, k: TaskCtx, tlb: MmuGather): Program {
  * swap_pte_batch(): contiguous PTEs whose slots are consecutive form one
  * run (v6.10+); older kernels free entry by entry.
  */
-export function swapPteBatch(slots: readonly number[], batch: boolean): SwapRun[] {
+export function swapPteBatch(slots: ArrayLike<number>, batch: boolean): SwapRun[] {
   const runs: SwapRun[] = [];
   let i = 0;
   while (i < slots.length) {

@@ -7,10 +7,11 @@ import type { QueuedLock } from '../locking/queued-lock.js';
 import type { LockRegistry } from '../locking/registry.js';
 
 export const PTRS_PER_PTE = 512;
+export const EMPTY_SLOTS = new Int32Array(0);
 
 export class PmdChunk {
   /** Swap slot offsets of the swap PTEs, in PTE order. */
-  swap: number[] = [];
+  swap: Int32Array = EMPTY_SLOTS;
   zapped = false;
   private ptlLock: QueuedLock | null = null;
 

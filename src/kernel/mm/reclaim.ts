@@ -106,14 +106,17 @@ export class Reclaim {
       const poolBefore = K.zs.poolPages;
       const zrng = K.engine.rng.stream('zram:reclaim');
       let bytes = 0;
+      const grown = new Int32Array(ch.swap.length + n);
+      grown.set(ch.swap);
       for (let i = 0; i < n; i++) {
         const slot = K.si.allocRun(1, null, false);
         const b = Math.max(32, Math.min(PAGE_SIZE, Math.round((PAGE_SIZE / K.cfg.compressionRatio) * (0.4 + 1.2 * zrng.float()))));
         K.zram.store(slot, b, true);
         K.slotOwner[slot] = proc.pid;
-        ch.swap.push(slot);
+        grown[ch.swap.length + i] = slot;
         bytes += b;
       }
+      ch.swap = grown;
       yield k.unlock(lock);
       ch.present -= n;
       mm.MM_ANONPAGES -= n;

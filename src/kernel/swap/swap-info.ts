@@ -8,6 +8,8 @@ import type { LockRegistry } from '../locking/registry.js';
 import type { QueuedLock } from '../locking/queued-lock.js';
 
 export const SWAPFILE_CLUSTER = 512;
+/** CPUs whose percpu_cluster swap-out allocates from, in the model. */
+const ALLOC_CURSORS = 8;
 
 /** swap_map values the model uses. */
 export const SWAP_MAP_FREE = 0;
@@ -23,9 +25,8 @@ export class SwapInfo {
   private readonly clusterLocks: Array<QueuedLock | undefined>;
   private readonly freeClusters: number[] = [];
   /** Allocation cursor of the "per-CPU cluster" swap-out is filling. */
-  private cursor = -1;
-  /** Highest cluster swap-out has reached (scattered runs land below it). */
-  private highWater = 0;
+  /** Allocation cursors: the percpu_cluster of each CPU doing swap-out. */
+  private readonly cursors = new Array<number>(ALLOC_CURSORS).fill(-1);
   inusePages = 0;
   entriesAllocated = 0;
   entriesFreed = 0;
@@ -55,29 +56,24 @@ export class SwapInfo {
 
   /**
    * Allocates `nr` contiguous slots, as swap-out of one folio does
-   * (cluster_alloc_swap_entry). With `scatter`, the run starts in a random
-   * partly used cluster instead of the current one, as the slots of pages
-   * reclaimed at different times end up.
+   * (cluster_alloc_swap_entry from a CPU's percpu_cluster). Swap-out runs
+   * on several CPUs at different times: with `scatter`, the run goes to one
+   * of the other CPUs' current clusters, which is how a process's slots end
+   * up spread over clusters and interleaved with other processes'.
    */
   allocRun(nr: number, rng: RngStream | null, scatter: boolean): number {
     if (nr > SWAPFILE_CLUSTER) throw new SimulationError('swap-run', `run of ${nr} exceeds a cluster`);
-    if (scatter && rng && this.highWater > 0) {
-      // A nonfull cluster among those swap-out has already used.
-      for (let tries = 0; tries < 8; tries++) {
-        const c = rng.int(0, this.highWater);
-        const start = this.findFreeRange(c, nr, rng.int(0, SWAPFILE_CLUSTER - 1));
-        if (start >= 0) return this.take(start, nr);
-      }
-    }
+    const which = scatter && rng ? rng.int(1, ALLOC_CURSORS - 1) : 0;
     for (;;) {
-      if (this.cursor >= 0) {
-        const start = this.findFreeRange(SwapInfo.clusterOf(this.cursor), nr, this.cursor % SWAPFILE_CLUSTER);
-        if (start >= 0) { this.cursor = start + nr; return this.take(start, nr); }
+      const cur = this.cursors[which]!;
+      if (cur >= 0) {
+        const start = this.findFreeRange(SwapInfo.clusterOf(cur), nr, cur % SWAPFILE_CLUSTER);
+        if (start >= 0) { this.cursors[which] = start + nr; return this.take(start, nr); }
       }
       let c = this.freeClusters.pop();
       if (c === undefined) c = this.findNonfull(nr);
-      this.cursor = c * SWAPFILE_CLUSTER;
-      this.highWater = Math.max(this.highWater, c);
+      else if (this.clusterUsed[c]! > (c === 0 ? 1 : 0)) continue; // taken over by another cursor meanwhile
+      this.cursors[which] = c * SWAPFILE_CLUSTER;
     }
   }
 

@@ -217,11 +217,11 @@
       return policyColor(k >= 0 && d.policyColorIndex ? d.policyColorIndex[k] : i);
     };
 
-    var mem = section(root, 'Free memory', seedNote + ' Downsampled runs keep the lowest value of each interval; dashed: watermarks and the LMKD threshold.');
-    lineChart(root, chartBox(mem, 'free-mem'), d.freeMem, { xLabel: 'time (ms)', yLabel: 'free (MiB)', unit: ' MiB', refs: d.freeMemRefs, sync: true, colorOf: colorOf });
+    var mem = section(root, 'Free memory', 'Seed ' + d.firstSeed + ', up to the last change; long runs keep the lowest value of each interval. Dashed: watermarks and the LMKD threshold. Drag to zoom, double-click to reset.');
+    lineChart(root, chartBox(mem, 'free-mem'), d.freeMem, { xLabel: 'time (ms)', yLabel: 'free (MiB)', unit: ' MiB', refs: d.freeMemRefs, sync: true, stepped: true, colorOf: colorOf });
 
-    var parked = section(root, 'Parked swap entries', seedNote + ' Swap entries deferred by the policy and not yet freed (sync parks none).');
-    lineChart(root, chartBox(parked, 'deferred'), d.deferred, { xLabel: 'time (ms)', yLabel: 'entries', unit: '', sync: true, colorOf: colorOf });
+    var parked = section(root, 'Parked swap entries', seedNote + ' Swap entries deferred by the policy and not yet freed (sync parks none); long runs keep the highest value of each interval.');
+    lineChart(root, chartBox(parked, 'deferred'), d.deferred, { xLabel: 'time (ms)', yLabel: 'entries', unit: '', sync: true, stepped: true, colorOf: colorOf });
 
     var cpu = section(root, 'CPU occupancy', seedNote + ' Busy share of all CPUs by category, stacked; idle is the gap to 100%.');
     var grid = el('div', { class: 'small-multiples' });
