@@ -1,19 +1,168 @@
 #!/usr/bin/env node
-// The swaplab command line.
-import { Command } from 'commander';
+// The swaplab command line: run, compare, list, check, trace export, report,
+// serve, demo. User errors become one line on stderr and exit code 2.
+
+import { writeFileSync } from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { CalibrationError } from '../calibration/calibration.js';
+import { SimulationError } from '../engine/engine.js';
+import { KERNEL_PRESETS } from '../kernel/presets/presets.js';
+import { POLICIES } from '../policies/registry.js';
+import { COMPARE_FORMATS, formatCompare, summarizeCompare, type CompareFormat } from '../report/compare.js';
+import { ScenarioError } from '../scenario/errors.js';
+import { listShippedScenarios, loadScenario } from '../scenario/loader.js';
+import { PLATFORMS } from '../sim/platforms.js';
+import { runScenario } from '../sim/run.js';
+import { runSweep, SweepAbortedError } from '../sweep/pool.js';
+import { scenarioKey } from '../sweep/scenario-key.js';
 import { runDemo } from './demo.js';
+import { Progress } from './progress.js';
+import { parsePolicies, parseSeeds, registerReportCommands } from './report-command.js';
 
-const program = new Command('swaplab').description('Linux exit-path and swap-free policy simulator');
+const collect = (value: string, previous: string[]) => [...previous, value];
 
-program
-  .command('demo')
-  .description('run a small demonstration of the simulation core')
-  .option('--seed <n>', 'random seed', '1')
-  .action((o: { seed: string }) => {
-    console.log(runDemo(Number(o.seed)));
+function parsePolicy(p: string): string {
+  if (!POLICIES[p]) throw new InvalidArgumentError(`unknown policy '${p}' (known: ${Object.keys(POLICIES).join(', ')})`);
+  return p;
+}
+
+function parseSeed(s: string): number {
+  if (!/^\d+$/.test(s)) throw new InvalidArgumentError(`seed must be a non-negative integer, got '${s}'`);
+  return Number(s);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('swaplab')
+    .description('Deterministic simulator of Linux process exit with swap on zram, and of swap-free policies')
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('run')
+    .description('run one scenario with one policy and seed')
+    .argument('<scenario>', 'shipped scenario name or YAML file')
+    .option('--policy <name>', 'swap-free policy (default: the scenario\'s)', parsePolicy)
+    .option('--seed <n>', 'random seed (default: the scenario\'s)', parseSeed)
+    .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
+    .option('--json', 'print the output contract as one JSON object')
+    .option('--trace <file>', 'write a timeline trace of the run')
+    .addOption(new Option('--trace-format <fmt>', 'trace format').choices(['perfetto', 'json']).default('perfetto'))
+    .action(async (name: string, o: { policy?: string; seed?: number; set: string[]; json?: boolean; trace?: string; traceFormat: 'perfetto' | 'json' }) => {
+      const sc = loadScenario(name, o.set);
+      const policy = o.policy ?? sc.kernel.policy;
+      const seed = o.seed ?? sc.seed;
+      let output: import('../metrics/types.js').RunOutput;
+      if (o.trace) {
+        const recordRun = '../report/trace/record-run.js';
+        const { recordTrace } = (await import(recordRun)) as typeof import('../report/trace/index.js') & { recordTrace: (sc: unknown, o: { policy: string; seed: number }, f: 'perfetto' | 'json') => { record: import('../metrics/types.js').RunRecord; trace: Uint8Array | string } };
+        const r = recordTrace(sc, { policy, seed }, o.traceFormat);
+        writeFileSync(o.trace, r.trace);
+        output = r.record.output;
+        if (!o.json) console.error(`trace written to ${o.trace} (${o.traceFormat}); open it at ui.perfetto.dev`);
+      } else {
+        output = runScenario(sc, { policy, seed }).output;
+      }
+      if (o.json) { console.log(JSON.stringify(output)); return; }
+      const m = output.metrics;
+      const d = (x: { mean: number; p50: number; p99: number; max: number; count: number }) => `n=${x.count} mean ${x.mean.toFixed(1)} p50 ${x.p50.toFixed(1)} p99 ${x.p99.toFixed(1)} max ${x.max.toFixed(1)}`;
+      console.log(`${output.scenario} on ${output.kernel}, policy ${output.policy}, seed ${output.seed}, fingerprint ${output.fingerprint}`);
+      console.log(`  exit latency (ms)        ${d(m.exit_latency_ms)}`);
+      console.log(`  memory release (ms)      ${d(m.memory_release_ms)}`);
+      if (m.launch_ms !== undefined) console.log(`  launch ${m.launch_ms.toFixed(1)} ms, preview ${m.preview_ms?.toFixed(1)} ms, ${m.janky_frames}/${m.frames} janky frames, free at preview ${m.free_mem_at_preview_mib?.toFixed(0)} MiB`);
+      console.log(`  peak CPU busy ${m.cpu_busy_peak_pct.toFixed(1)}%, parked peak ${m.deferred_entries_peak} entries (${m.deferred_mib_peak.toFixed(1)} MiB), held after exit ${m.held_after_exit_mib_ms.toFixed(0)} MiB*ms, unaccounted CPU ${m.unaccounted_cpu_ms.toFixed(1)} ms`);
+      console.log(`  lock wait (ms): ${Object.entries(m.lock_wait_ms).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+      console.log(`  swap entries freed ${m.swap_entries_freed}, leaked ${m.swap_entries_leaked}; ${m.events} events in ${m.wall_ms} ms`);
+    });
+
+  program
+    .command('compare')
+    .description('run several policies over several seeds; mean and 95% CI per metric')
+    .argument('<scenario>', 'shipped scenario name or YAML file')
+    .requiredOption('--policies <list>', 'comma-separated policies; the first is the baseline', parsePolicies)
+    .option('--seeds <n>', 'seeds 1..N, or a list "3,7,9", or a range "5..8"', parseSeeds, parseSeeds('5'))
+    .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
+    .addOption(new Option('--format <fmt>', 'output format').choices([...COMPARE_FORMATS]).default('table'))
+    .option('--db <file>', 'results store: finished runs persist here and are reused (resume)', '.swaplab/results.sqlite')
+    .option('--no-db', 'do not read or write the results store')
+    .action(async (name: string, o: { policies: string[]; seeds: number[]; set: string[]; format: CompareFormat; db: string | false }) => {
+      const sc = loadScenario(name, o.set);
+      const progress = new Progress(`compare ${sc.name}`);
+      const ac = new AbortController();
+      const onSig = () => ac.abort();
+      process.once('SIGINT', onSig);
+      try {
+        const records = await runSweep({
+          scenario: sc,
+          scenarioKey: scenarioKey(sc),
+          policies: o.policies,
+          seeds: o.seeds,
+          dbPath: o.db === false ? undefined : o.db,
+          onProgress: (done, total) => progress.update(done, total),
+          signal: ac.signal,
+        });
+        progress.stop();
+        const summary = summarizeCompare({ scenario: sc.name, kernel: sc.kernel.version, seeds: o.seeds, policies: o.policies, runs: records.map((r) => r.output) });
+        process.stdout.write(formatCompare(summary, o.format) + (o.format === 'json' ? '\n' : ''));
+      } finally {
+        progress.stop();
+        process.off('SIGINT', onSig);
+      }
+    });
+
+  program
+    .command('list')
+    .description('list shipped scenarios, platforms, kernel presets and policies')
+    .action(() => {
+      console.log('scenarios:');
+      for (const s of listShippedScenarios()) console.log(`  ${s.name.padEnd(20)} ${s.description}`);
+      console.log('platforms:');
+      for (const name of Object.keys(PLATFORMS)) {
+        const p = PLATFORMS[name]!();
+        console.log(`  ${name.padEnd(20)} ${p.cpus.length} CPUs, ${p.ramMib / 1024} GiB RAM, zram ${p.zramMib / 1024} GiB`);
+      }
+      console.log('kernel presets:');
+      for (const p of Object.values(KERNEL_PRESETS)) {
+        console.log(`  ${p.version.padEnd(20)} ${p.slotCache ? 'swap slot cache' : 'no slot cache'}, ${p.swapPteBatch ? 'swap_pte_batch' : 'per-PTE free'}, free under ${p.swapFreeLock === 'si' ? 'si->lock' : 'ci->lock'}, zsmalloc ${p.zsmallocLock} lock`);
+      }
+      console.log('policies:');
+      for (const [name, p] of Object.entries(POLICIES)) console.log(`  ${name.padEnd(20)} ${p.summary}`);
+    });
+
+  program
+    .command('check')
+    .description('validate a scenario file')
+    .argument('<file>', 'scenario name or YAML file')
+    .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
+    .action((file: string, o: { set: string[] }) => {
+      const sc = loadScenario(file, o.set);
+      console.log(`${file}: ok (${sc.name}: ${sc.kernel.version}, policy ${sc.kernel.policy}, ${sc.apps.count} apps, duration ${sc.duration_ms} ms)`);
+    });
+
+  program
+    .command('demo')
+    .description('a small demonstration of the simulation core')
+    .option('--seed <n>', 'random seed', parseSeed, 1)
+    .action((o: { seed: number }) => console.log(runDemo(o.seed)));
+
+  registerReportCommands(program);
+  return program;
+}
+
+/** Turns a user-caused error into one line; anything else is a bug and keeps its stack. */
+export function describeError(e: unknown): string | null {
+  if (e instanceof ScenarioError) return e.format();
+  if (e instanceof CalibrationError) return e.message;
+  if (e instanceof SweepAbortedError) return 'interrupted; finished runs are saved and will be reused';
+  if (e instanceof SimulationError) return `simulation stopped: ${e.message}`;
+  if (e instanceof RangeError) return e.message;
+  return null;
+}
+
+const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
+if (isMain) {
+  buildProgram().parseAsync(process.argv).catch((e: unknown) => {
+    const msg = describeError(e);
+    if (msg === null) { console.error(e); process.exit(1); }
+    console.error(`swaplab: ${msg}`);
+    process.exit(2);
   });
-
-program.parseAsync(process.argv).catch((e: unknown) => {
-  console.error(`swaplab: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(2);
-});
+}

@@ -14,7 +14,7 @@
 import type { Program, TaskCtx } from '../engine/steps.js';
 import type { Kernel, SwapRun } from '../kernel/kernel.js';
 import type { QueuedLock } from '../kernel/locking/queued-lock.js';
-import { freeSwapRunsSync } from '../kernel/swap/swap-free.js';
+import { batchRuns, freeSwapRunsSync } from '../kernel/swap/swap-free.js';
 import type { Task } from '../kernel/sched/task.js';
 import { initWork, WQ_HIGHPRI, WQ_MEM_RECLAIM, WQ_UNBOUND, type Workqueue } from '../kernel/workqueue/workqueue.js';
 import type { SwapFreePolicy } from './policy.js';
@@ -43,10 +43,10 @@ export function createAsyncGlobalListPolicy(opts: GlobalListOptions): SwapFreePo
     yield k.unlock(lock);
     K.deferredChanged(-entries, -K.runBytes(taken));
     K.count('async_swap_count', taken.length);
-    // free_swap_and_cache_nr per record, then kmem_cache_free.
-    for (const r of taken) {
-      yield* freeSwapRunsSync(K, k, worker, [r]);
-      yield k.work(K.costs.slab_alloc_ns / 2);
+    // free_swap_and_cache_nr per record, then kmem_cache_free (in chunk mode: a PMD's worth per step).
+    for (const group of batchRuns(K, taken)) {
+      yield* freeSwapRunsSync(K, k, worker, group);
+      yield k.work((group.length * K.costs.slab_alloc_ns) / 2);
     }
   }
 

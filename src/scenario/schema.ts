@@ -81,6 +81,10 @@ const Memory = z
     watermark_low_mib: mib(256, 'Zone low watermark: kswapd wakes below it'),
     watermark_high_mib: mib(320, 'Zone high watermark: kswapd sleeps above it'),
     free_mib: mib(600, 'Free memory at t=0'),
+    page_cache_mib: mib(
+      300,
+      'Clean page cache reclaim can drop besides the apps\' own file pages (a phone under pressure has little left)',
+    ),
   })
   .superRefine((m, ctx) => {
     if (m.watermark_low_mib < m.watermark_min_mib)

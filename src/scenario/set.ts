@@ -78,6 +78,9 @@ function parseValue(text: string): unknown {
   }
 }
 
+/** Fields whose values are names that may look like numbers. */
+const STRING_FIELDS = new Set(['kernel.version', 'kernel.policy', 'kernel.calibration', 'name', 'description', 'platform']);
+
 const isMap = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -106,7 +109,11 @@ export function applySets(data: Record<string, unknown>, sets: readonly string[]
       (node as Record<string, unknown>)[key] = next;
       node = next;
     }
-    (node as Record<string, unknown>)[path[path.length - 1]!] = parseValue(s.slice(eq + 1));
+    const raw = s.slice(eq + 1);
+    let value = parseValue(raw);
+    // A string field (kernel.version, kernel.policy) keeps the text as written: "6.12" is not the number 6.12.
+    if (typeof value === 'number' && STRING_FIELDS.has(path.join('.'))) value = raw.trim();
+    (node as Record<string, unknown>)[path[path.length - 1]!] = value;
     paths.push(path);
   }
   return paths;

@@ -100,7 +100,7 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number):
     if (sc.mode === 'exit') K.kill(p);
   }
   // Page cache reclaim can drop: the apps' file pages plus the system's.
-  const pageCache = apps.reduce((s, p) => s + p.originalMm.MM_FILEPAGES, 0) + 1024 * PAGES_PER_MIB;
+  const pageCache = apps.reduce((s, p) => s + p.originalMm.MM_FILEPAGES, 0) + sc.memory.page_cache_mib * PAGES_PER_MIB;
   const reclaim = new Reclaim(K, pageCache);
   reclaim.anonVictims = () => apps.filter((p) => !p.sigkill).sort((x, y) => y.oomScoreAdj - x.oomScoreAdj);
 

@@ -101,6 +101,11 @@ export function buildReportData(input: ReportDataInput): ReportData {
     policies,
     runs: outputs.filter((o) => byPolicy.has(o.policy)),
   });
+  const memSeries = timeRuns.map((t) => ({ label: t.policy, points: t.rec?.series.freeMemMib ?? [] }));
+  const parkedSeries = timeRuns.map((t) => ({ label: t.policy, points: t.rec?.series.deferredEntries ?? [] }));
+  // Free memory and parked entries are read together: one x extent. (A loop: series can exceed spread-argument limits.)
+  let lastTime = -Infinity;
+  for (const s of [...memSeries, ...parkedSeries]) for (const p of s.points) lastTime = Math.max(lastTime, p[0]);
   return {
     scenario: summary.scenario,
     kernel: summary.kernel,
@@ -110,9 +115,9 @@ export function buildReportData(input: ReportDataInput): ReportData {
     firstSeed,
     // Downsampling keeps the worst value per bucket: the free memory dip and
     // the parked-entry peak are what LMKD and the launch feel.
-    freeMem: alignTimeSeries(timeRuns.map((t) => ({ label: t.policy, points: t.rec?.series.freeMemMib ?? [] })), Math.min),
+    freeMem: alignTimeSeries(memSeries, Math.min, lastTime),
     freeMemRefs: input.freeMemRefs ?? [],
-    deferred: alignTimeSeries(timeRuns.map((t) => ({ label: t.policy, points: t.rec?.series.deferredEntries ?? [] })), Math.max),
+    deferred: alignTimeSeries(parkedSeries, Math.max, lastTime),
     cpu: timeRuns.flatMap((t) => (t.rec ? [cpuStack(t.policy, t.rec)] : [])),
     cpuCores: policies.map((p) => cpuCoreTable(p, byPolicy.get(p)!)),
     exitCdf: cdfChart(policies.map((p) => ({ label: p, samples: byPolicy.get(p)!.flatMap((r) => r.series.exitLatenciesMs) }))),
@@ -131,9 +136,13 @@ export function buildReportData(input: ReportDataInput): ReportData {
 export function alignTimeSeries(
   input: Array<{ label: string; points: ReadonlyArray<readonly [number, number]> }>,
   pick: (...v: number[]) => number,
+  /** Draw to at least this time (charts that are read together share their x extent). */
+  endAt?: number,
 ): XYChart {
   const sorted = input.map((s) => [...s.points].sort((a, b) => a[0] - b[0]));
-  const times = [...new Set(sorted.flatMap((pts) => pts.map((p) => p[0])))].sort((a, b) => a - b);
+  const all = sorted.flatMap((pts) => pts.map((p) => p[0]));
+  if (all.length > 0 && endAt !== undefined) all.push(endAt);
+  const times = [...new Set(all)].sort((a, b) => a - b);
   if (times.length <= MAX_TIME_POINTS) {
     return {
       x: times,

@@ -69,8 +69,8 @@ export class Reclaim {
     const fileWant = victims.length > 0 ? Math.ceil(want / 2) : want;
     const file = Math.min(fileWant, this.pageCachePages);
     if (file > 0) {
+      this.pageCachePages -= file; // isolated before the scan, so concurrent reclaimers do not take them twice
       yield k.work(file * c.reclaim_scan_page_ns);
-      this.pageCachePages -= file;
       K.zone.free(file);
       freed += file;
       K.count(`pgsteal_${who}_file`, file);
@@ -96,9 +96,18 @@ export class Reclaim {
     for (const ch of mm.chunks) {
       if (pages >= want) break;
       if (ch.zapped || ch.present === 0) continue;
+      // isolate_lru_folios: the pages leave the chunk's present count before the (long) pageout.
       const n = Math.min(ch.present, want - pages);
+      ch.present -= n;
+      mm.MM_ANONPAGES -= n;
       yield k.work(n * (c.reclaim_scan_page_ns + c.compress_page_ns));
-      if (ch.zapped || proc.sigkill) break; // killed meanwhile: its pages are not ours to swap
+      pages += n;
+      if (ch.zapped) {
+        // The owner was zapped meanwhile: the isolated pages are simply freed.
+        mm.heldPresentPages -= n;
+        K.zone.free(n);
+        continue;
+      }
       // zs_malloc under the zsmalloc lock, then the PTEs point to swap.
       const lock = K.zsLocks[0]!;
       yield k.lock(lock);
@@ -106,26 +115,27 @@ export class Reclaim {
       const poolBefore = K.zs.poolPages;
       const zrng = K.engine.rng.stream('zram:reclaim');
       let bytes = 0;
-      const grown = new Int32Array(ch.swap.length + n);
-      grown.set(ch.swap);
+      const added = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         const slot = K.si.allocRun(1, null, false);
         const b = Math.max(32, Math.min(PAGE_SIZE, Math.round((PAGE_SIZE / K.cfg.compressionRatio) * (0.4 + 1.2 * zrng.float()))));
         K.zram.store(slot, b, true);
         K.slotOwner[slot] = proc.pid;
-        grown[ch.swap.length + i] = slot;
+        added[i] = slot;
         bytes += b;
       }
-      ch.swap = grown;
       yield k.unlock(lock);
-      ch.present -= n;
-      mm.MM_ANONPAGES -= n;
+      if (ch.zapped) throw new Error('unreachable: a chunk is zapped only under its PTE lock');
+      // Appended after the last yield: another reclaimer may have added to this chunk meanwhile.
+      const grown = new Int32Array(ch.swap.length + n);
+      grown.set(ch.swap);
+      grown.set(added, ch.swap.length);
+      ch.swap = grown;
       mm.MM_SWAPENTS += n;
       mm.heldPresentPages -= n;
       mm.heldZramBytes += bytes;
       K.zone.free(n);
       K.count('pswpout', n);
-      pages += n;
       const zsPages = K.zs.poolPages - poolBefore;
       if (zsPages > 0) return { pages, zsPages };
     }

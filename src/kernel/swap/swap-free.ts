@@ -179,6 +179,25 @@ function groupByZsLock(K: Kernel, slots: readonly number[], fine: boolean): Arra
   return [...m];
 }
 
+/**
+ * Parked runs as a worker frees them: one free_swap_and_cache_nr call per
+ * run in fine mode; in chunk mode groups of up to a PMD's worth (512
+ * entries) per step, the same aggregation the exit path uses.
+ */
+export function batchRuns(K: Kernel, runs: readonly SwapRun[]): SwapRun[][] {
+  if (K.cfg.aggregation === 'fine') return runs.map((r) => [r]);
+  const out: SwapRun[][] = [];
+  let cur: SwapRun[] = [];
+  let n = 0;
+  for (const r of runs) {
+    if (n + r.nr > 512 && cur.length > 0) { out.push(cur); cur = []; n = 0; }
+    cur.push(r);
+    n += r.nr;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
 /** Slots of the runs grouped by swap cluster, in order of first appearance. */
 export function groupByCluster(runs: readonly SwapRun[]): number[][] {
   const m = new Map<number, number[]>();

@@ -37,6 +37,7 @@ export class Zsmalloc {
   private zspageCount = 0;
   /** Per class: the zspage being filled and how many slots it has handed out. */
   private readonly filling: Int32Array;
+  private readonly classOfSize: Uint8Array;
   private readonly fillingUsed: Int32Array;
   poolPages = 0;
   zspagesFreed = 0;
@@ -47,13 +48,18 @@ export class Zsmalloc {
       const p = pagesPerZspage(size);
       this.classes.push({ index: i, size, pagesPerZspage: p, objsPerZspage: Math.floor((p * PAGE_SIZE) / size) });
     }
+    // Size -> class index lookup (get_size_class_index), built once.
+    this.classOfSize = new Uint8Array(PAGE_SIZE + 1);
+    for (let b = 0; b <= PAGE_SIZE; b++) {
+      const idx = Math.max(0, Math.ceil((Math.max(b, ZS_MIN_ALLOC_SIZE) - ZS_MIN_ALLOC_SIZE) / ZS_SIZE_CLASS_DELTA));
+      this.classOfSize[b] = Math.min(idx, this.classes.length - 1);
+    }
     this.filling = new Int32Array(this.classes.length).fill(-1);
     this.fillingUsed = new Int32Array(this.classes.length);
   }
 
   classFor(bytes: number): SizeClass {
-    const idx = Math.max(0, Math.ceil((Math.max(bytes, ZS_MIN_ALLOC_SIZE) - ZS_MIN_ALLOC_SIZE) / ZS_SIZE_CLASS_DELTA));
-    return this.classes[Math.min(idx, this.classes.length - 1)]!;
+    return this.classes[this.classOfSize[bytes > PAGE_SIZE ? PAGE_SIZE : bytes]!]!;
   }
 
   /**
