@@ -188,7 +188,7 @@ describe('shipped scenarios', () => {
   it('have the intended shape', () => {
     const cam = loadScenario('camera-launch');
     expect([cam.platform, cam.kernel.version, cam.apps.count, cam.lmkd.reaper, cam.processes]).toEqual([
-      'phone-8core', '6.6-android', 18, 'setprio', 0,
+      'phone-8core', '6.6-android', 20, 'setprio', 0,
     ]);
     expect(cam.launch.enabled).toBe(true);
     const one = loadScenario('exit-one');
@@ -211,7 +211,7 @@ describe('defaults and --set', () => {
     expect(s.duration_ms).toBe(4000);
     expect(s.platform).toBe('phone-8core');
     expect(s.kernel).toMatchObject({ version: '6.6-android', policy: 'sync', compression_ratio: 2.8 });
-    expect(s.memory).toEqual({ watermark_min_mib: 64, watermark_low_mib: 256, watermark_high_mib: 320, free_mib: 600 });
+    expect(s.memory).toEqual({ watermark_min_mib: 64, watermark_low_mib: 256, watermark_high_mib: 320, free_mib: 600, page_cache_mib: 300 });
     expect(s.apps.anon_mib).toEqual([200, 500]);
     expect(s.launch.frame_hz).toBe(60);
     expect(s.mode).toBe('exit');

@@ -15,6 +15,8 @@ import { PLATFORMS } from '../sim/platforms.js';
 import { runScenario } from '../sim/run.js';
 import { runSweep, SweepAbortedError } from '../sweep/pool.js';
 import { scenarioKey } from '../sweep/scenario-key.js';
+import { recordTrace } from '../report/trace/record-run.js';
+import { buildValidationReport } from '../report/validation.js';
 import { runDemo } from './demo.js';
 import { Progress } from './progress.js';
 import { parsePolicies, parseSeeds, registerReportCommands } from './report-command.js';
@@ -52,8 +54,6 @@ export function buildProgram(): Command {
       const seed = o.seed ?? sc.seed;
       let output: import('../metrics/types.js').RunOutput;
       if (o.trace) {
-        const recordRun = '../report/trace/record-run.js';
-        const { recordTrace } = (await import(recordRun)) as typeof import('../report/trace/index.js') & { recordTrace: (sc: unknown, o: { policy: string; seed: number }, f: 'perfetto' | 'json') => { record: import('../metrics/types.js').RunRecord; trace: Uint8Array | string } };
         const r = recordTrace(sc, { policy, seed }, o.traceFormat);
         writeFileSync(o.trace, r.trace);
         output = r.record.output;
@@ -142,6 +142,20 @@ export function buildProgram(): Command {
     .description('a small demonstration of the simulation core')
     .option('--seed <n>', 'random seed', parseSeed, 1)
     .action((o: { seed: number }) => console.log(runDemo(o.seed)));
+
+  program
+    .command('validate')
+    .description('regenerate docs/validation.md: published figures beside the simulated ones')
+    .option('--seeds <n>', 'seeds per figure', (v) => parseSeed(v), 10)
+    .option('--out <file>', 'where to write', 'docs/validation.md')
+    .option('--db <file>', 'results store (resume)', '.swaplab/results.sqlite')
+    .action(async (o: { seeds: number; out: string; db: string }) => {
+      const progress = new Progress('validate');
+      const text = await buildValidationReport({ seeds: o.seeds, dbPath: o.db, onProgress: (_l, d, t) => progress.update(d, t) });
+      progress.stop();
+      writeFileSync(o.out, text);
+      console.log(`wrote ${o.out}`);
+    });
 
   registerReportCommands(program);
   return program;

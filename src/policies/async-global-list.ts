@@ -29,6 +29,8 @@ export interface GlobalListOptions {
 export function createAsyncGlobalListPolicy(opts: GlobalListOptions): SwapFreePolicy {
   let list: SwapRun[] = [];
   let listEntries = 0;
+  /** Entries a worker has spliced off the list but not yet freed. */
+  let inFlight = 0;
   let cacheCount = 0;
   let wq: Workqueue;
   let lock: QueuedLock;
@@ -38,14 +40,17 @@ export function createAsyncGlobalListPolicy(opts: GlobalListOptions): SwapFreePo
     if (cacheCount === 0) return; // another work item already took the list
     yield k.lock(lock);
     const taken = list;
-    const entries = listEntries;
+    inFlight += listEntries;
     list = []; listEntries = 0; cacheCount = 0;
     yield k.unlock(lock);
-    K.deferredChanged(-entries, -K.runBytes(taken));
     K.count('async_swap_count', taken.length);
     // free_swap_and_cache_nr per record, then kmem_cache_free (in chunk mode: a PMD's worth per step).
     for (const group of batchRuns(K, taken)) {
+      const entries = group.reduce((a, r) => a + r.nr, 0);
+      const bytes = K.runBytes(group);
       yield* freeSwapRunsSync(K, k, worker, group);
+      inFlight -= entries;
+      K.deferredChanged(-entries, -bytes);
       yield k.work((group.length * K.costs.slab_alloc_ns) / 2);
     }
   }
@@ -99,6 +104,6 @@ export function createAsyncGlobalListPolicy(opts: GlobalListOptions): SwapFreePo
       // Leftovers below the threshold wait for the next flush; forced release frees them under pressure.
       if (opts.forcedRelease && cacheCount > 0) K.count('async_swap_leftover_at_exit', cacheCount);
     },
-    parkedEntries: () => listEntries,
+    parkedEntries: () => listEntries + inFlight,
   };
 }

@@ -53,9 +53,14 @@ export function createAsyncMmuGatherPolicy(): SwapFreePolicy {
 
   function* freeWork(K: Kernel, k: TaskCtx, worker: Task, g: SwapGather): Program {
     // tlb_swap_async_free_work: free_swap_and_cache_nr per encoded run, then the batch pages.
-    K.deferredChanged(-g.entries, -K.runBytes(g.runs));
-    for (const group of batchRuns(K, g.runs)) yield* freeSwapRunsSync(K, k, worker, group);
-    parked -= g.entries;
+    for (const group of batchRuns(K, g.runs)) {
+      const entries = group.reduce((a, r) => a + r.nr, 0);
+      const bytes = K.runBytes(group);
+      yield* freeSwapRunsSync(K, k, worker, group);
+      // Parked until actually freed: the counts drop group by group.
+      parked -= entries;
+      K.deferredChanged(-entries, -bytes);
+    }
     if (g.pages > 0) K.zone.free(g.pages);
     K.count('smfree_work_entries', g.entries);
   }

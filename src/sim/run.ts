@@ -12,8 +12,6 @@ import { buildSimulation, type Simulation } from './build.js';
 export interface RunOptions {
   policy: string;
   seed: number;
-  /** Record a TraceLog (never changes the fingerprint). */
-  trace?: boolean;
   /** Called with the built simulation before it runs (trace collectors attach here). */
   attach?: (sim: Simulation) => void;
 }

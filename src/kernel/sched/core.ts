@@ -49,7 +49,8 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
   readonly tasks: Task[] = [];
   readonly cpusets = new Map<string, CpuMask>();
   readonly observers: SchedObserver[] = [];
-  private nextTid = 1;
+  /** Thread ids start well above every process id, so a tid never names a process. */
+  private nextTid = 100_000;
 
   constructor(
     readonly engine: Engine,
@@ -98,6 +99,7 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
     task.stateSinceNs = this.engine.nowNs;
     task.resume = true;
     this.tasks.push(task);
+    if (spec.startSleeping) return task; // state 'sleeping' until wake()
     const cpu = this.selectCpu(task);
     task.vruntime = cpu.rq.minVruntime;
     this.enqueue(cpu, task);

@@ -27,6 +27,8 @@ export interface TaskSpec {
   /** Named cpuset; affinity defaults to it. */
   cpuset?: string;
   category: CpuCategory;
+  /** Created asleep (like a kthread parked at boot): it first runs when woken. */
+  startSleeping?: boolean;
 }
 
 export class TaskAccounting {

@@ -20,6 +20,7 @@
 
 import type { Program, TaskCtx } from '../../engine/steps.js';
 import type { Kernel, SwapRun } from '../kernel.js';
+import type { QueuedLock } from '../locking/queued-lock.js';
 import type { Task } from '../sched/task.js';
 import { SwapInfo, SWAPFILE_CLUSTER } from './swap-info.js';
 
@@ -46,8 +47,7 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
   const p = K.preset;
   const c = K.costs;
   if (p.swapFreeLock === 'ci') {
-    for (const slots of groupByCluster(runs)) {
-      const lock = fine || slots.length >= CI_LOCK_MIN_GROUP ? K.si.clusterLock(SwapInfo.clusterOf(slots[0]!)) : null;
+    for (const { slots, lock } of clusterHolds(K, runs, fine)) {
       if (lock) yield k.lock(lock);
       const w = slots.length * (c.swap_entry_put_ns + c.swap_entry_free_ns);
       K.chargeFreeingSlots(task, slots, w);
@@ -66,8 +66,7 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
   }
   if (fast.length > 0) {
     // __swap_entries_free fast path: swap_is_last_map under ci->lock, then swap_entry_range_free under si->lock.
-    for (const slots of groupByCluster(fast)) {
-      const lock = fine || slots.length >= CI_LOCK_MIN_GROUP ? K.si.clusterLock(SwapInfo.clusterOf(slots[0]!)) : null;
+    for (const { slots, lock } of clusterHolds(K, fast, fine)) {
       if (lock) yield k.lock(lock);
       const w = c.free_nr_fast_path_ns * Math.max(1, Math.round(slots.length / 16)) + slots.length * c.swap_entry_put_ns;
       K.chargeFreeingSlots(task, slots, w);
@@ -86,8 +85,7 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
   }
   if (single.length > 0) {
     // __swap_entry_free per entry under ci->lock; the last reference goes to free_swap_slot().
-    for (const slots of groupByCluster(single)) {
-      const lock = fine || slots.length >= CI_LOCK_MIN_GROUP ? K.si.clusterLock(SwapInfo.clusterOf(slots[0]!)) : null;
+    for (const { slots, lock } of clusterHolds(K, single, fine)) {
       if (lock) yield k.lock(lock);
       const w = slots.length * (c.swap_entry_put_ns + c.free_swap_slot_ns);
       K.chargeFreeingSlots(task, slots, w);
@@ -104,6 +102,23 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
       }
     }
   }
+}
+
+/**
+ * The ci->lock holds for freeing `runs`: one per cluster in fine mode; in
+ * chunk mode one per cluster holding at least CI_LOCK_MIN_GROUP of the
+ * entries, and the scattered rest charged together without the lock.
+ */
+function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean): Array<{ slots: number[]; lock: QueuedLock | null }> {
+  const groups = groupByCluster(runs);
+  const out: Array<{ slots: number[]; lock: QueuedLock | null }> = [];
+  const rest: number[] = [];
+  for (const g of groups) {
+    if (fine || g.length >= CI_LOCK_MIN_GROUP) out.push({ slots: g, lock: K.si.clusterLock(SwapInfo.clusterOf(g[0]!)) });
+    else for (const s of g) rest.push(s);
+  }
+  if (rest.length > 0) out.push({ slots: rest, lock: null });
+  return out;
 }
 
 /** mm/swapfile.c swapcache_free_entries(): a slot-cache batch freed under si->lock. */
@@ -169,14 +184,12 @@ function groupByZsLock(K: Kernel, slots: readonly number[], fine: boolean): Arra
     return byClass && cls >= 0 ? cls % ZS_CLASS_LOCK_GROUPS : 0;
   };
   if (fine) return slots.map((s) => [keyOf(s), [s]]);
-  const m = new Map<number, number[]>();
-  for (const s of slots) {
-    const key = keyOf(s);
-    let g = m.get(key);
-    if (!g) { g = []; m.set(key, g); }
-    g.push(s);
-  }
-  return [...m];
+  if (!byClass) return [[0, [...slots]]];
+  // Chunk mode: one hold, under the lock group most of the objects use.
+  const counts = new Int32Array(ZS_CLASS_LOCK_GROUPS);
+  let best = 0;
+  for (const s of slots) { const g = keyOf(s); if (++counts[g]! > counts[best]!) best = g; }
+  return [[best, [...slots]]];
 }
 
 /**

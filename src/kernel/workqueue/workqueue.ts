@@ -119,7 +119,8 @@ export class Workqueue implements EventTarget {
     const self = this;
     const nice = this.highpri || rescuer ? -20 : 0;
     const task = this.sys.sched.spawn(
-      { name, proc: this.sys.kthreadd, nice, cpuset: 'all', category: 'kworker' },
+      // The rescuer exists from boot, asleep: it must not take a CPU before it is needed.
+      { name, proc: this.sys.kthreadd, nice, cpuset: 'all', category: 'kworker', startSleeping: rescuer },
       function* (k, t) {
         if (rescuer) yield k.wait(wq);
         else yield k.work(self.sys.params.createWorkerNs);
