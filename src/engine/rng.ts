@@ -1,5 +1,5 @@
 // Seeded pseudo-random numbers with independent named streams.
-// Each stream is xoshiro128** seeded by splitmix32 over hash(seed, name), so
+// Each stream is sfc32 seeded by splitmix32 over hash(seed, name), so
 // a policy drawing numbers from its own stream never shifts the workload's.
 
 function hashString32(s: string, seed: number): number {
@@ -20,26 +20,29 @@ function splitmix32(state: number): [number, number] {
 }
 
 export class RngStream {
+  // sfc32 (Chris Doty-Humphrey's Small Fast Counting generator): 128-bit
+  // state, all 32-bit integer ops, several times faster than xoshiro in JS.
   private a: number; private b: number; private c: number; private d: number;
 
   constructor(seed32: number) {
     let st = seed32 >>> 0;
     let v: number;
-    [st, v] = splitmix32(st); this.a = v;
-    [st, v] = splitmix32(st); this.b = v;
-    [st, v] = splitmix32(st); this.c = v;
-    [st, v] = splitmix32(st); this.d = v | 1;
+    [st, v] = splitmix32(st); this.a = v | 0;
+    [st, v] = splitmix32(st); this.b = v | 0;
+    [st, v] = splitmix32(st); this.c = v | 0;
+    this.d = 1;
+    for (let i = 0; i < 12; i++) this.nextU32(); // warm up
   }
 
-  /** Uniform 32-bit unsigned integer (xoshiro128**). */
+  /** Uniform 32-bit unsigned integer. */
   nextU32(): number {
-    const r = Math.imul(rotl(Math.imul(this.b, 5) >>> 0, 7), 9) >>> 0;
-    const t = (this.b << 9) >>> 0;
-    this.c ^= this.a; this.d ^= this.b; this.b ^= this.c; this.a ^= this.d;
-    this.c ^= t;
-    this.d = rotl(this.d, 11);
-    this.a >>>= 0; this.b >>>= 0; this.c >>>= 0; this.d >>>= 0;
-    return r;
+    const a = this.a, b = this.b, c = this.c, d = this.d;
+    const t = (((a + b) | 0) + d) | 0;
+    this.d = (d + 1) | 0;
+    this.a = b ^ (b >>> 9);
+    this.b = (c + (c << 3)) | 0;
+    this.c = ((c << 21) | (c >>> 11)) + t | 0;
+    return t >>> 0;
   }
 
   /** Uniform in [0, 1). */
@@ -63,9 +66,6 @@ export class RngStream {
   }
 }
 
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
-}
 
 export class Rng {
   private readonly streams = new Map<string, RngStream>();

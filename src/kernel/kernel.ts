@@ -197,7 +197,9 @@ export class Kernel {
       const cap = Math.min(left, PTRS_PER_PTE);
       while (nr + folio <= cap && rng.float() >= frag) nr += folio;
       nr = Math.min(nr, left);
-      const start = this.si.allocRun(nr, rng, rng.float() < frag);
+      // One draw decides whether the run lands on another CPU's cluster, and on which.
+      const u = rng.float();
+      const start = this.si.allocRun(nr, u < frag ? u / frag : -1);
       for (let s = start; s < start + nr; s++) {
         owner[s] = pid;
         const u = zrng.float();
@@ -366,11 +368,23 @@ export class Kernel {
   /** Charges the share of `workNs` spent on slots of other processes than `task`'s. */
   chargeFreeingSlots(task: Task, slots: readonly number[], workNs: number): void {
     if (workNs <= 0 || slots.length === 0) return;
+    this.chargeFreeingShare(task, this.foreignShare(task, slots), workNs);
+  }
+
+  /** Fraction of `slots` owned by processes other than `task`'s. */
+  foreignShare(task: Task, slots: readonly number[]): number {
+    if (slots.length === 0) return 0;
+    const pid = task.proc.pid;
     let foreign = 0;
-    for (const s of slots) if (this.slotOwner[s] !== task.proc.pid) foreign++;
-    if (foreign === 0) return;
+    for (let i = 0; i < slots.length; i++) if (this.slotOwner[slots[i]!] !== pid) foreign++;
+    return foreign / slots.length;
+  }
+
+  /** Adds `share` of `workNs`, converted to CPU time on the task's CPU, to the unaccounted total. */
+  chargeFreeingShare(task: Task, share: number, workNs: number): void {
+    if (share <= 0 || workNs <= 0) return;
     const cap = this.sched.cpus[task.cpu]?.capacity1024 ?? 1024;
-    this.unaccountedCpuNs += ((workNs * foreign) / slots.length) * 1024 / cap;
+    this.unaccountedCpuNs += ((workNs * share) * 1024) / cap;
   }
 
   /** Charges freeing work done by `task` on `ownerPid`'s memory when the task is not of that process. */

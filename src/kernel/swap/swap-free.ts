@@ -125,7 +125,7 @@ function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean): Array
 export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: number[], fine: boolean): Program {
   const c = K.costs;
   K.count('swapcache_free_entries');
-  batch.sort((a, b) => a - b);
+  // (The kernel sorts the batch by swap type and offset; its cost is in the batch overhead.)
   yield k.work(c.swapcache_free_entries_batch_ns);
   yield k.lock(K.si.lock);
   if (fine) {
@@ -155,23 +155,26 @@ export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: 
 export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly number[], fine: boolean): Program {
   const c = K.costs;
   let nSame = 0;
-  for (const s of slots) if (K.zram.isSameFilled(s)) nSame++;
-  const base = (slots.length - nSame) * c.zram_free_page_ns + nSame * c.zram_free_same_page_ns;
-  K.chargeFreeingSlots(task, slots, base);
+  for (let i = 0; i < slots.length; i++) if (K.zram.isSameFilled(slots[i]!)) nSame++;
+  const nObj = slots.length - nSame;
+  const base = nObj * c.zram_free_page_ns + nSame * c.zram_free_same_page_ns;
+  // The share of this work done on other processes' memory (one pass serves every charge below).
+  const foreign = K.foreignShare(task, slots);
+  K.chargeFreeingShare(task, foreign, base + nObj * c.zs_free_ns);
   yield k.work(base);
   // zs_free under the zsmalloc lock(s), grouped by lock.
-  const groups = groupByZsLock(K, slots, fine);
-  for (const [lockIdx, group] of groups) {
+  for (const [lockIdx, group] of groupByZsLock(K, slots, fine)) {
     const lock = K.zsLocks[lockIdx]!;
     yield k.lock(lock);
-    let objs = 0;
-    for (const s of group) if (!K.zram.isSameFilled(s)) objs++;
-    const w = objs * c.zs_free_ns;
-    K.chargeFreeingSlots(task, group, w);
-    yield k.work(w);
+    let objs = group.length;
+    if (group.length !== slots.length || nSame > 0) { objs = 0; for (const s of group) if (!K.zram.isSameFilled(s)) objs++; }
+    yield k.work(objs * c.zs_free_ns);
     let zspagesFreed = 0;
     for (const s of group) zspagesFreed += K.zramSlotFree(s);
-    if (zspagesFreed > 0) yield k.work(zspagesFreed * c.free_zspage_ns);
+    if (zspagesFreed > 0) {
+      K.chargeFreeingShare(task, foreign, zspagesFreed * c.free_zspage_ns);
+      yield k.work(zspagesFreed * c.free_zspage_ns);
+    }
     yield k.unlock(lock);
   }
 }

@@ -3,7 +3,6 @@
 // swap_map use counts, si->lock and one ci->lock per cluster.
 
 import { SimulationError } from '../../engine/engine.js';
-import type { RngStream } from '../../engine/rng.js';
 import type { LockRegistry } from '../locking/registry.js';
 import type { QueuedLock } from '../locking/queued-lock.js';
 
@@ -60,10 +59,18 @@ export class SwapInfo {
    * on several CPUs at different times: with `scatter`, the run goes to one
    * of the other CPUs' current clusters, which is how a process's slots end
    * up spread over clusters and interleaved with other processes'.
+   * `scatterDraw` is a uniform draw in [0, 1) choosing that CPU, or -1.
    */
-  allocRun(nr: number, rng: RngStream | null, scatter: boolean): number {
+  allocRun(nr: number, scatterDraw: number): number {
     if (nr > SWAPFILE_CLUSTER) throw new SimulationError('swap-run', `run of ${nr} exceeds a cluster`);
-    const which = scatter && rng ? rng.int(1, ALLOC_CURSORS - 1) : 0;
+    // scatterDraw in [0,1) picks one of the other CPUs' cursors; -1 means this CPU's own.
+    const which = scatterDraw >= 0 ? 1 + Math.floor(scatterDraw * (ALLOC_CURSORS - 1)) : 0;
+    // Fast path: the cursor's next slot is free and a single slot is wanted.
+    const at = this.cursors[which]!;
+    if (nr === 1 && at >= 0 && at % SWAPFILE_CLUSTER !== 0 && this.swapMap[at] === SWAP_MAP_FREE) {
+      this.cursors[which] = at + 1;
+      return this.take(at, 1);
+    }
     for (;;) {
       const cur = this.cursors[which]!;
       if (cur >= 0) {
@@ -98,7 +105,7 @@ export class SwapInfo {
 
   private take(start: number, nr: number): number {
     for (let i = 0; i < nr; i++) this.swapMap[start + i] = SWAP_MAP_IN_USE;
-    this.clusterUsed[SwapInfo.clusterOf(start)]! += nr;
+    this.clusterUsed[(start / SWAPFILE_CLUSTER) | 0]! += nr;
     this.inusePages += nr;
     this.entriesAllocated += nr;
     return start;

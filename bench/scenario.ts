@@ -1,0 +1,51 @@
+// Scenario benchmark: wall time, engine events and peak RSS per seed of a
+// shipped scenario (default camera-launch, policy sync). Each seed runs in
+// a fresh child process so its peak RSS is its own. Prints one JSON line
+// per seed with --json, a table otherwise. Targets (DESIGN.md): < 1 s and
+// < 300 MB per seed of camera-launch.
+
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { loadScenario } from '../src/scenario/loader.js';
+import { runScenario } from '../src/sim/run.js';
+
+const args = process.argv.slice(2);
+const flag = (name: string, def: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : def;
+};
+
+if (args[0] === '--child') {
+  const [, scenario, policy, seed] = args;
+  const sc = loadScenario(scenario!);
+  // Cold JIT costs ~0.5 s on the first run; a sweep worker runs many seeds, so measure a warm run
+  // (after one run of another seed) and report the cold one beside it.
+  const c0 = performance.now();
+  runScenario(sc, { policy: policy!, seed: Number(seed) + 100_000 });
+  const coldMs = performance.now() - c0;
+  const t0 = performance.now();
+  const r = runScenario(sc, { policy: policy!, seed: Number(seed) });
+  const wallMs = performance.now() - t0;
+  process.stdout.write(JSON.stringify({
+    scenario, policy, seed: Number(seed), wall_ms: Math.round(wallMs), cold_wall_ms: Math.round(coldMs), events: r.output.metrics.events,
+    peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024), fingerprint: r.output.fingerprint,
+  }));
+} else {
+  const scenario = flag('--scenario', 'camera-launch');
+  const policy = flag('--policy', 'sync');
+  const seeds = Number(flag('--seeds', '5'));
+  const json = args.includes('--json');
+  const self = fileURLToPath(import.meta.url);
+  const rows = [];
+  for (let seed = 1; seed <= seeds; seed++) {
+    const out = execFileSync(process.execPath, [self, '--child', scenario, policy, String(seed)], { encoding: 'utf8' });
+    const row = JSON.parse(out) as { wall_ms: number; cold_wall_ms: number; events: number; peak_rss_mib: number };
+    rows.push(row);
+    if (json) console.log(out);
+  }
+  if (!json) {
+    console.log(`${scenario} / ${policy}: seed  wall ms (warm)  cold ms   events  peak RSS MiB`);
+    rows.forEach((r, i) => console.log(`${String(i + 1).padStart(28)} ${String(r.wall_ms).padStart(15)} ${String(r.cold_wall_ms).padStart(8)} ${String(r.events).padStart(8)} ${String(r.peak_rss_mib).padStart(13)}`));
+  }
+}
