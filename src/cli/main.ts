@@ -2,9 +2,11 @@
 // The swaplab command line: run, compare, list, check, trace export, report,
 // serve, demo. User errors become one line on stderr and exit code 2.
 
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { CalibrationError } from '../calibration/calibration.js';
+import { CalibrationError, loadCalibration } from '../calibration/calibration.js';
+import { renderHtmlReport } from '../report/html.js';
 import { SimulationError } from '../engine/engine.js';
 import { KERNEL_PRESETS } from '../kernel/presets/presets.js';
 import { POLICIES } from '../policies/registry.js';
@@ -14,7 +16,7 @@ import { listShippedScenarios, loadScenario } from '../scenario/loader.js';
 import { PLATFORMS } from '../sim/platforms.js';
 import { runScenario } from '../sim/run.js';
 import { runSweep, SweepAbortedError } from '../sweep/pool.js';
-import { scenarioKey } from '../sweep/scenario-key.js';
+import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
 import { recordTrace } from '../report/trace/record-run.js';
 import { buildValidationReport } from '../report/validation.js';
 import { runDemo } from './demo.js';
@@ -83,7 +85,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <fmt>', 'output format').choices([...COMPARE_FORMATS]).default('table'))
     .option('--db <file>', 'results store: finished runs persist here and are reused (resume)', '.swaplab/results.sqlite')
     .option('--no-db', 'do not read or write the results store')
-    .action(async (name: string, o: { policies: string[]; seeds: number[]; set: string[]; format: CompareFormat; db: string | false }) => {
+    .option('--report <file.html>', 'also write the self-contained HTML report of these runs')
+    .action(async (name: string, o: { policies: string[]; seeds: number[]; set: string[]; format: CompareFormat; db: string | false; report?: string }) => {
       const sc = loadScenario(name, o.set);
       const progress = new Progress(`compare ${sc.name}`);
       const ac = new AbortController();
@@ -102,6 +105,14 @@ export function buildProgram(): Command {
         progress.stop();
         const summary = summarizeCompare({ scenario: sc.name, kernel: sc.kernel.version, seeds: o.seeds, policies: o.policies, runs: records.map((r) => r.output) });
         process.stdout.write(formatCompare(summary, o.format) + (o.format === 'json' ? '\n' : ''));
+        if (o.report) {
+          mkdirSync(dirname(resolve(o.report)), { recursive: true });
+          writeFileSync(o.report, renderHtmlReport({
+            scenario: sc, calibration: loadCalibration(sc.kernel.calibration), policies: o.policies, seeds: o.seeds, records,
+            generatedBy: `${codeVersion()}: swaplab compare ${name} --policies ${o.policies.join(',')} --seeds ${o.seeds.length}${o.set.map((x) => ` --set ${x}`).join('')}`,
+          }));
+          console.error(`report written to ${o.report}`);
+        }
       } finally {
         progress.stop();
         process.off('SIGINT', onSig);

@@ -10,6 +10,7 @@ import { POLICY_NAMES } from '../scenario/schema.js';
 import { runSweep } from '../sweep/pool.js';
 import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
 import { startServer } from '../web/server.js';
+import { Progress } from './progress.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -75,17 +76,15 @@ export function registerReportCommands(program: Command): void {
       const scenario = loadScenario(name, o.set);
       // Loaded up front: a missing calibration fails before minutes of sweep.
       const calibration = loadCalibration(scenario.kernel.calibration);
-      const total = o.policies.length * o.seeds.length;
+      const progress = new Progress(`report ${scenario.name}`);
       const records = await runSweep({
         scenario,
         scenarioKey: scenarioKey(scenario),
         policies: o.policies,
         seeds: o.seeds,
-        onProgress: (done) => {
-          if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} runs`);
-        },
+        onProgress: (done, total) => progress.update(done, total),
       });
-      if (process.stderr.isTTY) process.stderr.write('\n');
+      progress.stop();
       const sets = o.set.map((s) => ` --set ${quoteArg(s)}`).join('');
       const html = renderHtmlReport({
         scenario,

@@ -2,6 +2,7 @@
 // resuming from and saving to the results store. Results come back in
 // (policy, seed) order whatever order the workers finish in, so reports built
 // from a sweep are byte-identical run to run.
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
@@ -125,6 +126,8 @@ async function runInPool(opts: SweepOptions, pending: Job[], finish: (job: Job, 
   });
   // One controller cancels everything: the caller's abort or our first failure.
   const stop = new AbortController();
+  // Every queued job listens on this one signal; that many listeners is intended, not a leak.
+  setMaxListeners(pending.length + 10, stop.signal);
   const onAbort = () => stop.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   let failure: unknown;

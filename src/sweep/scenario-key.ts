@@ -2,7 +2,7 @@
 // runs by it, so editing the scenario or releasing a new version never
 // serves stale results, while key order in the scenario file does not matter.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,7 +36,10 @@ export function codeVersion(): string {
   for (;;) {
     try {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'swaplab' && typeof pkg.version === 'string') return (cachedVersion = `swaplab@${pkg.version}`);
+      if (pkg.name === 'swaplab' && typeof pkg.version === 'string') {
+        // The model's code and calibration are part of the key: a stored result from other code is never reused.
+        return (cachedVersion = `swaplab@${pkg.version}+${modelHash(dir)}`);
+      }
     } catch {
       // no (readable) package.json here: keep climbing
     }
@@ -44,6 +47,23 @@ export function codeVersion(): string {
     if (parent === dir) throw new Error('codeVersion: swaplab package.json not found above ' + fileURLToPath(import.meta.url));
     dir = parent;
   }
+}
+
+/** sha256 over the model source files (every .ts under src) and the calibration files, 12 hex digits. */
+function modelHash(root: string): string {
+  const h = createHash('sha256');
+  const walk = (d: string): void => {
+    let names: string[];
+    try { names = readdirSync(d).sort(); } catch { return; }
+    for (const n of names) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (/\.(ts|yaml)$/.test(n)) h.update(p.slice(root.length)).update(readFileSync(p));
+    }
+  };
+  walk(join(root, 'src'));
+  walk(join(root, 'calibration'));
+  return h.digest('hex').slice(0, 12);
 }
 
 /** sha256 (hex) of the canonical scenario JSON together with the code version. */
