@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Zone } from '../src/kernel/mm/zone.js';
 import { Zsmalloc } from '../src/kernel/zram/zsmalloc.js';
 import { loadScenario } from '../src/scenario/loader.js';
+import { POLICY_NAMES } from '../src/scenario/schema.js';
 import { runSimulation } from '../src/sim/run.js';
 
 function micro(n: number, swapMib: number, extra: string[] = []) {
@@ -94,7 +95,7 @@ describe('aggregation', () => {
 describe('conservation', () => {
   it('every page and entry is freed once or still owned, under every policy and preset', () => {
     for (const version of ['6.6-android', '6.12', '6.18']) {
-      for (const policy of ['sync', 'async-mmu-gather', 'async-global-list']) {
+      for (const policy of POLICY_NAMES) {
         const { record, sim } = runSimulation(micro(3, 30, [`kernel.version=${version}`]), { policy, seed: 5 });
         const K = sim.K;
         expect(record.output.metrics.swap_entries_leaked).toBe(0);

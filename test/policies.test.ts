@@ -6,12 +6,13 @@ import { processMrelease, type MreleaseResult } from '../src/kernel/exit/oom-rea
 import { MmuGather } from '../src/kernel/mm/mmu-gather.js';
 import { SWAP_MAP_FREE } from '../src/kernel/swap/swap-info.js';
 import { loadScenario } from '../src/scenario/loader.js';
+import { POLICY_NAMES } from '../src/scenario/schema.js';
 import { runSimulation } from '../src/sim/run.js';
 import type { Simulation } from '../src/sim/build.js';
 import type { KProcess } from '../src/kernel/process.js';
 
 const MS = 1e6;
-const POLICIES = ['sync', 'async-mmu-gather', 'async-global-list'];
+const POLICIES = [...POLICY_NAMES];
 
 /** Micro scenario: `n` processes of `swapMib` die at t=0 (more can be added in attach). */
 function micro(n: number, swapMib: number, extra: string[] = []) {

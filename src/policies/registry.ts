@@ -3,6 +3,7 @@
 
 import { createAsyncGlobalListPolicy } from './async-global-list.js';
 import { createAsyncMmuGatherPolicy } from './async-mmu-gather.js';
+import { createAsyncPerNodePolicy } from './async-per-node.js';
 import type { SwapFreePolicy } from './policy.js';
 import { createSyncPolicy } from './sync.js';
 
@@ -17,6 +18,7 @@ export const POLICIES: Record<string, { summary: string; create: (o: PolicyOptio
     summary: createAsyncGlobalListPolicy({ forcedRelease: false }).summary,
     create: (o) => createAsyncGlobalListPolicy({ forcedRelease: o.forcedRelease }),
   },
+  'async-per-node': { summary: createAsyncPerNodePolicy().summary, create: () => createAsyncPerNodePolicy() },
 };
 
 export function createPolicy(name: string, o: PolicyOptions): SwapFreePolicy {

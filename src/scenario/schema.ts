@@ -15,7 +15,7 @@ export const KERNEL_VERSIONS = z.enum(['6.6-android', '6.12', '6.18'], {
 export type KernelVersion = z.infer<typeof KERNEL_VERSIONS>;
 
 /** Exit-path policies the simulator implements. Add a name here when adding a policy. */
-export const POLICY_NAMES: readonly string[] = ['sync', 'async-mmu-gather', 'async-global-list'];
+export const POLICY_NAMES: readonly string[] = ['sync', 'async-mmu-gather', 'async-global-list', 'async-per-node'];
 
 const mib = (def: number, what: string) =>
   z.number().nonnegative().default(def).describe(`${what} (MiB, >= 0)`);
