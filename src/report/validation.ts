@@ -109,23 +109,36 @@ export async function buildValidationReport(o: ValidationOptions): Promise<strin
   return out.join('\n') + '\n';
 }
 
-const DISAGREEMENTS = `- **Batched freeing (row 3).** Calibrated on Lei Liu's profile, where zram freeing (swap_range_free -> zs_free) is
-  85% of free_swap_and_cache_nr, the model predicts that batching swap_map updates for 64 KiB runs barely helps
-  (~1.1x), far from Barry Song's 3x. The two published figures are hard to reconcile on one machine: a 3x gain
-  from batching needs the per-entry swap_map/slot-cache overhead, not zs_free, to dominate. With same-filled
-  pages (no zsmalloc object) the model still gives well under 2x because the calibrated slot-cache path costs
-  only ~40 ns per entry. This suggests either Barry's test machine had a much costlier per-entry path (cache
-  misses on swap_map and the slot cache, swap cache lookups) or that Lei's profile under-attributes it.
-  Measuring zs_free and __swap_entry_free per entry on one device would settle which calibration is right.
-- **Camera launch (row 2).** The model reproduces the direction of Zhiguo Jiang's exit-latency gain for
-  async-mmu-gather (exits get shorter when a kworker takes the swap frees) but not the 20% cold-start gain:
-  the launch is bound by its own CPU work and direct reclaim, and freeing swap entries releases zram memory
-  (compressed, ~1/2.8 of a page per entry), so moving it later hardly changes how much memory the camera can
-  allocate. The published gain would need the exiting tasks to take CPU from the launch threads for much of
-  the launch, which in this model they do only briefly. async-global-list comes out worse than sync: once 32
-  records are parked, every further record queues a new work item until a worker resets the count, and the
-  kworkers then contend on si->lock with the exits still running.
-- **What is not modeled** and could close the gap: CPU frequency (exits raise the load that DVFS responds to),
-  the camera's own page-cache reads, memcg charging and uncharging, zsmalloc compaction, and LMKD's real
-  kill-pacing rules (it often kills several processes per event).
+const DISAGREEMENTS = `- **Batched freeing (row 3).** Calibrated on Lei Liu's profile, where zram freeing (swap_range_free ->
+  zram_slot_free_notify -> zs_free) is 85% of free_swap_and_cache_nr, the model predicts that batching the
+  swap_map side for 64 KiB runs barely helps (speed-up column), far from Barry Song's 3x. The two published
+  figures are hard to reconcile on one machine: a 3x gain from batching needs the per-entry swap_map and
+  slot-cache work, not zs_free, to dominate. Even with same-filled pages (no zsmalloc object; the likely
+  content of a memset microbenchmark) the calibrated slot-cache path costs only ~40 ns per entry more than the
+  batched one, so the gain stays small -- while the absolute time (~27 ms for 1 GiB) lands near Barry's
+  post-patch 17 ms. Either the per-entry path on Barry's machine was far costlier than Lei's profile implies
+  (cache misses on swap_map and the per-CPU slot cache, swap-cache lookups per entry), or the profile
+  under-attributes it. One device measuring __swap_entry_free and zs_free per entry would settle it; until
+  then, treat the model's batching predictions as a lower bound.
+- **Camera launch (row 2).** async-mmu-gather shortens exits (the kworker takes the swap frees off the dying
+  task) and leaves a little more memory free at preview, in the seeds' direction, but the cold-start and
+  preview gains are a fraction of the published 20% and 42%. In the model the launch is bound by its own CPU
+  work and by direct reclaim, and freeing swap entries releases only zram memory (about 1/2.8 of a page per
+  entry), so moving that work to a kworker changes little of what the camera can allocate; the victims,
+  raised to nice -20 in the foreground cpuset by LMKD, finish in ~100-200 ms, so none of them is a ">500 ms
+  exit" for the -74% figure to apply to. The published gain would need exits that hold CPUs the launch
+  needs for most of the launch (e.g. DVFS held low, or victims left on little cores behind the services),
+  which this scenario does not produce. The cost side is clear and is what the reviewers asked about: parked
+  entries peak at tens of thousands, memory held by dead processes rises (held-after-exit row), and the
+  kworker's CPU time is charged to no task of the dying process (unaccounted row).
+- **async-global-list is worse than sync here.** Once 32 records are parked, every further record kmallocs
+  and queues a new work item until a worker resets the count (seeds/003), so a burst of exits wakes many
+  highpri kworkers that mostly find the list empty; the real ones free under si->lock while the exits still
+  run, and exit latency, launch and preview all get longer. The leftover records below the threshold stay
+  parked after the exits unless forced_release (2/2) flushes them.
+- **Peak CPU.** With services at 60%, four launch threads and the exits, every policy saturates all CPUs in
+  some 100 ms window, so the peak cannot show the published ~4% difference; an average over the launch
+  would be the better comparison, and the occupancy plots of the HTML report show where the time goes.
+- **What is not modeled** and could close the gaps: CPU frequency (exits raise the load DVFS responds to),
+  the camera's page-cache reads, memcg charging, zsmalloc compaction, and LMKD's real kill pacing.
 `;

@@ -34,8 +34,8 @@ export const PLATFORMS: Record<string, () => Platform> = {
   'server-2node-128cpu': () => ({
     name: 'server-2node-128cpu',
     cpus: Array.from({ length: 128 }, (_, i) => ({ capacity1024: 1024, cluster: i < 64 ? 'node0' : 'node1', node: i < 64 ? 0 : 1 })),
-    ramMib: 512 * 1024,
-    zramMib: 256 * 1024,
+    ramMib: 1024 * 1024,
+    zramMib: 640 * 1024,
     cpusets: { background: range(0, 128), 'system-background': range(0, 128), foreground: range(0, 128), 'top-app': range(0, 128) },
   }),
 };
