@@ -174,7 +174,7 @@ describe('shipped scenarios', () => {
   const shipped = listShippedScenarios();
 
   it('are the expected set, each with a description', () => {
-    expect(shipped.map((s) => s.name)).toEqual(['camera-launch', 'exit-one', 'munmap-concurrent', 'quiet']);
+    expect(shipped.map((s) => s.name)).toEqual(['camera-launch', 'exit-one', 'munmap-concurrent', 'quiet', 'server-exit']);
     for (const s of shipped) expect(s.description).not.toBe('');
   });
 

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { one, protoc, protocDecode, sub, type TextMsg } from './support/protoc-text.js';
 import { writeTrace, type TraceLog } from '../src/report/trace/index.js';
 import { nestTaskSlices } from '../src/report/trace/collector.js';
 import { recordTrace, traceSimulation } from '../src/report/trace/record-run.js';
@@ -23,83 +24,6 @@ const scenario = () => loadScenario('camera-launch', ['duration_ms=1500']);
 
 // ------------------------------ protoc text format (as in trace-writers) --
 
-type TextMsg = { [field: string]: Array<string | TextMsg> };
-
-function unescapeProtoString(body: string): string {
-  const bytes: number[] = [];
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (c !== '\\') {
-      bytes.push(...Buffer.from(c, 'utf8'));
-      continue;
-    }
-    const n = body[++i]!;
-    if (/[0-7]/.test(n)) {
-      let oct = n;
-      while (oct.length < 3 && /[0-7]/.test(body[i + 1] ?? '')) oct += body[++i];
-      bytes.push(parseInt(oct, 8));
-    } else if (n === 'x') {
-      let hex = '';
-      while (hex.length < 2 && /[0-9a-fA-F]/.test(body[i + 1] ?? '')) hex += body[++i];
-      bytes.push(parseInt(hex, 16));
-    } else {
-      const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', '"': '"', "'": "'", '\\': '\\' };
-      if (!(n in simple)) throw new Error(`unknown escape \\${n}`);
-      bytes.push(simple[n]!.charCodeAt(0));
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
-
-function parseTextFormat(text: string): TextMsg {
-  const tokens = text.match(/"(?:[^"\\]|\\.)*"|[{}:]|[^\s{}:"]+/g) ?? [];
-  let pos = 0;
-  const parseMsg = (): TextMsg => {
-    const msg: TextMsg = {};
-    while (pos < tokens.length && tokens[pos] !== '}') {
-      const field = tokens[pos++]!;
-      let value: string | TextMsg;
-      if (tokens[pos] === ':') {
-        pos++;
-        const tok = tokens[pos++]!;
-        value = tok.startsWith('"') ? unescapeProtoString(tok.slice(1, -1)) : tok;
-      } else {
-        if (tokens[pos++] !== '{') throw new Error(`expected { after ${field}`);
-        value = parseMsg();
-        if (tokens[pos++] !== '}') throw new Error(`expected } closing ${field}`);
-      }
-      (msg[field] ??= []).push(value);
-    }
-    return msg;
-  };
-  const root = parseMsg();
-  if (pos !== tokens.length) throw new Error('trailing tokens in protoc output');
-  return root;
-}
-
-const one = (m: TextMsg, f: string): string | undefined => m[f]?.[0] as string | undefined;
-const sub = (m: TextMsg, f: string): TextMsg | undefined => m[f]?.[0] as TextMsg | undefined;
-
-function protocAvailable(): { ok: true } | { ok: false; reason: string } {
-  const works = (): boolean => spawnSync('protoc', ['--version']).status === 0;
-  if (works()) return { ok: true };
-  const r = spawnSync('bash', [join(ROOT, 'scripts/ensure-system-deps.sh')], { encoding: 'utf8', timeout: 15 * 60_000 });
-  if (works()) return { ok: true };
-  return { ok: false, reason: `protoc not found; scripts/ensure-system-deps.sh exited ${r.status}: ${(r.stderr ?? '').trim()}` };
-}
-const protoc = protocAvailable();
-if (!protoc.ok) console.warn(`[trace-run] SKIPPING protoc decode tests: ${protoc.reason}`);
-
-function protocDecode(bytes: Uint8Array): TextMsg {
-  const r = spawnSync('protoc', ['--decode=perfetto.protos.Trace', `--proto_path=${PROTO_DIR}`, 'perfetto_trace.proto'], {
-    input: Buffer.from(bytes),
-    encoding: 'utf8',
-    maxBuffer: 512 * 1024 * 1024,
-  });
-  expect(r.stderr).toBe('');
-  expect(r.status).toBe(0);
-  return parseTextFormat(r.stdout);
-}
 
 // ------------------------------------------------ what a trace shows --
 

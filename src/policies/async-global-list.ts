@@ -14,7 +14,8 @@
 import type { Program, TaskCtx } from '../engine/steps.js';
 import type { Kernel, SwapRun } from '../kernel/kernel.js';
 import type { QueuedLock } from '../kernel/locking/queued-lock.js';
-import { batchRuns, freeSwapRunsSync } from '../kernel/swap/swap-free.js';
+import { freeSwapRunsSync } from '../kernel/swap/swap-free.js';
+import { freeParkedRuns } from './parked.js';
 import type { Task } from '../kernel/sched/task.js';
 import { initWork, WQ_HIGHPRI, WQ_MEM_RECLAIM, WQ_UNBOUND, type Workqueue } from '../kernel/workqueue/workqueue.js';
 import type { SwapFreePolicy } from './policy.js';
@@ -44,15 +45,8 @@ export function createAsyncGlobalListPolicy(opts: GlobalListOptions): SwapFreePo
     list = []; listEntries = 0; cacheCount = 0;
     yield k.unlock(lock);
     K.count('async_swap_count', taken.length);
-    // free_swap_and_cache_nr per record, then kmem_cache_free (in chunk mode: a PMD's worth per step).
-    for (const group of batchRuns(K, taken)) {
-      const entries = group.reduce((a, r) => a + r.nr, 0);
-      const bytes = K.runBytes(group);
-      yield* freeSwapRunsSync(K, k, worker, group);
-      inFlight -= entries;
-      K.deferredChanged(-entries, -bytes);
-      yield k.work((group.length * K.costs.slab_alloc_ns) / 2);
-    }
+    // free_swap_and_cache_nr per record, then kmem_cache_free.
+    yield* freeParkedRuns(K, k, worker, taken, (n) => { inFlight -= n; }, K.costs.slab_alloc_ns / 2);
   }
 
   function flushCacheIfNeeded(K: Kernel, checkCount: boolean): void {

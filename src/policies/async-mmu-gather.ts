@@ -15,7 +15,8 @@
 import type { Program, TaskCtx } from '../engine/steps.js';
 import type { Kernel, SwapRun } from '../kernel/kernel.js';
 import type { MmuGather } from '../kernel/mm/mmu-gather.js';
-import { batchRuns, freeSwapRunsSync } from '../kernel/swap/swap-free.js';
+import { freeSwapRunsSync } from '../kernel/swap/swap-free.js';
+import { freeParkedRuns } from './parked.js';
 import type { Task } from '../kernel/sched/task.js';
 import { initWork, WQ_HIGHPRI, WQ_MEM_RECLAIM, WQ_UNBOUND, type Workqueue } from '../kernel/workqueue/workqueue.js';
 import type { SwapFreePolicy } from './policy.js';
@@ -53,14 +54,7 @@ export function createAsyncMmuGatherPolicy(): SwapFreePolicy {
 
   function* freeWork(K: Kernel, k: TaskCtx, worker: Task, g: SwapGather): Program {
     // tlb_swap_async_free_work: free_swap_and_cache_nr per encoded run, then the batch pages.
-    for (const group of batchRuns(K, g.runs)) {
-      const entries = group.reduce((a, r) => a + r.nr, 0);
-      const bytes = K.runBytes(group);
-      yield* freeSwapRunsSync(K, k, worker, group);
-      // Parked until actually freed: the counts drop group by group.
-      parked -= entries;
-      K.deferredChanged(-entries, -bytes);
-    }
+    yield* freeParkedRuns(K, k, worker, g.runs, (n) => { parked -= n; });
     if (g.pages > 0) K.zone.free(g.pages);
     K.count('smfree_work_entries', g.entries);
   }

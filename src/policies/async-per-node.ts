@@ -3,7 +3,8 @@
 // Dying tasks park each PMD's runs on their node's list; the first runs on
 // an empty list queue that node's work item, which frees the whole list.
 // The worked example of docs/policies.md.
-import { freeSwapRunsSync, batchRuns } from '../kernel/swap/swap-free.js';
+import { freeSwapRunsSync } from '../kernel/swap/swap-free.js';
+import { freeParkedRuns } from './parked.js';
 import { initWork, WQ_HIGHPRI, WQ_UNBOUND, type Workqueue } from '../kernel/workqueue/workqueue.js';
 import type { SwapRun } from '../kernel/kernel.js';
 import type { SwapFreePolicy } from './policy.js';
@@ -33,13 +34,7 @@ export function createAsyncPerNodePolicy(): SwapFreePolicy {
       if (wasEmpty) {
         wq.queueWork(initWork(`swapfree_node${node}`, function* (kk, worker) {
           const taken = pending.get(node)!.splice(0);
-          for (const g of batchRuns(K, taken)) {
-            const n = g.reduce((a, r) => a + r.nr, 0);
-            const bytes = K.runBytes(g);
-            yield* freeSwapRunsSync(K, kk, worker, g);
-            parked -= n;
-            K.deferredChanged(-n, -bytes);
-          }
+          yield* freeParkedRuns(K, kk, worker, taken, (n) => { parked -= n; });
         }));
       }
     },

@@ -6,10 +6,13 @@
 //   process tracks > thread tracks: nested exit-phase / work-item slices and
 //                                   the thread's instants
 //   one counter track per TraceCounter (root level, unit_name = unit)
-// The schema is PERFETTO_TRACE_PROTO below, a verbatim copy of
-// perfetto_trace.proto (embedded so compiled code needs no file lookup).
+// The schema is perfetto_trace.proto beside this file (the same file the
+// tests hand to protoc), read from the source tree at first use.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import protobuf from 'protobufjs';
+import { projectRoot } from '../../scenario/loader.js';
 import type { TraceInstant, TraceLog, TraceTaskSlice } from './model.js';
 import { checkTraceLog, sortForNesting } from './validate.js';
 
@@ -30,7 +33,7 @@ interface Timed {
 
 let packetType: protobuf.Type | undefined;
 function getPacketType(): protobuf.Type {
-  packetType ??= protobuf.parse(PERFETTO_TRACE_PROTO, { keepCase: true }).root.lookupType('perfetto.protos.TracePacket');
+  packetType ??= protobuf.parse(PERFETTO_TRACE_PROTO(), { keepCase: true }).root.lookupType('perfetto.protos.TracePacket');
   return packetType;
 }
 
@@ -186,103 +189,7 @@ function threadEvents(taskSlices: TraceTaskSlice[], threadInstants: TraceInstant
   return out;
 }
 
-/** Verbatim copy of perfetto_trace.proto (test/trace-writers.test.ts checks they match). */
-export const PERFETTO_TRACE_PROTO = `// Subset of Perfetto's trace proto that swaplab writes (TrackEvent traces).
-// Field numbers are the real ones, taken from google/perfetto:
-//   protos/perfetto/trace/trace.proto                         (Trace)
-//   protos/perfetto/trace/trace_packet.proto                  (TracePacket)
-//   protos/perfetto/trace/track_event/track_event.proto       (TrackEvent)
-//   protos/perfetto/trace/track_event/track_descriptor.proto  (TrackDescriptor)
-//   protos/perfetto/trace/track_event/process_descriptor.proto
-//   protos/perfetto/trace/track_event/thread_descriptor.proto
-//   protos/perfetto/trace/track_event/counter_descriptor.proto
-//   protos/perfetto/trace/track_event/debug_annotation.proto
-// Upstream oneofs (TracePacket.data, TrackEvent.name_field, ...) are flattened
-// to optional fields: the wire format is the same. Timestamps are ns.
-// perfetto.ts embeds this text verbatim (a test keeps the two identical);
-// decode a trace with:
-//   protoc --decode=perfetto.protos.Trace perfetto_trace.proto < trace.pftrace
-syntax = "proto2";
-
-package perfetto.protos;
-
-message Trace {
-  repeated TracePacket packet = 1;
+/** The text of src/report/trace/perfetto_trace.proto (compiled code runs from dist/, the .proto stays in src/). */
+export function PERFETTO_TRACE_PROTO(): string {
+  return readFileSync(join(projectRoot(), 'src', 'report', 'trace', 'perfetto_trace.proto'), 'utf8');
 }
-
-message TracePacket {
-  enum SequenceFlags {
-    SEQ_UNSPECIFIED = 0;
-    SEQ_INCREMENTAL_STATE_CLEARED = 1;
-    SEQ_NEEDS_INCREMENTAL_STATE = 2;
-  }
-  optional uint64 timestamp = 8;
-  optional TrackEvent track_event = 11;
-  optional TrackDescriptor track_descriptor = 60;
-  optional uint32 trusted_packet_sequence_id = 10;
-  optional uint32 sequence_flags = 13;
-}
-
-message TrackDescriptor {
-  enum ChildTracksOrdering {
-    UNKNOWN = 0;
-    LEXICOGRAPHIC = 1;
-    CHRONOLOGICAL = 2;
-    EXPLICIT = 3;
-  }
-  optional uint64 uuid = 1;
-  optional string name = 2;
-  optional ProcessDescriptor process = 3;
-  optional ThreadDescriptor thread = 4;
-  optional uint64 parent_uuid = 5;
-  optional CounterDescriptor counter = 8;
-  optional ChildTracksOrdering child_ordering = 11;
-  optional int32 sibling_order_rank = 12;
-}
-
-message ProcessDescriptor {
-  optional int32 pid = 1;
-  optional string process_name = 6;
-}
-
-message ThreadDescriptor {
-  optional int32 pid = 1;
-  optional int32 tid = 2;
-  optional string thread_name = 5;
-}
-
-message CounterDescriptor {
-  enum Unit {
-    UNIT_UNSPECIFIED = 0;
-    UNIT_TIME_NS = 1;
-    UNIT_COUNT = 2;
-    UNIT_SIZE_BYTES = 3;
-  }
-  optional Unit unit = 3;
-  optional string unit_name = 6;
-}
-
-message TrackEvent {
-  enum Type {
-    TYPE_UNSPECIFIED = 0;
-    TYPE_SLICE_BEGIN = 1;
-    TYPE_SLICE_END = 2;
-    TYPE_INSTANT = 3;
-    TYPE_COUNTER = 4;
-  }
-  repeated DebugAnnotation debug_annotations = 4;
-  optional Type type = 9;
-  optional uint64 track_uuid = 11;
-  repeated string categories = 22;
-  optional string name = 23;
-  optional int64 counter_value = 30;
-  optional double double_counter_value = 44;
-}
-
-message DebugAnnotation {
-  optional int64 int_value = 4;
-  optional double double_value = 5;
-  optional string string_value = 6;
-  optional string name = 10;
-}
-`;
