@@ -1,6 +1,7 @@
 // The engine: one clock, one pending-event set, a step() that pops the
 // earliest event and fires it. Everything the kernel does lives outside.
 
+import { CalendarQueue } from './calendar-queue.js';
 import { EventHeap } from './queue.js';
 import { Fingerprint } from './fingerprint.js';
 import { Rng } from './rng.js';
@@ -26,6 +27,17 @@ export const EventPriority = {
 } as const;
 export type EventPriorityName = keyof typeof EventPriority;
 
+/** The pending-event set: EventHeap and CalendarQueue pop in the same total order. */
+interface PendingEvents {
+  readonly size: number;
+  push(timeNs: number, order: number, slot: number): void;
+  peekTime(): number;
+  popMin(): number;
+}
+
+/** The calendar queue is the faster of the two on simulator workloads (bench/engine.ts). */
+const DEFAULT_QUEUE: 'heap' | 'calendar' = 'calendar';
+
 /** An opaque event handle: slot + generation, so a stale cancel is harmless. */
 export type EventHandle = number;
 export const NO_EVENT: EventHandle = -1;
@@ -45,7 +57,7 @@ export class Engine {
   readonly rng: Rng;
   readonly fingerprint = new Fingerprint();
 
-  private readonly heap = new EventHeap();
+  private readonly heap: PendingEvents;
   private seq = 0;
   // Event pool (struct of arrays): target, tag, generation, live flag.
   private targets: Array<EventTarget | null> = [];
@@ -54,8 +66,9 @@ export class Engine {
   private freeSlots: number[] = [];
   private stopped = false;
 
-  constructor(seed: number) {
+  constructor(seed: number, queue: 'heap' | 'calendar' = DEFAULT_QUEUE) {
     this.rng = new Rng(seed);
+    this.heap = queue === 'heap' ? new EventHeap() : new CalendarQueue();
   }
 
   /** Schedules `target.fire(tag)` at absolute time `atNs` (integer ns, not in the past). */
