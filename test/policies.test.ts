@@ -99,6 +99,7 @@ describe('async-global-list (Lei Liu v0)', () => {
             const chunk = victim.originalMm.chunks.find((c) => c.swap.length >= 10)!;
             const runs = Array.from(chunk.swap.subarray(0, 10), (slot) => ({ start: slot, nr: 1 }));
             chunk.swap = chunk.swap.slice(10);
+            K.swapDetached += 10; // taken out of the page table as zap_pte_range would
             victim.originalMm.MM_SWAPENTS -= 10;
             const tlb = new MmuGather(victim.originalMm, t, true);
             yield* K.policy.zapSwapRuns(K, k, tlb, runs);
@@ -133,7 +134,7 @@ describe('every policy', () => {
             const before = K.policy.parkedEntries();
             const freedBefore = K.si.entriesFreed + K.slotCaches.reduce((a, c) => a + c.length, 0);
             chunk.zapped = true;
-            chunk.swap = new Int32Array(0);
+            K.detachSwap(chunk);
             victim.originalMm.MM_SWAPENTS -= runs.length;
             yield* K.policy.zapSwapRuns(K, k, tlb, runs);
             expect(K.policy.parkedEntries()).toBe(before);

@@ -10,7 +10,7 @@ import type { Costs } from '../calibration/calibration.js';
 import type { CpuCategory } from '../metrics/types.js';
 import type { SwapFreePolicy } from '../policies/policy.js';
 import { CoreMachine } from './core-machine.js';
-import { MmStruct, PmdChunk, PTRS_PER_PTE } from './mm/mm-struct.js';
+import { EMPTY_SLOTS, MmStruct, PmdChunk, PTRS_PER_PTE } from './mm/mm-struct.js';
 import { PAGE_SIZE, Zone, type Watermarks } from './mm/zone.js';
 import type { KernelPreset } from './presets/presets.js';
 import { KProcess } from './process.js';
@@ -87,6 +87,10 @@ export class Kernel {
   private heldByDeadBytes = 0;
   private heldIntegralByteNs = 0;
   private heldSinceNs = 0;
+  /** Swap entries taken out of page tables (zapped) and not yet put back to the swap map. */
+  swapDetached = 0;
+  /** Entries inside a synchronous free_swap_and_cache_nr call right now. */
+  inFreePath = 0;
   /** CPU ns spent freeing memory of a process by tasks not of that process. */
   unaccountedCpuNs = 0;
   /** zsmalloc locks: pool->lock, or the per-class locks as ZS_CLASS_LOCK_GROUPS groups. */
@@ -345,6 +349,28 @@ export class Kernel {
     return b;
   }
 
+  /** zap_pte_range takes a PMD's swap entries out of its page table; they are detached until put. */
+  detachSwap(chunk: PmdChunk): Int32Array {
+    const swap = chunk.swap;
+    chunk.swap = EMPTY_SLOTS;
+    this.swapDetached += swap.length;
+    return swap;
+  }
+
+  /** __swap_entry_free / swap_entries_put_map for a detached entry. */
+  putSwapMap(slot: number, toSlotCache: boolean): void {
+    this.si.putMap(slot, toSlotCache);
+    this.swapDetached--;
+  }
+
+  /** Nothing in flight: every killed process is dead, every workqueue idle, no free in progress. */
+  quiescent(): boolean {
+    if (this.inFreePath > 0) return false;
+    for (const p of this.processes) if (p.sigkill && !p.dead) return false;
+    for (const wq of this.core.workqueues.workqueues) if (wq.queued > 0 || wq.activeCount > 0) return false;
+    return true;
+  }
+
   /**
    * zram_slot_free_notify() for one slot with the held-memory bookkeeping;
    * returns zspages released. A miss_free leaks the object: it stays
@@ -397,11 +423,13 @@ export class Kernel {
   // ---- invariants -----------------------------------------------------------
 
   /**
-   * End-of-run conservation: every swap slot is free, owned by a live mm's
-   * PTE, parked by the policy, or waiting in a slot cache; every counter is
-   * non-negative. Returns the number of entries leaked (owned by nothing).
+   * End-of-run conservation. Always: every in-use swap slot is mapped by a
+   * PTE or detached (zapped, not yet freed), slot-cached entries are in the
+   * slot caches, counters are non-negative. Returns the entries leaked:
+   * detached but neither parked by the policy nor inside a free call (exact
+   * once the machine is quiescent).
    */
-  checkInvariants(policyParked: number): { leaked: number; stillMapped: number; inSlotCache: number } {
+  checkInvariants(policyParked: number): { leaked: number; stillMapped: number; inSlotCache: number; detached: number } {
     let mapped = 0;
     for (const p of this.processes) {
       const mm = p.originalMm;
@@ -421,9 +449,11 @@ export class Kernel {
     for (const c of this.slotCaches) inCaches += c.length;
     if (cached !== inCaches) throw new SimulationError('slot-cache', `swap_map has ${cached} slot-cached entries, caches hold ${inCaches}`);
     if (this.zone.freePages < 0) throw new SimulationError('zone-negative', `${this.zone.freePages} free pages`);
-    const leaked = inUse - mapped - policyParked;
-    if (leaked < 0) throw new SimulationError('swap-conservation', `${mapped} mapped + ${policyParked} parked exceed ${inUse} in use`);
-    return { leaked, stillMapped: mapped, inSlotCache: inCaches };
+    if (inUse !== mapped + this.swapDetached) {
+      throw new SimulationError('swap-conservation', `${inUse} slots in use, but ${mapped} mapped + ${this.swapDetached} detached`);
+    }
+    const leaked = Math.max(0, this.swapDetached - policyParked - this.inFreePath);
+    return { leaked, stillMapped: mapped, inSlotCache: inCaches, detached: this.swapDetached };
   }
 }
 

@@ -15,10 +15,10 @@ import { batchRuns, freeSwapRunsSync } from '../kernel/swap/swap-free.js';
 export function* freeParkedRuns(K: Kernel, k: TaskCtx, worker: Task, runs: readonly SwapRun[], onFreed: (entries: number) => void, perRecordNs = 0): Program {
   for (const group of batchRuns(K, runs)) {
     const entries = group.reduce((a, r) => a + r.nr, 0);
-    const bytes = K.runBytes(group);
-    yield* freeSwapRunsSync(K, k, worker, group);
+    // The group leaves the parked set as it enters the free path (K.inFreePath counts it there).
     onFreed(entries);
-    K.deferredChanged(-entries, -bytes);
+    K.deferredChanged(-entries, -K.runBytes(group));
+    yield* freeSwapRunsSync(K, k, worker, group);
     if (perRecordNs > 0) yield k.work(group.length * perRecordNs);
   }
 }

@@ -7,7 +7,7 @@
 
 import type { Program, TaskCtx } from '../../engine/steps.js';
 import type { Kernel, SwapRun } from '../kernel.js';
-import { EMPTY_SLOTS, type PmdChunk } from '../mm/mm-struct.js';
+import type { PmdChunk } from '../mm/mm-struct.js';
 import { MMU_GATHER_MAX_PAGES, type MmuGather } from '../mm/mmu-gather.js';
 
 export function* unmapVmas(K: Kernel, k: TaskCtx, tlb: MmuGather, reverse: boolean): Program {
@@ -31,13 +31,12 @@ export function* zapPteRange(K: Kernel, k: TaskCtx, tlb: MmuGather, chunk: PmdCh
   chunk.zapped = true;
   const present = chunk.present;
   const file = chunk.file;
-  const swap = chunk.swap;
+  const swap = K.detachSwap(chunk);
   const walkNs = present * c.zap_present_pte_ns + file * c.zap_file_pte_ns + swap.length * c.zap_swap_pte_ns;
   K.chargeFreeing(task, mm.id, walkNs);
   yield k.work(walkNs);
   chunk.present = 0;
   chunk.file = 0;
-  chunk.swap = EMPTY_SLOTS;
   tlb.gatheredPages += present;
   if (swap.length > 0) {
     const runs = swapPteBatch(swap, K.preset.swapPteBatch);

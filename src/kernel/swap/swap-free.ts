@@ -30,6 +30,14 @@ export const ZS_CLASS_LOCK_GROUPS = 8;
 
 export function* freeSwapRunsSync(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[]): Program {
   K.count('free_swap_and_cache_nr_calls', runs.length);
+  let n = 0;
+  for (const r of runs) n += r.nr;
+  K.inFreePath += n;
+  yield* freeRunsAtGranularity(K, k, task, runs);
+  K.inFreePath -= n;
+}
+
+function* freeRunsAtGranularity(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[]): Program {
   if (K.cfg.aggregation === 'fine') {
     const one: SwapRun[] = [{ start: 0, nr: 0 }];
     for (const r of runs) {
@@ -52,7 +60,7 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
       const w = slots.length * (c.swap_entry_put_ns + c.swap_entry_free_ns);
       K.chargeFreeingSlots(task, slots, w);
       yield k.work(w);
-      for (const s of slots) K.si.putMap(s, false);
+      for (const s of slots) K.putSwapMap(s, false);
       yield* zramFree(K, k, task, slots, fine);
       if (lock) yield k.unlock(lock);
     }
@@ -78,7 +86,7 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
     const w = all.length * c.swap_entry_free_ns;
     K.chargeFreeingSlots(task, all, w);
     yield k.work(w);
-    for (const s of all) K.si.putMap(s, false);
+    for (const s of all) K.putSwapMap(s, false);
     yield* zramFree(K, k, task, all, fine);
     yield k.unlock(K.si.lock);
     K.count('swap_free_fast_path', fast.length);
@@ -90,7 +98,7 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
       const w = slots.length * (c.swap_entry_put_ns + c.free_swap_slot_ns);
       K.chargeFreeingSlots(task, slots, w);
       yield k.work(w);
-      for (const s of slots) K.si.putMap(s, true);
+      for (const s of slots) K.putSwapMap(s, true);
       if (lock) yield k.unlock(lock);
       for (const s of slots) {
         const cache = K.slotCaches[task.cpu]!;
