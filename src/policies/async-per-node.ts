@@ -10,15 +10,18 @@ import type { SwapRun } from '../kernel/kernel.js';
 import type { SwapFreePolicy } from './policy.js';
 
 export function createAsyncPerNodePolicy(): SwapFreePolicy {
-  let wq: Workqueue;
+  const wqs = new Map<number, Workqueue>(); // NUMA node -> its workqueue
   let parked = 0;
   const pending = new Map<number, SwapRun[]>(); // NUMA node -> parked runs
   return {
     name: 'async-per-node',
     summary: 'dying tasks park runs per NUMA node; one highpri worker per node frees them',
     init(K) {
-      const nodes = new Set(K.sched.cpus.map((c) => c.node)).size;
-      wq = K.core.workqueues.allocWorkqueue('swapfree_node', WQ_UNBOUND | WQ_HIGHPRI, nodes);
+      // One single-worker queue per node, its worker confined to the node's CPUs.
+      for (const node of new Set(K.sched.cpus.map((c) => c.node))) {
+        const cpus = K.sched.cpus.filter((c) => c.node === node).map((c) => c.id);
+        wqs.set(node, K.core.workqueues.allocWorkqueue(`swapfree_node${node}`, WQ_UNBOUND | WQ_HIGHPRI, 1, K.sched.mask(cpus)));
+      }
     },
     *zapSwapRuns(K, k, tlb, runs) {
       if (!K.taskIsDying(tlb.task)) { yield* freeSwapRunsSync(K, k, tlb.task, runs); return; }
@@ -32,7 +35,7 @@ export function createAsyncPerNodePolicy(): SwapFreePolicy {
       K.deferredChanged(entries, K.runBytes(runs));
       yield k.work(runs.length * K.costs.swap_gather_add_ns);
       if (wasEmpty) {
-        wq.queueWork(initWork(`swapfree_node${node}`, function* (kk, worker) {
+        wqs.get(node)!.queueWork(initWork(`swapfree_node${node}`, function* (kk, worker) {
           const taken = pending.get(node)!.splice(0);
           yield* freeParkedRuns(K, kk, worker, taken, (n) => { parked -= n; });
         }));

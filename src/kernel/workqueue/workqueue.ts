@@ -12,6 +12,7 @@ import { EventPriority, SimulationError, type EventTarget } from '../../engine/e
 import { WaitQueue, type Program, type TaskCtx } from '../../engine/steps.js';
 import type { Scheduler } from '../sched/core.js';
 import type { Proc, Task } from '../sched/task.js';
+import type { CpuMask } from '../sched/topology.js';
 import type { TracePoints } from '../trace-points.js';
 
 export const WQ_UNBOUND = 1 << 1;
@@ -57,6 +58,7 @@ export class Workqueue implements EventTarget {
     readonly name: string,
     readonly flags: number,
     maxActive: number,
+    private readonly cpumask?: CpuMask,
   ) {
     if (!Number.isInteger(maxActive) || maxActive < 0) throw new RangeError(`alloc_workqueue(${name}): max_active ${maxActive} must be an integer >= 0`);
     this.maxActive = maxActive === 0 ? sys.params.defaultMaxActive : maxActive;
@@ -120,7 +122,7 @@ export class Workqueue implements EventTarget {
     const nice = this.highpri || rescuer ? -20 : 0;
     const task = this.sys.sched.spawn(
       // The rescuer exists from boot, asleep: it must not take a CPU before it is needed.
-      { name, proc: this.sys.kthreadd, nice, cpuset: 'all', category: 'kworker', startSleeping: rescuer },
+      { name, proc: this.sys.kthreadd, nice, cpuset: 'all', affinity: this.cpumask, category: 'kworker', startSleeping: rescuer },
       function* (k, t) {
         if (rescuer) yield k.wait(wq);
         else yield k.work(self.sys.params.createWorkerNs);
@@ -153,9 +155,10 @@ export class WorkqueueSystem {
 
   constructor(readonly sched: Scheduler, readonly params: WorkqueueParams, readonly trace: TracePoints) {}
 
-  allocWorkqueue(name: string, flags: number, maxActive: number): Workqueue {
+  /** alloc_workqueue(); `cpumask` restricts an unbound queue's workers (apply_workqueue_attrs). */
+  allocWorkqueue(name: string, flags: number, maxActive: number, cpumask?: CpuMask): Workqueue {
     if (this.workqueues.some((w) => w.name === name)) throw new SimulationError('workqueue-name', `workqueue ${name} exists`);
-    const wq = new Workqueue(this, name, flags, maxActive);
+    const wq = new Workqueue(this, name, flags, maxActive, cpumask);
     this.workqueues.push(wq);
     return wq;
   }
