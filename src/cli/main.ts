@@ -178,7 +178,8 @@ export function describeError(e: unknown): string | null {
   if (e instanceof CalibrationError) return e.message;
   if (e instanceof SweepAbortedError) return 'interrupted; finished runs are saved and will be reused';
   if (e instanceof SimulationError) return `simulation stopped: ${e.message}`;
-  if (e instanceof RangeError) return e.message;
+  // Our configuration checks throw RangeError; a stack overflow is a RangeError too, but a bug.
+  if (e instanceof RangeError && !/call stack/.test(e.message)) return e.message;
   return null;
 }
 

@@ -21,7 +21,6 @@ import { SwapInfo, SWAP_MAP_IN_USE, SWAP_MAP_SLOT_CACHED } from './swap/swap-inf
 import { Zram } from './zram/zram.js';
 import { Zsmalloc } from './zram/zsmalloc.js';
 import type { QueuedLock } from './locking/queued-lock.js';
-import { ZS_CLASS_LOCK_GROUPS } from './swap/swap-free.js';
 
 export interface KernelConfig {
   seed: number;
@@ -93,8 +92,10 @@ export class Kernel {
   inFreePath = 0;
   /** CPU ns spent freeing memory of a process by tasks not of that process. */
   unaccountedCpuNs = 0;
-  /** zsmalloc locks: pool->lock, or the per-class locks as ZS_CLASS_LOCK_GROUPS groups. */
-  readonly zsLocks: QueuedLock[];
+  /** zsmalloc's pool->lock (presets with one pool-wide lock), or null. */
+  private readonly zsPoolLock: QueuedLock | null;
+  /** Per size class `class->lock`, created on first use. */
+  private readonly zsClassLocks: Array<QueuedLock | undefined> = [];
   /** Observers of parked-entry and memory changes (metrics), never steering. */
   readonly deferredListeners: Array<(entries: number, nowNs: number) => void> = [];
 
@@ -111,9 +112,7 @@ export class Kernel {
     this.zram = new Zram(this.si.swapMap.length, this.zs);
     this.slotOwner = new Int32Array(this.si.swapMap.length).fill(-1);
     this.slotCaches = cfg.cpus.map(() => []);
-    this.zsLocks = cfg.preset.zsmallocLock === 'pool'
-      ? [this.core.locks.spinlock('zs_pool->lock')]
-      : Array.from({ length: ZS_CLASS_LOCK_GROUPS }, () => this.core.locks.spinlock('zs_class->lock'));
+    this.zsPoolLock = cfg.preset.zsmallocLock === 'pool' ? this.core.locks.spinlock('zs_pool->lock') : null;
     cfg.policy.init?.(this);
   }
 
@@ -347,6 +346,15 @@ export class Kernel {
     let b = 0;
     for (const r of runs) for (let s = r.start; s < r.start + r.nr; s++) b += this.zram.objectBytes(s);
     return b;
+  }
+
+  /** The lock zs_free / zs_malloc take for an object of size class `classIndex`. */
+  zsLock(classIndex: number): QueuedLock {
+    if (this.zsPoolLock) return this.zsPoolLock;
+    const idx = Math.max(0, classIndex);
+    let l = this.zsClassLocks[idx];
+    if (!l) { l = this.core.locks.spinlock('zs_class->lock'); this.zsClassLocks[idx] = l; }
+    return l;
   }
 
   /** zap_pte_range takes a PMD's swap entries out of its page table; they are detached until put. */

@@ -81,7 +81,7 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
   if (K.freeSwapPerPmdNs.length) {
     vmstat.free_swap_per_pmd_mean_us = Math.round(K.freeSwapPerPmdNs.reduce((a, b) => a + b, 0) / K.freeSwapPerPmdNs.length / 1000);
     vmstat.free_swap_total_us = Math.round(K.freeSwapPerPmdNs.reduce((a, b) => a + b, 0) / 1000);
-    vmstat.free_swap_per_pmd_max_us = Math.round(Math.max(...K.freeSwapPerPmdNs) / 1000);
+    vmstat.free_swap_per_pmd_max_us = Math.round(K.freeSwapPerPmdNs.reduce((a, b) => (b > a ? b : a), 0) / 1000);
   }
   const series = collector.series(endNs);
   series.exitLatenciesMs = exitMs;

@@ -109,7 +109,8 @@ export class Reclaim {
         continue;
       }
       // zs_malloc under the zsmalloc lock, then the PTEs point to swap.
-      const lock = K.zsLocks[0]!;
+      // One hold for the batch, under the lock of the class a typical page compresses into.
+      const lock = K.zsLock(K.zs.classFor(Math.round(PAGE_SIZE / K.cfg.compressionRatio)).index);
       yield k.lock(lock);
       yield k.work(n * c.zs_malloc_ns);
       const poolBefore = K.zs.poolPages;

@@ -14,9 +14,10 @@
 // Aggregation ('chunk' mode): the runs of one PMD are freed with one lock
 // hold per cluster group (groups smaller than CI_LOCK_MIN_GROUP entries are
 // charged their cost without taking ci->lock: such holds are ~100 ns and
-// their contention negligible); zs_free takes the zsmalloc lock once per
-// group of objects. 'fine' mode issues one free_swap_and_cache_nr per run
-// and takes every lock; test/aggregation.test.ts compares the two.
+// their contention negligible); zs_free takes the pool lock once per call
+// (6.6), or a class lock once per class with at least ZS_LOCK_MIN_GROUP of
+// the call's objects. 'fine' mode issues one free_swap_and_cache_nr per run
+// and takes every lock per object; test/mechanisms.test.ts compares the two.
 
 import type { Program, TaskCtx } from '../../engine/steps.js';
 import type { Kernel, SwapRun } from '../kernel.js';
@@ -25,8 +26,8 @@ import type { Task } from '../sched/task.js';
 import { SwapInfo, SWAPFILE_CLUSTER } from './swap-info.js';
 
 export const CI_LOCK_MIN_GROUP = 8;
-/** zsmalloc per-class locks are modeled as this many lock groups of size classes. */
-export const ZS_CLASS_LOCK_GROUPS = 8;
+/** Chunk mode takes a zsmalloc class lock only for at least this many of a call's objects. */
+export const ZS_LOCK_MIN_GROUP = 8;
 
 export function* freeSwapRunsSync(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[]): Program {
   K.count('free_swap_and_cache_nr_calls', runs.length);
@@ -171,9 +172,8 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly num
   K.chargeFreeingShare(task, foreign, base + nObj * c.zs_free_ns);
   yield k.work(base);
   // zs_free under the zsmalloc lock(s), grouped by lock.
-  for (const [lockIdx, group] of groupByZsLock(K, slots, fine)) {
-    const lock = K.zsLocks[lockIdx]!;
-    yield k.lock(lock);
+  for (const [lock, group] of zsHolds(K, slots, fine)) {
+    if (lock) yield k.lock(lock);
     let objs = group.length;
     if (group.length !== slots.length || nSame > 0) { objs = 0; for (const s of group) if (!K.zram.isSameFilled(s)) objs++; }
     yield k.work(objs * c.zs_free_ns);
@@ -183,24 +183,35 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly num
       K.chargeFreeingShare(task, foreign, zspagesFreed * c.free_zspage_ns);
       yield k.work(zspagesFreed * c.free_zspage_ns);
     }
-    yield k.unlock(lock);
+    if (lock) yield k.unlock(lock);
   }
 }
 
-/** Slots grouped by the zsmalloc lock their object's class uses; fine mode: one hold per object. */
-function groupByZsLock(K: Kernel, slots: readonly number[], fine: boolean): Array<[number, number[]]> {
-  const byClass = K.preset.zsmallocLock === 'class';
-  const keyOf = (s: number) => {
+/**
+ * The zsmalloc lock holds for freeing `slots`' objects. Pool lock (6.6): one
+ * hold. Per-class locks: fine mode takes each object's class lock; chunk mode
+ * holds a class's lock once for its objects when at least ZS_LOCK_MIN_GROUP
+ * of them share it, and frees the scattered rest without a lock (~200 ns
+ * holds spread over ~100 classes rarely collide).
+ */
+function zsHolds(K: Kernel, slots: readonly number[], fine: boolean): Array<[QueuedLock | null, number[]]> {
+  if (K.preset.zsmallocLock === 'pool') return [[K.zsLock(0), [...slots]]];
+  if (fine) return slots.map((s) => [K.zsLock(K.zram.classIndex(s)), [s]]);
+  const byClass = new Map<number, number[]>();
+  for (const s of slots) {
     const cls = K.zram.classIndex(s);
-    return byClass && cls >= 0 ? cls % ZS_CLASS_LOCK_GROUPS : 0;
-  };
-  if (fine) return slots.map((s) => [keyOf(s), [s]]);
-  if (!byClass) return [[0, [...slots]]];
-  // Chunk mode: one hold, under the lock group most of the objects use.
-  const counts = new Int32Array(ZS_CLASS_LOCK_GROUPS);
-  let best = 0;
-  for (const s of slots) { const g = keyOf(s); if (++counts[g]! > counts[best]!) best = g; }
-  return [[best, [...slots]]];
+    let g = byClass.get(cls);
+    if (!g) { g = []; byClass.set(cls, g); }
+    g.push(s);
+  }
+  const out: Array<[QueuedLock | null, number[]]> = [];
+  const rest: number[] = [];
+  for (const [cls, g] of byClass) {
+    if (cls >= 0 && g.length >= ZS_LOCK_MIN_GROUP) out.push([K.zsLock(cls), g]);
+    else for (const s of g) rest.push(s);
+  }
+  if (rest.length > 0) out.push([null, rest]);
+  return out;
 }
 
 /**
