@@ -4,43 +4,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../src/metrics/types.js';
+import { tinyRecord } from './support/tiny-record.js';
 import { openResultsDb } from '../src/store/results-db.js';
 
-function record(policy: string, seed: number): RunRecord {
-  const d = { count: 1, mean: seed, p50: seed, p90: seed, p99: seed, max: seed };
-  return {
-    output: {
-      scenario: 's',
-      policy,
-      seed,
-      kernel: 'k',
-      fingerprint: `${policy}/${seed}`,
-      metrics: {
-        exit_latency_ms: d,
-        memory_release_ms: d,
-        cpu_busy_peak_pct: 50,
-        deferred_entries_peak: 0,
-        deferred_mib_peak: 0,
-        held_after_exit_mib_ms: 0,
-        unaccounted_cpu_ms: 0,
-        lock_wait_ms: { 'si->lock': 1.5 },
-        swap_entries_freed: 10,
-        swap_entries_leaked: 0,
-        events: 100,
-        wall_ms: 3,
-      },
-      vmstat: { pswpin: 7 },
-    },
-    series: {
-      samplePeriodNs: 1e6,
-      freeMemMib: [[0, 100], [1, 90.5]],
-      deferredEntries: [],
-      cpuOccupancyMs: [],
-      exitLatenciesMs: [seed],
-      memoryReleaseMs: [seed * 2],
-    },
-  };
-}
 
 describe('results db', () => {
   let dir: string;
@@ -55,14 +21,14 @@ describe('results db', () => {
     const path = join(dir, 'nested', 'results.db');
     const db = openResultsDb(path);
     expect(db.get('key', 'base', 1)).toBeUndefined();
-    db.put('key', 'base', 1, record('base', 1));
-    db.put('key', 'base', 2, record('base', 2));
-    db.put('key', 'new', 1, record('new', 1));
-    db.put('other', 'base', 1, record('base', 99));
+    db.put('key', 'base', 1, tinyRecord('base', 1));
+    db.put('key', 'base', 2, tinyRecord('base', 2));
+    db.put('key', 'new', 1, tinyRecord('new', 1));
+    db.put('other', 'base', 1, tinyRecord('base', 99));
     db.close();
 
     const again = openResultsDb(path);
-    expect(again.get('key', 'base', 2)).toEqual(record('base', 2));
+    expect(again.get('key', 'base', 2)).toEqual(tinyRecord('base', 2));
     expect(again.has('key', 'new', 1)).toBe(true);
     expect(again.has('key', 'new', 2)).toBe(false);
     expect(again.get('other', 'base', 1)!.output.seed).toBe(99);
@@ -73,8 +39,8 @@ describe('results db', () => {
 
   it('replaces a run stored twice', () => {
     const db = openResultsDb(join(dir, 'r.db'));
-    db.put('k', 'p', 1, record('p', 1));
-    const changed = record('p', 1);
+    db.put('k', 'p', 1, tinyRecord('p', 1));
+    const changed = tinyRecord('p', 1);
     changed.output.fingerprint = 'changed';
     db.put('k', 'p', 1, changed);
     expect(db.listRuns('k')).toHaveLength(1);
@@ -85,7 +51,7 @@ describe('results db', () => {
   it('uses WAL and commits each put at once (visible to another connection)', () => {
     const path = join(dir, 'r.db');
     const db = openResultsDb(path);
-    db.put('k', 'p', 7, record('p', 7));
+    db.put('k', 'p', 7, tinyRecord('p', 7));
     // A second connection sees it while the first is still open: nothing
     // waits for close(), so a killed sweep keeps what it finished.
     const reader = new Database(path, { readonly: true });

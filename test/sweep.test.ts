@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../src/metrics/types.js';
+import { tinyRecord } from './support/tiny-record.js';
 import type { Scenario } from '../src/scenario/schema.js';
 import { openResultsDb } from '../src/store/results-db.js';
 import { runSweep, type SweepRunner } from '../src/sweep/pool.js';
@@ -11,34 +12,6 @@ import { canonicalJson, codeVersion, scenarioKey } from '../src/sweep/scenario-k
 // Opaque to the sweep: any JSON-serialisable object will do.
 const scenario = { name: 'micro', processes: 4 } as unknown as Scenario;
 
-function fakeRecord(policy: string, seed: number): RunRecord {
-  const d = { count: 1, mean: seed, p50: seed, p90: seed, p99: seed, max: seed };
-  return {
-    output: {
-      scenario: 'micro',
-      policy,
-      seed,
-      kernel: 'k',
-      fingerprint: `${policy}/${seed}`,
-      metrics: {
-        exit_latency_ms: d,
-        memory_release_ms: d,
-        cpu_busy_peak_pct: 0,
-        deferred_entries_peak: 0,
-        deferred_mib_peak: 0,
-        held_after_exit_mib_ms: 0,
-        unaccounted_cpu_ms: 0,
-        lock_wait_ms: {},
-        swap_entries_freed: 0,
-        swap_entries_leaked: 0,
-        events: 0,
-        wall_ms: 0,
-      },
-      vmstat: {},
-    },
-    series: { samplePeriodNs: 1, freeMemMib: [], deferredEntries: [], cpuOccupancyMs: [], exitLatenciesMs: [], memoryReleaseMs: [] },
-  };
-}
 
 /** A runner that records its calls; async so completion interleaves with the event loop. */
 function countingRunner(): { runner: SweepRunner; calls: string[] } {
@@ -46,7 +19,7 @@ function countingRunner(): { runner: SweepRunner; calls: string[] } {
   const runner: SweepRunner = async (_s, { policy, seed }) => {
     calls.push(`${policy}/${seed}`);
     await Promise.resolve();
-    return fakeRecord(policy, seed);
+    return tinyRecord(policy, seed);
   };
   return { runner, calls };
 }
@@ -125,7 +98,7 @@ describe('runSweep (inline runner)', () => {
     const dbPath = join(dir, 'results.db');
     const runner: SweepRunner = (_s, { policy, seed }) => {
       if (seed === 2) throw new Error('model bug');
-      return fakeRecord(policy, seed);
+      return tinyRecord(policy, seed);
     };
     await expect(runSweep({ scenario, scenarioKey: 'k', policies: ['p'], seeds: [1, 2, 3], runner, dbPath })).rejects.toThrow(
       /policy=p seed=2 failed: model bug/,

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { JsonEvent } from './support/chrome-event.js';
 import { one, protoc, protocDecode, sub, type TextMsg } from './support/protoc-text.js';
 import { writeTrace, type TraceLog } from '../src/report/trace/index.js';
 import { nestTaskSlices } from '../src/report/trace/collector.js';
@@ -86,16 +87,6 @@ function fromPerfetto(bytes: Uint8Array): Seen {
   return seen;
 }
 
-interface JsonEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid?: number;
-  ts?: number;
-  dur?: number;
-  s?: string;
-  args?: Record<string, number | string>;
-}
 
 function fromJson(text: string): Seen {
   const ev = (JSON.parse(text) as { traceEvents: JsonEvent[] }).traceEvents;

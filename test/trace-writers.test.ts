@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { JsonEvent } from './support/chrome-event.js';
 import { one, protoc, protocDecode, sub, type TextMsg } from './support/protoc-text.js';
 import {
   checkTraceLog,
@@ -218,16 +219,6 @@ describe.skipIf(!protoc.ok)(`Perfetto protobuf decoded by protoc${protoc.ok ? ''
 
 // ------------------------------------------------------------- JSON ---
 
-interface JsonEvent {
-  name: string;
-  ph: string;
-  pid: number;
-  tid?: number;
-  ts?: number;
-  dur?: number;
-  s?: string;
-  args?: Record<string, number | string>;
-}
 
 describe('Chrome JSON', () => {
   const log = syntheticLog();
