@@ -5,6 +5,7 @@
 import { Completion, type TaskCtx } from '../engine/steps.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Reclaim } from '../kernel/mm/reclaim.js';
+import type { Task } from '../kernel/sched/task.js';
 
 export interface LaunchSpec {
   atNs: number;
@@ -36,7 +37,7 @@ export function startCameraLaunch(K: Kernel, reclaim: Reclaim, spec: LaunchSpec)
   const perThreadCpu = spec.cpuNs / spec.threads / STEPS;
   const perThreadPages = Math.floor(spec.allocPages / spec.threads / STEPS);
   const trace = K.core.trace;
-  const launchThread = (i: number) => function* (k: TaskCtx, t: import('../kernel/sched/task.js').Task) {
+  const launchThread = (i: number) => function* (k: TaskCtx, t: Task) {
     yield k.sleep(spec.atNs);
     if (i === 0 && trace.enabled) trace.instant(t, 'launch_start', K.now);
     reclaim.psi.nonIdle++;

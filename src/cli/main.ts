@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CalibrationError, loadCalibration } from '../calibration/calibration.js';
+import type { RunOutput } from '../metrics/types.js';
 import { renderHtmlReport } from '../report/html.js';
 import { SimulationError } from '../engine/engine.js';
 import { KERNEL_PRESETS } from '../kernel/presets/presets.js';
@@ -54,7 +55,7 @@ export function buildProgram(): Command {
       const sc = loadScenario(name, o.set);
       const policy = o.policy ?? sc.kernel.policy;
       const seed = o.seed ?? sc.seed;
-      let output: import('../metrics/types.js').RunOutput;
+      let output: RunOutput;
       if (o.trace) {
         const r = recordTrace(sc, { policy, seed }, o.traceFormat);
         writeFileSync(o.trace, r.trace);

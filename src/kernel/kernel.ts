@@ -6,6 +6,7 @@
 
 import { SimulationError } from '../engine/engine.js';
 import type { RngStream } from '../engine/rng.js';
+import type { Program, TaskCtx } from '../engine/steps.js';
 import type { Costs } from '../calibration/calibration.js';
 import type { CpuCategory } from '../metrics/types.js';
 import type { SwapFreePolicy } from '../policies/policy.js';
@@ -149,7 +150,7 @@ export class Kernel {
    * contiguous slots (a folio's pages, plus neighbours swapped out together)
    * placed at random PTE positions, as LRU order scatters them.
    */
-  createProcess(spec: ProcessSpec, body: (proc: KProcess) => (k: import('../engine/steps.js').TaskCtx, t: Task) => import('../engine/steps.js').Program): KProcess {
+  createProcess(spec: ProcessSpec, body: (proc: KProcess) => (k: TaskCtx, t: Task) => Program): KProcess {
     const pid = this.nextPid++;
     const rng = this.engine.rng.stream(`layout:${spec.name}`);
     const mm = new MmStruct(pid, spec.name, this.core.locks);
