@@ -179,6 +179,11 @@ export function describeError(e: unknown): string | null {
   if (e instanceof CalibrationError) return e.message;
   if (e instanceof SweepAbortedError) return 'interrupted; finished runs are saved and will be reused';
   if (e instanceof SimulationError) return `simulation stopped: ${e.message}`;
+  // A file the user named cannot be read or written (ENOENT, EACCES, EISDIR...).
+  const fsErr = e as { code?: unknown; path?: unknown; syscall?: unknown };
+  if (e instanceof Error && typeof fsErr.code === 'string' && typeof fsErr.path === 'string') {
+    return `cannot ${fsErr.syscall === 'open' ? 'open' : String(fsErr.syscall ?? 'use')} ${fsErr.path}: ${fsErr.code}`;
+  }
   // Our configuration checks throw RangeError; a stack overflow is a RangeError too, but a bug.
   if (e instanceof RangeError && !/call stack/.test(e.message)) return e.message;
   return null;

@@ -1,7 +1,8 @@
 // `swaplab report` (a sweep rendered as one self-contained HTML file) and
 // `swaplab serve` (the dashboard). The CLI main file calls
 // registerReportCommands(program).
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadCalibration } from '../calibration/calibration.js';
 import { renderHtmlReport } from '../report/html.js';
@@ -74,7 +75,8 @@ export function registerReportCommands(program: Command): void {
     .option('--set <path=value>', 'override a scenario field (repeatable), e.g. --set apps.count=20', collect, [])
     .action(async (name: string, o: ReportOpts) => {
       const scenario = loadScenario(name, o.set);
-      // Loaded up front: a missing calibration fails before minutes of sweep.
+      // Checked up front, so a bad --out or calibration fails before minutes of sweep.
+      mkdirSync(dirname(resolve(o.out)), { recursive: true });
       const calibration = loadCalibration(scenario.kernel.calibration);
       const progress = new Progress(`report ${scenario.name}`);
       const records = await runSweep({
