@@ -8,9 +8,8 @@ import { startServer, type RunningServer } from '../src/web/server.js';
 import { collectPageErrors, launchChromium } from './fixtures/browser.js';
 import { fixtureRunner } from './fixtures/run-records.js';
 
-// Where the runs come from. 'fixture' while src/sim/run.ts is a placeholder
-// (a fake runner, 25 ms per run so a sweep can be cancelled); switch to
-// 'simulator' once runScenario works.
+// Where the runs come from: the simulator itself, or a fake runner (25 ms
+// per run) to test the page apart from the model.
 const RECORDS: 'fixture' | 'simulator' = 'simulator';
 const SCENARIO = 'exit-one';
 

@@ -14,8 +14,8 @@ import { runScenario } from '../src/sim/run.js';
 import { collectPageErrors, launchChromium } from './fixtures/browser.js';
 import { fixtureRecords } from './fixtures/run-records.js';
 
-// Where the records come from. 'fixture' while src/sim/run.ts is a
-// placeholder; switch to 'simulator' once runScenario works.
+// Where the records come from: the simulator itself, or synthetic records
+// (test/fixtures/run-records.ts) to test the page apart from the model.
 const RECORDS: 'fixture' | 'simulator' = 'simulator';
 
 const POLICIES = ['sync', 'async-mmu-gather', 'async-global-list'];
