@@ -173,25 +173,25 @@ export class Kernel {
    * pages are already outside the free count) and returns their slots in
    * PTE order, with the run boundaries.
    */
-  private allocateSwapRuns(pid: number, spec: ProcessSpec, rng: RngStream): { slots: Int32Array; runEnds: Int32Array; nRuns: number } {
+  private allocateSwapRuns(pid: number, spec: ProcessSpec, rng: RngStream): SwappedOut {
     const runStart = new Int32Array(spec.swapPages);
     const runLen = new Int32Array(spec.swapPages);
-    const nRuns = this.swapOutRuns(pid, spec, rng, runStart, runLen);
+    const { nRuns, zramBytes } = this.swapOutRuns(pid, spec, rng, runStart, runLen);
     const perm = shuffledIndex(nRuns, rng);
     const slots = new Int32Array(spec.swapPages);
     const runEnds = new Int32Array(nRuns);
     fillInPteOrder(perm, runStart, runLen, slots, runEnds);
-    return { slots, runEnds, nRuns };
+    return { slots, runEnds, nRuns, zramBytes };
   }
 
-  /** The swap-out itself: runs of slots, each page's zram object stored. Returns the run count. */
-  private swapOutRuns(pid: number, spec: ProcessSpec, rng: RngStream, runStart: Int32Array, runLen: Int32Array): number {
+  /** The swap-out itself: runs of slots, each page's zram object stored. Returns the run count and zram bytes. */
+  private swapOutRuns(pid: number, spec: ProcessSpec, rng: RngStream, runStart: Int32Array, runLen: Int32Array): { nRuns: number; zramBytes: number } {
     let nRuns = 0;
+    let zramBytes = 0;
     let left = spec.swapPages;
     const folio = Math.max(1, spec.folioPages);
     const frag = spec.fragmentation;
     const zrng = this.engine.rng.stream(`zram:${spec.name}`);
-    const meanBytes = PAGE_SIZE / this.cfg.compressionRatio;
     const same = this.cfg.sameFilledRatio;
     const owner = this.slotOwner;
     const zram = this.zram;
@@ -207,18 +207,19 @@ export class Kernel {
       for (let s = start; s < start + nr; s++) {
         owner[s] = pid;
         const u = zrng.float();
-        const bytes = u < same ? 0 : Math.max(32, Math.min(PAGE_SIZE, Math.round(meanBytes * (0.4 + (1.2 * (u - same)) / (1 - same)))));
+        const bytes = u < same ? 0 : this.compressedBytes((u - same) / (1 - same));
         zram.store(s, bytes, false);
+        zramBytes += bytes;
       }
       runStart[nRuns] = start;
       runLen[nRuns] = nr;
       nRuns++;
       left -= nr;
     }
-    return nRuns;
+    return { nRuns, zramBytes };
   }
 
-  private layoutChunks(mm: MmStruct, spec: ProcessSpec, sw: { slots: Int32Array; runEnds: Int32Array; nRuns: number }, rng: RngStream): void {
+  private layoutChunks(mm: MmStruct, spec: ProcessSpec, sw: SwappedOut, rng: RngStream): void {
     const anon = spec.presentPages + spec.swapPages;
     const nChunks = Math.ceil(anon / PTRS_PER_PTE);
     const swapShare = anon > 0 ? spec.swapPages / anon : 0;
@@ -238,7 +239,7 @@ export class Kernel {
       chunk.swap = take(room, target);
       chunk.present = Math.min(room - chunk.swap.length, presentLeft);
       presentLeft -= chunk.present;
-      mm.chunks.push(chunk);
+      mm.addChunk(chunk);
     }
     // What did not fit (rounding) goes into new chunks.
     while (run < sw.nRuns || presentLeft > 0) {
@@ -246,16 +247,11 @@ export class Kernel {
       chunk.swap = take(PTRS_PER_PTE, PTRS_PER_PTE);
       chunk.present = Math.min(presentLeft, PTRS_PER_PTE - chunk.swap.length);
       presentLeft -= chunk.present;
-      mm.chunks.push(chunk);
+      mm.addChunk(chunk);
     }
     // File-backed VMAs get their own page tables.
-    for (let left = spec.filePages; left > 0; left -= PTRS_PER_PTE) mm.chunks.push(new PmdChunk(0, Math.min(PTRS_PER_PTE, left), this.core.locks));
-    let zramBytes = 0;
-    for (const ch of mm.chunks) {
-      mm.MM_ANONPAGES += ch.present; mm.MM_FILEPAGES += ch.file; mm.MM_SWAPENTS += ch.swap.length; mm.heldPresentPages += ch.present;
-    }
-    for (let i = 0; i < sw.slots.length; i++) zramBytes += this.zram.objectBytes(sw.slots[i]!);
-    mm.heldZramBytes = zramBytes;
+    for (let left = spec.filePages; left > 0; left -= PTRS_PER_PTE) mm.addChunk(new PmdChunk(0, Math.min(PTRS_PER_PTE, left), this.core.locks));
+    mm.heldZramBytes = sw.zramBytes;
   }
 
   // ---- signals and death ----------------------------------------------------
@@ -381,6 +377,14 @@ export class Kernel {
   }
 
   /**
+   * Compressed size of one page for a uniform draw `v` in [0, 1): spread
+   * 0.4x..1.6x around PAGE_SIZE / compression_ratio, clamped to zsmalloc's sizes.
+   */
+  compressedBytes(v: number): number {
+    return Math.max(32, Math.min(PAGE_SIZE, Math.round((PAGE_SIZE / this.cfg.compressionRatio) * (0.4 + 1.2 * v))));
+  }
+
+  /**
    * zram_slot_free_notify() for one slot with the held-memory bookkeeping;
    * returns zspages released. A miss_free leaks the object: it stays
    * allocated but no longer counts against the process.
@@ -393,7 +397,7 @@ export class Kernel {
     return r > 0 ? 1 : 0;
   }
 
-  /** Wall time of the free_swap_and_cache_nr calls of each zap_pte_range, per task kind. */
+  /** Wall time of the free_swap_and_cache_nr calls of each zap_pte_range run by a dying task. */
   readonly freeSwapPerPmdNs: number[] = [];
 
   recordFreeSwapCall(task: Task, ns: number): void {
@@ -424,9 +428,7 @@ export class Kernel {
 
   /** Charges freeing work done by `task` on `ownerPid`'s memory when the task is not of that process. */
   chargeFreeing(task: Task, ownerPid: number, workNs: number): void {
-    if (task.proc.pid === ownerPid || workNs <= 0) return;
-    const cap = this.sched.cpus[task.cpu]?.capacity1024 ?? 1024;
-    this.unaccountedCpuNs += (workNs * 1024) / cap;
+    if (task.proc.pid !== ownerPid) this.chargeFreeingShare(task, 1, workNs);
   }
 
   // ---- invariants -----------------------------------------------------------
@@ -464,6 +466,14 @@ export class Kernel {
     const leaked = Math.max(0, this.swapDetached - policyParked - this.inFreePath);
     return { leaked, stillMapped: mapped, inSlotCache: inCaches, detached: this.swapDetached };
   }
+}
+
+/** A process's swapped-out pages: slots in PTE order, run boundaries, zram bytes held. */
+interface SwappedOut {
+  slots: Int32Array;
+  runEnds: Int32Array;
+  nRuns: number;
+  zramBytes: number;
 }
 
 /** A random permutation of 0..n-1 (PTE order is not swap-out order). */

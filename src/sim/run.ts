@@ -3,7 +3,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { RunCollector } from '../metrics/collector.js';
-import { summarize } from '../metrics/stats.js';
+import { mean, summarize } from '../metrics/stats.js';
 import type { Metrics, RunRecord } from '../metrics/types.js';
 import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -77,11 +77,13 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
     vmstat[`workqueue_${wq.name}_executed`] = wq.executed;
     vmstat[`workqueue_${wq.name}_workers`] = wq.workersCreated;
   }
-  if (sim.munmapNs.length) vmstat.munmap_mean_us = Math.round(sim.munmapNs.reduce((a, b) => a + b, 0) / sim.munmapNs.length / 1000);
-  if (K.freeSwapPerPmdNs.length) {
-    vmstat.free_swap_per_pmd_mean_us = Math.round(K.freeSwapPerPmdNs.reduce((a, b) => a + b, 0) / K.freeSwapPerPmdNs.length / 1000);
-    vmstat.free_swap_total_us = Math.round(K.freeSwapPerPmdNs.reduce((a, b) => a + b, 0) / 1000);
-    vmstat.free_swap_per_pmd_max_us = Math.round(K.freeSwapPerPmdNs.reduce((a, b) => (b > a ? b : a), 0) / 1000);
+  if (sim.munmapNs.length) vmstat.munmap_mean_us = Math.round(mean(sim.munmapNs) / 1000);
+  const perPmd = K.freeSwapPerPmdNs;
+  if (perPmd.length) {
+    const totalNs = perPmd.reduce((a, b) => a + b, 0);
+    vmstat.free_swap_per_pmd_mean_us = Math.round(totalNs / perPmd.length / 1000);
+    vmstat.free_swap_total_us = Math.round(totalNs / 1000);
+    vmstat.free_swap_per_pmd_max_us = Math.round(perPmd.reduce((a, b) => (b > a ? b : a), 0) / 1000);
   }
   const series = collector.series(endNs);
   series.exitLatenciesMs = exitMs;

@@ -119,7 +119,7 @@ export class Reclaim {
       const added = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         const slot = K.si.allocRun(1, -1);
-        const b = Math.max(32, Math.min(PAGE_SIZE, Math.round((PAGE_SIZE / K.cfg.compressionRatio) * (0.4 + 1.2 * zrng.float()))));
+        const b = K.compressedBytes(zrng.float());
         K.zram.store(slot, b, true);
         K.slotOwner[slot] = proc.pid;
         added[i] = slot;

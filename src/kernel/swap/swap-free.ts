@@ -40,13 +40,8 @@ export function* freeSwapRunsSync(K: Kernel, k: TaskCtx, task: Task, runs: reado
 
 function* freeRunsAtGranularity(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[]): Program {
   if (K.cfg.aggregation === 'fine') {
-    const one: SwapRun[] = [{ start: 0, nr: 0 }];
-    for (const r of runs) {
-      if (!K.preset.swapPteBatch && r.nr > 1) {
-        // 6.6 has no swap_pte_batch: one free_swap_and_cache per PTE.
-        for (let s = r.start; s < r.start + r.nr; s++) { one[0] = { start: s, nr: 1 }; yield* freeRuns(K, k, task, one, true); }
-      } else { one[0] = r; yield* freeRuns(K, k, task, one, true); }
-    }
+    // One free_swap_and_cache_nr call per run (on 6.6 every run is one PTE: no swap_pte_batch).
+    for (const r of runs) yield* freeRuns(K, k, task, [r], true);
     return;
   }
   yield* freeRuns(K, k, task, runs, false);
