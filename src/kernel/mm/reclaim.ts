@@ -13,6 +13,7 @@ import type { KProcess } from '../process.js';
 import type { Task } from '../sched/task.js';
 import { PAGE_SIZE } from './zone.js';
 import { PsiMemory } from './psi.js';
+import { SwapInfo } from '../swap/swap-info.js';
 
 export const SWAP_CLUSTER_MAX = 32;
 /** Direct reclaim rounds without progress before __alloc_pages_may_oom. */
@@ -121,17 +122,29 @@ export class Reclaim {
         const slot = K.si.allocRun(1, -1);
         const b = K.compressedBytes(zrng.float());
         K.zram.store(slot, b, true);
-        K.slotOwner[slot] = proc.pid;
         added[i] = slot;
         bytes += b;
       }
       yield k.unlock(lock);
-      if (ch.zapped) throw new Error('unreachable: a chunk is zapped only under its PTE lock');
-      // Appended after the last yield: another reclaimer may have added to this chunk meanwhile.
+      // try_to_unmap(): the PTEs become swap entries under the PTE lock, the
+      // lock that orders reclaim against zap_pte_range() of an exit or a reaper.
+      yield k.lock(ch.ptl);
+      if (ch.zapped) {
+        yield k.unlock(ch.ptl);
+        // The mapping was zapped during pageout: the folios are only in the swap
+        // cache, and __remove_mapping() -> put_swap_folio() frees their slots
+        // (and so their zram objects) before the isolated pages go back.
+        yield* this.putOrphanedSwap(k, added);
+        mm.heldPresentPages -= n;
+        K.zone.free(n);
+        continue;
+      }
+      for (let i = 0; i < n; i++) K.slotOwner[added[i]!] = proc.pid;
       const grown = new Int32Array(ch.swap.length + n);
       grown.set(ch.swap);
       grown.set(added, ch.swap.length);
       ch.swap = grown;
+      yield k.unlock(ch.ptl);
       mm.MM_SWAPENTS += n;
       mm.heldPresentPages -= n;
       mm.heldZramBytes += bytes;
@@ -141,6 +154,22 @@ export class Reclaim {
       if (zsPages > 0) return { pages, zsPages };
     }
     return { pages, zsPages: 0 };
+  }
+
+  /** put_swap_folio() of slots no PTE ever pointed to: zram frees each object, the slot is released. */
+  private *putOrphanedSwap(k: TaskCtx, slots: Int32Array): Program {
+    const K = this.K;
+    const c = K.costs;
+    // swap_entry_free() under each slot's ci->lock, zram_slot_free_notify() -> zs_free() inside.
+    for (let i = 0; i < slots.length; i++) {
+      const ci = K.si.clusterLock(SwapInfo.clusterOf(slots[i]!));
+      yield k.lock(ci);
+      yield k.work(c.swap_entry_free_ns + c.zram_free_page_ns + c.zs_free_ns);
+      K.zram.slotFreeNotify(slots[i]!);
+      K.si.releaseSlot(slots[i]!);
+      yield k.unlock(ci);
+    }
+    K.count('swap_orphaned_by_zap', slots.length);
   }
 
   wakeKswapd(): void {

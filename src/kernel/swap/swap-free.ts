@@ -56,8 +56,8 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
       const w = slots.length * (c.swap_entry_put_ns + c.swap_entry_free_ns);
       K.chargeFreeingSlots(task, slots, w);
       yield k.work(w);
-      for (const s of slots) K.putSwapMap(s, false);
       yield* zramFree(K, k, task, slots, fine);
+      releaseAfterZramFree(K, slots);
       if (lock) yield k.unlock(lock);
     }
     return;
@@ -82,8 +82,8 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
     const w = all.length * c.swap_entry_free_ns;
     K.chargeFreeingSlots(task, all, w);
     yield k.work(w);
-    for (const s of all) K.putSwapMap(s, false);
     yield* zramFree(K, k, task, all, fine);
+    releaseAfterZramFree(K, all);
     yield k.unlock(K.si.lock);
     K.count('swap_free_fast_path', fast.length);
   }
@@ -139,17 +139,27 @@ export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: 
       yield k.lock(lock);
       K.chargeFreeingSlots(task, [s], c.swap_entry_free_ns);
       yield k.work(c.swap_entry_free_ns);
-      K.si.releaseSlot(s);
       yield k.unlock(lock);
     }
   } else {
     const w = batch.length * c.swap_entry_free_ns;
     K.chargeFreeingSlots(task, batch, w);
     yield k.work(w);
-    for (const s of batch) K.si.releaseSlot(s);
   }
   yield* zramFree(K, k, task, batch, fine);
+  // The slots become allocatable only now, still under si->lock (see releaseAfterZramFree).
+  for (const s of batch) K.si.releaseSlot(s);
   yield k.unlock(K.si.lock);
+}
+
+/**
+ * The last reference of each slot is dropped after its zram object is gone:
+ * swap_range_free() notifies zram before the slot is back in the cluster's
+ * free count, and the allocator needs the lock the freer holds (si->lock or
+ * ci->lock), so swap-out never reuses a slot whose old object is still there.
+ */
+function releaseAfterZramFree(K: Kernel, slots: readonly number[]): void {
+  for (const s of slots) K.putSwapMap(s, false);
 }
 
 /**
