@@ -103,7 +103,7 @@ describe('conservation', () => {
         expect(K.zone.freePages).toBe(sim.scenario.memory.free_mib * 256 + K.zone.pagesFreed - K.zone.pagesAllocated);
         for (const p of sim.micro) {
           expect(p.originalMm.MM_SWAPENTS).toBe(0);
-          expect(p.originalMm.heldPresentPages).toBe(0);
+          expect(p.originalMm.MM_ANONPAGES).toBe(0);
         }
       }
     }

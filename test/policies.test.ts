@@ -1,6 +1,8 @@
 // Each policy's eligibility rules, and that every policy ends up freeing
 // exactly what today's kernel frees.
 import { describe, expect, it } from 'vitest';
+import { taskIsDying } from '../src/kernel/exit/signal.js';
+import { detachSwapEntries } from '../src/kernel/exit/zap.js';
 import { doExit } from '../src/kernel/exit/do-exit.js';
 import { processMrelease, type MreleaseResult } from '../src/kernel/exit/oom-reap.js';
 import { MmuGather } from '../src/kernel/mm/mmu-gather.js';
@@ -49,7 +51,7 @@ describe('async-mmu-gather (Zhiguo Jiang v3)', () => {
       policy: 'async-mmu-gather', seed: 1,
       attach: (sim) => {
         lateVictim(sim, 40 * 256, lateAt);
-        sim.K.deferredListeners.push((n, t) => { if (n > 0 && firstParkNs < 0) firstParkNs = t; });
+        sim.K.core.trace.mm.push({ swapEntriesParked: (n, _bytes, t) => { if (n > 0 && firstParkNs < 0) firstParkNs = t; } });
       },
     });
     expect(record.output.metrics.deferred_entries_peak).toBeGreaterThan(0);
@@ -86,7 +88,7 @@ describe('async-global-list (Lei Liu v0)', () => {
   it('forced_release: __alloc_pages_may_oom queues the leftovers below the flush threshold', () => {
     const parkedAfter = (forced: boolean) => {
       let parkedBeforeOom = -1;
-      const { sim } = runSimulation(micro(0, 0, [`kernel.forced_release=${forced}`]), {
+      const { sim } = runSimulation(micro(0, 0, [`kernel.policy_options.async-global-list.forced_release=${forced}`]), {
         policy: 'async-global-list', seed: 1,
         attach: (sim) => {
           const K = sim.K;
@@ -99,18 +101,18 @@ describe('async-global-list (Lei Liu v0)', () => {
             const chunk = victim.originalMm.chunks.find((c) => c.swap.length >= 10)!;
             const runs = Array.from(chunk.swap.subarray(0, 10), (slot) => ({ start: slot, nr: 1 }));
             chunk.swap = chunk.swap.slice(10);
-            K.swapDetached += 10; // taken out of the page table as zap_pte_range would
+            K.si.detachedEntries += 10; // taken out of the page table as zap_pte_range would
             victim.originalMm.MM_SWAPENTS -= 10;
             const tlb = new MmuGather(victim.originalMm, t, true);
             yield* K.policy.zapSwapRuns(K, k, tlb, runs);
             yield k.sleep(500 * MS);
-            parkedBeforeOom = K.policy.parkedEntries();
+            parkedBeforeOom = K.parked.entries;
             K.policy.allocMayOom?.(K, t); // reclaim made no progress
           });
         },
       });
       expect(parkedBeforeOom).toBe(10);
-      return sim.K.policy.parkedEntries();
+      return sim.K.parked.entries;
     };
     expect(parkedAfter(false)).toBe(10); // Morton's objection: held indefinitely
     expect(parkedAfter(true)).toBe(0);
@@ -128,17 +130,17 @@ describe('every policy', () => {
           K.sched.spawn({ name: 'lmkd_reaper0', proc: { pid: 301, name: 'lmkd', cgroup: 'system' }, nice: -20, category: 'lmkd' }, function* (k, t) {
             const tlb = new MmuGather(victim.originalMm, t, false);
             K.policy.tlbGatherMmu?.(K, tlb);
-            expect(K.taskIsDying(t)).toBe(false);
+            expect(taskIsDying(t)).toBe(false);
             const chunk = victim.originalMm.chunks.find((c) => c.swap.length > 0)!;
             const runs = Array.from(chunk.swap, (s) => ({ start: s, nr: 1 }));
-            const before = K.policy.parkedEntries();
-            const freedBefore = K.si.entriesFreed + K.slotCaches.reduce((a, c) => a + c.length, 0);
+            const before = K.parked.entries;
+            const freedBefore = K.si.entriesFreed + K.si.slotCaches.reduce((a, c) => a + c.length, 0);
             chunk.zapped = true;
-            K.detachSwap(chunk);
+            detachSwapEntries(K, chunk);
             victim.originalMm.MM_SWAPENTS -= runs.length;
             yield* K.policy.zapSwapRuns(K, k, tlb, runs);
-            expect(K.policy.parkedEntries()).toBe(before);
-            expect(K.si.entriesFreed + K.slotCaches.reduce((a, c) => a + c.length, 0) - freedBefore).toBe(runs.length);
+            expect(K.parked.entries).toBe(before);
+            expect(K.si.entriesFreed + K.si.slotCaches.reduce((a, c) => a + c.length, 0) - freedBefore).toBe(runs.length);
           });
         },
       });
@@ -151,7 +153,7 @@ describe('every policy', () => {
       // 6.18 has no slot cache, so "freed" is exact: every slot back to SWAP_MAP_FREE.
       const { record, sim } = runSimulation(micro(3, 50, ['kernel.version=6.18']), { policy, seed: 2 });
       expect(record.output.metrics.swap_entries_leaked).toBe(0);
-      expect(sim.K.policy.parkedEntries()).toBe(0);
+      expect(sim.K.parked.entries).toBe(0);
       const map = sim.K.si.swapMap;
       let used = 0;
       for (let i = 1; i < map.length; i++) if (map[i] !== SWAP_MAP_FREE) used++;
@@ -183,7 +185,7 @@ describe('process_mrelease', () => {
 
   it('reaps a dying process in the caller context, and the exit finds nothing left', () => {
     const out: { result: MreleaseResult } = { result: 'skipped' };
-    const { sim } = runSimulation(micro(1, 40), {
+    const { sim, record } = runSimulation(micro(1, 40), {
       policy: 'sync', seed: 1,
       attach: (sim) => {
         const K = sim.K;
@@ -194,7 +196,7 @@ describe('process_mrelease', () => {
       },
     });
     expect(out.result).toBe('reaped');
-    expect(sim.K.unaccountedCpuNs).toBeGreaterThan(0); // the reaper's work is charged to nobody in the victim
+    expect(record.output.metrics.unaccounted_cpu_ms).toBeGreaterThan(0); // the reaper's work is charged to nobody in the victim
     expect(sim.micro[0]!.dead).toBe(true);
   });
 });

@@ -242,8 +242,8 @@ describe('defaults and --set', () => {
   });
 
   it('--set reaches fields the file leaves at their defaults, and the last one wins', () => {
-    const s = loadScenario('exit-one', ['kernel.forced_release=true', 'seed=7', 'seed=9']);
-    expect(s.kernel.forced_release).toBe(true);
+    const s = loadScenario('exit-one', ['kernel.policy_options.async-global-list.forced_release=true', 'seed=7', 'seed=9']);
+    expect(s.kernel.policy_options['async-global-list']).toEqual({ forced_release: true });
     expect(s.seed).toBe(9);
   });
 

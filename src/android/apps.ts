@@ -5,7 +5,8 @@
 
 import type { Program, TaskCtx } from '../engine/steps.js';
 import { doExit, munmapAll } from '../kernel/exit/do-exit.js';
-import type { Kernel, ProcessSpec } from '../kernel/kernel.js';
+import type { ProcessSpec } from '../kernel/fork.js';
+import type { Kernel } from '../kernel/kernel.js';
 import type { KProcess } from '../kernel/process.js';
 import type { Task } from '../kernel/sched/task.js';
 

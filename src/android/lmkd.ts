@@ -70,7 +70,7 @@ export function startLmkd(K: Kernel, reclaim: Reclaim, spec: LmkdSpec, candidate
       yield k.work(50_000); // find_and_kill_process: /proc reads, pidfd_open
       K.kill(victim);
       kills.push({ pid: victim.pid, name: victim.name, atNs: K.now, reason });
-      K.count('lmkd_kills');
+      K.vmstat.count('lmkd_kills');
       if (K.core.trace.enabled) K.core.trace.instant(t, `kill ${victim.name}`, K.now, { reason, oom_score_adj: victim.oomScoreAdj });
       if (spec.reaper === 'setprio') {
         for (const th of victim.threads) {
@@ -94,7 +94,7 @@ function pickVictim(cands: KProcess[]): KProcess | null {
   let best: KProcess | null = null;
   for (const p of cands) {
     if (p.sigkill || p.dead) continue;
-    if (!best || p.oomScoreAdj > best.oomScoreAdj || (p.oomScoreAdj === best.oomScoreAdj && p.originalMm.heldPresentPages > best.originalMm.heldPresentPages)) best = p;
+    if (!best || p.oomScoreAdj > best.oomScoreAdj || (p.oomScoreAdj === best.oomScoreAdj && p.originalMm.MM_ANONPAGES > best.originalMm.MM_ANONPAGES)) best = p;
   }
   return best;
 }

@@ -10,7 +10,7 @@ import type { RunOutput } from '../metrics/types.js';
 import { renderHtmlReport } from '../report/html.js';
 import { SimulationError } from '../engine/engine.js';
 import { KERNEL_PRESETS } from '../kernel/presets/presets.js';
-import { POLICIES } from '../policies/registry.js';
+import { findPolicy, isPolicyFile, POLICY_NAMES, SHIPPED_POLICIES } from '../policies/registry.js';
 import { COMPARE_FORMATS, formatCompare, summarizeCompare, type CompareFormat } from '../report/compare.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { listShippedScenarios, loadScenario } from '../scenario/loader.js';
@@ -27,7 +27,7 @@ import { parsePolicies, parseSeeds, registerReportCommands } from './report-comm
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 function parsePolicy(p: string): string {
-  if (!POLICIES[p]) throw new InvalidArgumentError(`unknown policy '${p}' (known: ${Object.keys(POLICIES).join(', ')})`);
+  if (!findPolicy(p) && !isPolicyFile(p)) throw new InvalidArgumentError(`unknown policy '${p}' (known: ${POLICY_NAMES.join(', ')})`);
   return p;
 }
 
@@ -136,7 +136,7 @@ export function buildProgram(): Command {
         console.log(`  ${p.version.padEnd(20)} ${p.slotCache ? 'swap slot cache' : 'no slot cache'}, ${p.swapPteBatch ? 'swap_pte_batch' : 'per-PTE free'}, free under ${p.swapFreeLock === 'si' ? 'si->lock' : 'ci->lock'}, zsmalloc ${p.zsmallocLock} lock`);
       }
       console.log('policies:');
-      for (const [name, p] of Object.entries(POLICIES)) console.log(`  ${name.padEnd(20)} ${p.summary}`);
+      for (const p of SHIPPED_POLICIES) console.log(`  ${p.name.padEnd(20)} ${p.summary}`);
     });
 
   program

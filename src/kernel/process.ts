@@ -2,9 +2,8 @@
 // kill and death times, and the pidfd LMKD waits on.
 
 import { Completion, WaitQueue } from '../engine/steps.js';
-import type { CpuCategory } from '../metrics/types.js';
 import type { MmStruct } from './mm/mm-struct.js';
-import type { Proc, Task } from './sched/task.js';
+import type { CpuCategory, Proc, Task } from './sched/task.js';
 
 export class KProcess implements Proc {
   readonly threads: Task[] = [];
@@ -13,10 +12,6 @@ export class KProcess implements Proc {
   readonly originalMm: MmStruct;
   killedAtNs = -1;
   deadAtNs = -1;
-  /** When the last of its RAM and zram memory was freed. */
-  releasedAtNs = -1;
-  /** Pages and bytes held when killed (for release accounting). */
-  killedHoldBytes = 0;
   /** pidfd: completes when the last thread is dead (do_notify_pidfd). */
   readonly pidfd: Completion;
   /** Signal delivery wakes threads sleeping here. */
@@ -41,5 +36,25 @@ export class KProcess implements Proc {
 
   get dead(): boolean {
     return this.deadAtNs >= 0;
+  }
+}
+
+/** The pid table: every process the scenario created, by pid. */
+export class ProcessTable {
+  readonly all: KProcess[] = [];
+  private readonly byPid = new Map<number, KProcess>();
+  private pidNext = 1000;
+
+  nextPid(): number {
+    return this.pidNext++;
+  }
+
+  add(p: KProcess): void {
+    this.all.push(p);
+    this.byPid.set(p.pid, p);
+  }
+
+  get(pid: number): KProcess | undefined {
+    return this.byPid.get(pid);
   }
 }

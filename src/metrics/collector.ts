@@ -1,8 +1,10 @@
-// Observes a run (CPU slices, free memory, parked entries) and records the
-// series reports draw; never schedules events or changes state.
+// Observes a run (CPU slices, free memory, parked entries, the mm
+// tracepoints through ReleaseCollector) and records the series reports
+// draw; never schedules events or changes state.
 
 import type { Kernel } from '../kernel/kernel.js';
 import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
+import { ReleaseCollector } from './release-collector.js';
 import { CPU_CATEGORIES, type CpuCategory, type RunSeries } from './types.js';
 
 const BUSY_BIN_NS = 10_000_000; // 10 ms bins; a 100 ms window is 10 of them
@@ -13,6 +15,8 @@ export class RunCollector {
   private readonly occupancy: Array<Record<CpuCategory, number[]>>;
   private readonly free: Array<[number, number]> = [];
   private readonly deferred: Array<[number, number]> = [];
+  /** Release, held-after-exit, parked-entry and unaccounted-work metrics (mm tracepoints). */
+  readonly release: ReleaseCollector;
 
   constructor(private readonly K: Kernel) {
     const n = K.sched.cpus.length;
@@ -26,7 +30,8 @@ export class RunCollector {
     this.free.push([0, K.zone.freePages / PAGES_PER_MIB]);
     K.zone.listeners.push((pages, now) => pushStep(this.free, now, pages / PAGES_PER_MIB));
     this.deferred.push([0, 0]);
-    K.deferredListeners.push((entries, now) => pushStep(this.deferred, now, entries));
+    this.release = new ReleaseCollector(K);
+    this.release.parkedListeners.push((entries, now) => pushStep(this.deferred, now, entries));
   }
 
   /** Highest share of all CPUs busy over any 100 ms window, percent. */

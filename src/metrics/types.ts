@@ -46,8 +46,9 @@ export interface RunOutput {
 }
 
 /** CPU time categories for occupancy plots. */
-export type CpuCategory = 'exiting' | 'kworker' | 'foreground' | 'system' | 'lmkd' | 'background' | 'idle';
-export const CPU_CATEGORIES: readonly CpuCategory[] = ['exiting', 'kworker', 'foreground', 'system', 'lmkd', 'background', 'idle'];
+import type { CpuCategory } from '../kernel/sched/task.js';
+
+export { CPU_CATEGORIES, type CpuCategory } from '../kernel/sched/task.js';
 
 /** Series recorded during a run, for the HTML report and dashboard. */
 export interface RunSeries {

@@ -11,27 +11,38 @@
 // with free_swap_and_cache_nr(), without cond_resched(). Forced release
 // (2/2): __alloc_pages_may_oom() queues a flush of whatever is left.
 
+import { z } from 'zod';
 import type { Program, TaskCtx } from '../engine/steps.js';
-import type { Kernel, SwapRun } from '../kernel/kernel.js';
+import { taskIsDying } from '../kernel/exit/signal.js';
+import type { Kernel } from '../kernel/kernel.js';
 import type { QueuedLock } from '../kernel/locking/queued-lock.js';
-import { freeSwapRunsSync } from '../kernel/swap/swap-free.js';
-import { freeParkedRuns } from './parked.js';
+import type { SwapFreePolicy } from '../kernel/policy-hooks.js';
 import type { Task } from '../kernel/sched/task.js';
+import { freeSwapRunsSync } from '../kernel/swap/swap-free.js';
+import type { SwapRun } from '../kernel/swap/swap-info.js';
 import { initWork, WQ_HIGHPRI, WQ_MEM_RECLAIM, WQ_UNBOUND, type Workqueue } from '../kernel/workqueue/workqueue.js';
-import type { SwapFreePolicy } from './policy.js';
+import { definePolicy } from './module.js';
 
 const MIN_SWAPENTS = 100 * 32; // 100 * SWAP_CLUSTER_MAX
 const MAX_CACHE_ENTRIES = 32;
 
-export interface GlobalListOptions {
-  forcedRelease: boolean;
-}
+const options = z.strictObject({
+  forced_release: z
+    .boolean()
+    .default(false)
+    .describe('Lei Liu patch 2/2: __alloc_pages_may_oom() queues a flush of whatever is left on the list'),
+});
 
-export function createAsyncGlobalListPolicy(opts: GlobalListOptions): SwapFreePolicy {
+export default definePolicy({
+  name: 'async-global-list',
+  summary: 'Lei Liu v0: dying tasks park runs on one global list; a flush at 32 records queues kworkers',
+  source: 'Message-ID 20250909065349.574894-2-liulei.rjpt@vivo.com (v0 1/2 and 2/2, seeds/003)',
+  options,
+  create: (o) => createAsyncGlobalListPolicy(o.forced_release),
+});
+
+function createAsyncGlobalListPolicy(forcedRelease: boolean): SwapFreePolicy {
   let list: SwapRun[] = [];
-  let listEntries = 0;
-  /** Entries a worker has spliced off the list but not yet freed. */
-  let inFlight = 0;
   let cacheCount = 0;
   let wq: Workqueue;
   let lock: QueuedLock;
@@ -41,31 +52,29 @@ export function createAsyncGlobalListPolicy(opts: GlobalListOptions): SwapFreePo
     if (cacheCount === 0) return; // another work item already took the list
     yield k.lock(lock);
     const taken = list;
-    inFlight += listEntries;
-    list = []; listEntries = 0; cacheCount = 0;
+    list = []; cacheCount = 0;
     yield k.unlock(lock);
-    K.count('async_swap_count', taken.length);
+    K.vmstat.count('async_swap_count', taken.length);
     // free_swap_and_cache_nr per record, then kmem_cache_free.
-    yield* freeParkedRuns(K, k, worker, taken, (n) => { inFlight -= n; }, K.costs.slab_alloc_ns / 2);
+    yield* K.parked.freeInWorker(k, worker, taken, K.costs.slab_alloc_ns / 2);
   }
 
   function flushCacheIfNeeded(K: Kernel, checkCount: boolean): void {
     if ((!checkCount && cacheCount > 0) || cacheCount >= MAX_CACHE_ENTRIES) {
-      K.count('async_swap_work_queued');
+      K.vmstat.count('async_swap_work_queued');
       wq.queueWork(initWork(`async_release_func#${seq++}`, (k, t) => asyncReleaseFunc(K, k, t)));
     }
   }
 
   return {
     name: 'async-global-list',
-    summary: 'Lei Liu v0: dying tasks park runs on one global list; a flush at 32 records queues kworkers',
     init(K) {
       wq = K.core.workqueues.allocWorkqueue('async_swap_free', WQ_UNBOUND | WQ_HIGHPRI | WQ_MEM_RECLAIM, 0);
       lock = K.core.locks.spinlock('swap_cache_lock');
     },
     *zapSwapRuns(K, k, tlb, runs) {
       const task = tlb.task;
-      if (!K.taskIsDying(task) || tlb.mm.MM_SWAPENTS < MIN_SWAPENTS) {
+      if (!taskIsDying(task) || tlb.mm.MM_SWAPENTS < MIN_SWAPENTS) {
         yield* freeSwapRunsSync(K, k, task, runs);
         return;
       }
@@ -79,10 +88,10 @@ export function createAsyncGlobalListPolicy(opts: GlobalListOptions): SwapFreePo
         yield k.work(g.length * c.list_add_ns);
         let queued = 0;
         for (const r of g) {
-          list.push(r); listEntries += r.nr; cacheCount++;
+          list.push(r); cacheCount++;
           if (cacheCount >= MAX_CACHE_ENTRIES) queued++;
         }
-        K.deferredChanged(g.reduce((a, r) => a + r.nr, 0), K.runBytes(g));
+        K.parked.park(g);
         yield k.unlock(lock);
         // flush_cache_if_needed(true) after every add: a new kmalloc'ed work item each time.
         if (queued > 0) {
@@ -92,12 +101,11 @@ export function createAsyncGlobalListPolicy(opts: GlobalListOptions): SwapFreePo
       }
     },
     allocMayOom(K) {
-      if (opts.forcedRelease) flushCacheIfNeeded(K, false);
+      if (forcedRelease) flushCacheIfNeeded(K, false);
     },
     doExitEnd(K) {
       // Leftovers below the threshold wait for the next flush; forced release frees them under pressure.
-      if (opts.forcedRelease && cacheCount > 0) K.count('async_swap_leftover_at_exit', cacheCount);
+      if (forcedRelease && cacheCount > 0) K.vmstat.count('async_swap_leftover_at_exit', cacheCount);
     },
-    parkedEntries: () => listEntries + inFlight,
   };
 }

@@ -12,14 +12,17 @@
 // gather is queued on smfree_wq (UNBOUND | HIGHPRI | MEM_RECLAIM,
 // max_active 1) and a new one starts; tlb_finish_mmu queues the rest.
 
+import { z } from 'zod';
 import type { Program, TaskCtx } from '../engine/steps.js';
-import type { Kernel, SwapRun } from '../kernel/kernel.js';
+import { taskIsDying } from '../kernel/exit/signal.js';
+import type { Kernel } from '../kernel/kernel.js';
 import type { MmuGather } from '../kernel/mm/mmu-gather.js';
-import { freeSwapRunsSync } from '../kernel/swap/swap-free.js';
-import { freeParkedRuns } from './parked.js';
+import type { SwapFreePolicy } from '../kernel/policy-hooks.js';
 import type { Task } from '../kernel/sched/task.js';
+import { freeSwapRunsSync } from '../kernel/swap/swap-free.js';
+import type { SwapRun } from '../kernel/swap/swap-info.js';
 import { initWork, WQ_HIGHPRI, WQ_MEM_RECLAIM, WQ_UNBOUND, type Workqueue } from '../kernel/workqueue/workqueue.js';
-import type { SwapFreePolicy } from './policy.js';
+import { definePolicy } from './module.js';
 
 const SWAP_CLUSTER_MAX = 32;
 const NR_MIN_EXITING_PROCESSES = 2;
@@ -44,9 +47,16 @@ interface TlbSwapState {
   swp: SwapGather | null;
 }
 
-export function createAsyncMmuGatherPolicy(): SwapFreePolicy {
+export default definePolicy({
+  name: 'async-mmu-gather',
+  summary: 'Zhiguo Jiang v3: per-mm gather of parked runs, queued to one highpri kworker once two processes exit',
+  source: 'Message-ID 20240805153639.1057-1-justinjiang@vivo.com (v3, seeds/004)',
+  options: z.strictObject({}),
+  create: () => createAsyncMmuGatherPolicy(),
+});
+
+function createAsyncMmuGatherPolicy(): SwapFreePolicy {
   let nrExitingProcesses = 0;
-  let parked = 0;
   let wq: Workqueue;
   let seq = 0;
 
@@ -54,9 +64,9 @@ export function createAsyncMmuGatherPolicy(): SwapFreePolicy {
 
   function* freeWork(K: Kernel, k: TaskCtx, worker: Task, g: SwapGather): Program {
     // tlb_swap_async_free_work: free_swap_and_cache_nr per encoded run, then the batch pages.
-    yield* freeParkedRuns(K, k, worker, g.runs, (n) => { parked -= n; });
+    yield* K.parked.freeInWorker(k, worker, g.runs);
     if (g.pages > 0) K.zone.free(g.pages);
-    K.count('smfree_work_entries', g.entries);
+    K.vmstat.count('smfree_work_entries', g.entries);
   }
 
   function queueGather(K: Kernel, st: TlbSwapState, restart: boolean): void {
@@ -81,7 +91,6 @@ export function createAsyncMmuGatherPolicy(): SwapFreePolicy {
     g.activeNr += r.nr === 1 ? 1 : 2;
     g.runs.push(r);
     g.entries += r.nr;
-    parked += r.nr;
     if (g.activeNr >= g.activeMax - 1) {
       // __tlb_swap_next_batch: a new page-sized batch, or hand the gather to the kworker.
       if (g.batchCount === MAX_SWAP_GATHER_BATCH_COUNT || !K.zone.watermarkOk(1, K.zone.wmark.minPages)) {
@@ -102,13 +111,12 @@ export function createAsyncMmuGatherPolicy(): SwapFreePolicy {
 
   return {
     name: 'async-mmu-gather',
-    summary: 'Zhiguo Jiang v3: per-mm gather of parked runs, queued to one highpri kworker once two processes exit',
     init(K) {
       wq = K.core.workqueues.allocWorkqueue('smfree_wq', WQ_UNBOUND | WQ_HIGHPRI | WQ_MEM_RECLAIM, 1);
     },
     tlbGatherMmu(K, tlb) {
       // __tlb_swap_gather_mmu_check
-      if (!K.taskIsDying(tlb.task) || tlb.mm.MM_SWAPENTS < SWAP_CLUSTER_MAX) return;
+      if (!taskIsDying(tlb.task) || tlb.mm.MM_SWAPENTS < SWAP_CLUSTER_MAX) return;
       nrExitingProcesses++;
       const st: TlbSwapState = { freeable: false, freeing: false, swp: null };
       if (nrExitingProcesses < NR_MIN_EXITING_PROCESSES) st.freeable = true;
@@ -120,14 +128,12 @@ export function createAsyncMmuGatherPolicy(): SwapFreePolicy {
       if (!st) { yield* freeSwapRunsSync(K, k, tlb.task, runs); return; }
       const cost = { pages: 0 };
       const now: SwapRun[] = [];
-      let parkedRuns = 0;
-      let parkedHere = 0;
-      let parkedBytes = 0;
+      const parked: SwapRun[] = [];
       for (const r of runs) {
-        if (removeSwapEntries(K, st, r, cost)) { parkedRuns++; parkedHere += r.nr; parkedBytes += K.runBytes([r]); } else now.push(r);
+        if (removeSwapEntries(K, st, r, cost)) parked.push(r); else now.push(r);
       }
-      if (parkedHere > 0) K.deferredChanged(parkedHere, parkedBytes);
-      yield k.work(parkedRuns * K.costs.swap_gather_add_ns + cost.pages * K.costs.get_free_page_ns);
+      if (parked.length > 0) K.parked.park(parked);
+      yield k.work(parked.length * K.costs.swap_gather_add_ns + cost.pages * K.costs.get_free_page_ns);
       if (now.length > 0) yield* freeSwapRunsSync(K, k, tlb.task, now);
     },
     *tlbFinishMmu(K, _k, tlb) {
@@ -142,6 +148,5 @@ export function createAsyncMmuGatherPolicy(): SwapFreePolicy {
       st.freeing = false;
       nrExitingProcesses--;
     },
-    parkedEntries: () => parked,
   };
 }

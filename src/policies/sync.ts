@@ -1,16 +1,19 @@
 // sync: today's kernel. Every free_swap_and_cache_nr() call frees its run
 // at once, in the context of whoever zaps the page table.
 
+import { z } from 'zod';
 import { freeSwapRunsSync } from '../kernel/swap/swap-free.js';
-import type { SwapFreePolicy } from './policy.js';
+import { definePolicy } from './module.js';
 
-export function createSyncPolicy(): SwapFreePolicy {
-  return {
+export default definePolicy({
+  name: 'sync',
+  summary: "today's kernel: swap entries are freed by whoever zaps the page table, at once",
+  source: 'mm/memory.c zap_nonpresent_ptes() -> mm/swapfile.c free_swap_and_cache_nr()',
+  options: z.strictObject({}),
+  create: () => ({
     name: 'sync',
-    summary: "today's kernel: swap entries are freed by whoever zaps the page table, at once",
     *zapSwapRuns(K, k, tlb, runs) {
       yield* freeSwapRunsSync(K, k, tlb.task, runs);
     },
-    parkedEntries: () => 0,
-  };
-}
+  }),
+});

@@ -3,6 +3,7 @@
 // than a silently ignored setting. The .describe() texts end up in
 // scenarios/scenario.schema.json, which editors show as hover help.
 import { z } from 'zod';
+import { isPolicyFile, POLICY_NAMES, SHIPPED_POLICIES } from '../policies/registry.js';
 
 export const PLATFORM_NAMES = z.enum(['phone-8core', 'server-2node-128cpu'], {
   error: (iss) => `unknown platform ${JSON.stringify(iss.input)} (known: phone-8core, server-2node-128cpu)`,
@@ -14,8 +15,15 @@ export const KERNEL_VERSIONS = z.enum(['6.6-android', '6.12', '6.18'], {
 });
 export type KernelVersion = z.infer<typeof KERNEL_VERSIONS>;
 
-/** Exit-path policies the simulator implements. Add a name here when adding a policy. */
-export const POLICY_NAMES: readonly string[] = ['sync', 'async-mmu-gather', 'async-global-list', 'async-per-node'];
+/** Exit-path policies: derived from the policy registry, the only list. */
+export { POLICY_NAMES };
+
+/** Each policy's own options, under kernel.policy_options.<policy>, from its module's schema. */
+const PolicyOptions = z
+  .strictObject(Object.fromEntries(SHIPPED_POLICIES.map((m) => [m.name, m.options.prefault({}).describe(`Options of ${m.name}: ${m.summary}`)])))
+  .catchall(z.record(z.string(), z.unknown()).describe('Options of a policy loaded from a file (validated by its own schema)'))
+  .prefault({})
+  .describe('Per-policy options, keyed by policy name');
 
 const mib = (def: number, what: string) =>
   z.number().nonnegative().default(def).describe(`${what} (MiB, >= 0)`);
@@ -44,16 +52,13 @@ const Kernel = z
     version: KERNEL_VERSIONS.default('6.6-android').describe('Kernel preset: which code paths and locks exist'),
     policy: z
       .string()
-      .refine((p) => POLICY_NAMES.includes(p), {
+      .refine((p) => POLICY_NAMES.includes(p) || isPolicyFile(p), {
         error: (iss) => `unknown policy ${JSON.stringify(iss.input)} (known: ${POLICY_NAMES.join(', ')})`,
       })
       .default('sync')
       .meta({ enum: [...POLICY_NAMES] })
       .describe('How exit frees swap entries (the CLI --policy overrides this)'),
-    forced_release: z
-      .boolean()
-      .default(false)
-      .describe('async-global-list only: the exiting task frees the global list itself (Lei Liu patch 2/2)'),
+    policy_options: PolicyOptions,
     rt_throttling: z.boolean().default(true).describe('RT throttling: SCHED_FIFO tasks get at most 95% of each CPU'),
     compression_ratio: z.number().min(1).default(2.8).describe('zram (lz4) compression ratio, >= 1'),
     swap_fragmentation: fraction(0.9, "How scattered a process's swap entries are: probability a run of contiguous slots ends after each folio (LRU-order swap-out of 4 KiB pages scatters them; Lei Liu's profile, where free_swap_slot dominates, implies mostly single-entry runs)"),

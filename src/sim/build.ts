@@ -35,7 +35,7 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number):
   const platform = platformOf(sc);
   const calibration = loadCalibration(sc.kernel.calibration);
   const preset = kernelPreset(sc.kernel.version);
-  const policy = createPolicy(policyName, { forcedRelease: sc.kernel.forced_release });
+  const policy = createPolicy(policyName, (sc.kernel.policy_options as Record<string, unknown>)[policyName]);
   const m = sc.memory;
   const K = new Kernel({
     seed,

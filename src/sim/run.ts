@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { RunCollector } from '../metrics/collector.js';
 import { mean, summarize } from '../metrics/stats.js';
 import type { Metrics, RunRecord } from '../metrics/types.js';
+import { checkConservation, quiescent, type Conservation } from '../kernel/invariants.js';
 import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
 import type { Scenario } from '../scenario/schema.js';
 import { buildSimulation, type Simulation } from './build.js';
@@ -31,19 +32,20 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
   K.sched.finish();
   const fingerprint = K.engine.fingerprint.hex();
   const runWallMs = performance.now() - wall0;
-  const killed = K.processes.filter((p) => p.killedAtNs >= 0);
+  const rel = collector.release;
+  const killed = K.processes.all.filter((p) => p.killedAtNs >= 0);
   const exitMs = killed.filter((p) => p.dead).map((p) => (p.deadAtNs - p.killedAtNs) / 1e6);
-  const releaseMs = killed.filter((p) => p.releasedAtNs >= 0).map((p) => (p.releasedAtNs - p.killedAtNs) / 1e6);
+  const releaseMs = killed.filter((p) => rel.releasedAtNs(p.pid) >= 0).map((p) => (rel.releasedAtNs(p.pid) - p.killedAtNs) / 1e6);
   const lockWait: Record<string, number> = {};
   for (const l of K.core.locks.byClass()) if (l.acquisitions > 0) lockWait[l.name] = l.totalWaitNs / 1e6;
   const metrics: Metrics = {
     exit_latency_ms: summarize(exitMs),
     memory_release_ms: summarize(releaseMs),
     cpu_busy_peak_pct: collector.cpuBusyPeakPct(endNs),
-    deferred_entries_peak: K.deferredEntriesPeak,
-    deferred_mib_peak: K.deferredBytesPeak / (1024 * 1024),
-    held_after_exit_mib_ms: K.heldAfterExitMibMs(),
-    unaccounted_cpu_ms: K.unaccountedCpuNs / 1e6,
+    deferred_entries_peak: rel.parkedEntriesPeak,
+    deferred_mib_peak: rel.parkedBytesPeak / (1024 * 1024),
+    held_after_exit_mib_ms: rel.heldAfterExitMibMs(K.now),
+    unaccounted_cpu_ms: rel.unaccountedCpuNs / 1e6,
     lock_wait_ms: lockWait,
     swap_entries_freed: K.si.entriesFreed,
     swap_entries_leaked: 0, // set after the drain below
@@ -58,7 +60,7 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
     metrics.janky_frames = L.jankyFrames;
     if (L.freePagesAtPreview >= 0) metrics.free_mem_at_preview_mib = L.freePagesAtPreview / PAGES_PER_MIB;
   }
-  const vmstat: Record<string, number> = { ...K.vmstat };
+  const vmstat: Record<string, number> = { ...K.vmstat.counters };
   const inv = drainAndCheck(sim, endNs);
   metrics.swap_entries_leaked = inv.leaked;
   vmstat.nr_free_pages = K.zone.freePages;
@@ -70,7 +72,7 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
   vmstat.zspages_freed = K.zs.zspagesFreed;
   vmstat.swap_entries_in_slot_cache = inv.inSlotCache;
   vmstat.swap_entries_still_mapped = inv.stillMapped;
-  vmstat.swap_entries_parked_at_end = K.policy.parkedEntries();
+  vmstat.swap_entries_parked_at_end = K.parked.entries;
   vmstat.psi_memory_some_us = Math.round(sim.reclaim.psi.read().someNs / 1000);
   vmstat.lmkd_kills = sim.kills.length;
   for (const wq of K.core.workqueues.workqueues) {
@@ -78,7 +80,7 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
     vmstat[`workqueue_${wq.name}_workers`] = wq.workersCreated;
   }
   if (sim.munmapNs.length) vmstat.munmap_mean_us = Math.round(mean(sim.munmapNs) / 1000);
-  const perPmd = K.freeSwapPerPmdNs;
+  const perPmd = rel.freeSwapPerPmdNs;
   if (perPmd.length) {
     const totalNs = perPmd.reduce((a, b) => a + b, 0);
     vmstat.free_swap_per_pmd_mean_us = Math.round(totalNs / perPmd.length / 1000);
@@ -112,8 +114,8 @@ const DRAIN_LIMIT_NS = 60_000_000_000;
  * queued work items, a free in progress), then check conservation. Only the
  * leak count comes from here; nothing the metrics report is affected.
  */
-function drainAndCheck(sim: Simulation, endNs: number): ReturnType<Simulation['K']['checkInvariants']> {
+function drainAndCheck(sim: Simulation, endNs: number): Conservation {
   const K = sim.K;
-  while (!K.quiescent() && K.now < endNs + DRAIN_LIMIT_NS && K.engine.pending > 0) K.engine.run(K.now + 10_000_000);
-  return K.checkInvariants(K.policy.parkedEntries());
+  while (!quiescent(K) && K.now < endNs + DRAIN_LIMIT_NS && K.engine.pending > 0) K.engine.run(K.now + 10_000_000);
+  return checkConservation(K);
 }

@@ -5,6 +5,7 @@ import type { Kernel } from '../kernel.js';
 import { MmuGather } from '../mm/mmu-gather.js';
 import type { KProcess } from '../process.js';
 import type { Task } from '../sched/task.js';
+import { processDied } from './signal.js';
 import { tlbFinishMmu, unmapVmas } from './zap.js';
 
 /** The dying thread's path from the signal to its death. */
@@ -23,7 +24,7 @@ export function* doExit(K: Kernel, k: TaskCtx, task: Task, proc: KProcess): Prog
   K.policy.doExitEnd?.(K, task);
   if (K.core.trace.enabled) K.core.trace.span(task, 'do_exit', t0, K.now);
   proc.liveThreads--;
-  if (proc.liveThreads === 0) K.processDied(proc);
+  if (proc.liveThreads === 0) processDied(K, proc);
 }
 
 export function* exitMmap(K: Kernel, k: TaskCtx, task: Task, proc: KProcess, mm = proc.originalMm): Program {

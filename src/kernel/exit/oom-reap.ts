@@ -32,6 +32,6 @@ export function* processMrelease(K: Kernel, k: TaskCtx, reaper: Task, victim: KP
   } else out.result = 'skipped';
   yield k.unlock(mm.mmapLock);
   mm.flags.MMF_OOM_SKIP = true;
-  K.count('process_mrelease');
+  K.vmstat.count('process_mrelease');
   if (K.core.trace.enabled) K.core.trace.span(reaper, `process_mrelease(${victim.name})`, t0, K.now);
 }

@@ -6,9 +6,12 @@
 // dropped; cond_resched() between PMDs.
 
 import type { Program, TaskCtx } from '../../engine/steps.js';
-import type { Kernel, SwapRun } from '../kernel.js';
-import type { PmdChunk } from '../mm/mm-struct.js';
+import type { Kernel } from '../kernel.js';
+import { EMPTY_SLOTS, type PmdChunk } from '../mm/mm-struct.js';
 import { MMU_GATHER_MAX_PAGES, type MmuGather } from '../mm/mmu-gather.js';
+import type { Task } from '../sched/task.js';
+import type { SwapRun } from '../swap/swap-info.js';
+import { taskIsDying } from './signal.js';
 
 export function* unmapVmas(K: Kernel, k: TaskCtx, tlb: MmuGather, reverse: boolean): Program {
   const chunks = tlb.mm.chunks;
@@ -31,9 +34,9 @@ export function* zapPteRange(K: Kernel, k: TaskCtx, tlb: MmuGather, chunk: PmdCh
   chunk.zapped = true;
   const present = chunk.present;
   const file = chunk.file;
-  const swap = K.detachSwap(chunk);
+  const swap = detachSwapEntries(K, chunk);
   const walkNs = present * c.zap_present_pte_ns + file * c.zap_file_pte_ns + swap.length * c.zap_swap_pte_ns;
-  K.chargeFreeing(task, mm.id, walkNs);
+  chargeFreeing(K, task, mm.id, walkNs);
   yield k.work(walkNs);
   chunk.present = 0;
   chunk.file = 0;
@@ -42,7 +45,7 @@ export function* zapPteRange(K: Kernel, k: TaskCtx, tlb: MmuGather, chunk: PmdCh
     const runs = swapPteBatch(swap, K.preset.swapPteBatch);
     const t0 = K.now;
     yield* K.policy.zapSwapRuns(K, k, tlb, runs);
-    K.recordFreeSwapCall(task, K.now - t0);
+    K.core.trace.zapSwapFreed(task, K.now - t0, swap.length, taskIsDying(task));
     if (K.core.trace.enabled) K.core.trace.span(task, 'free_swap_and_cache_nr', t0, K.now, { entries: swap.length, runs: runs.length });
   }
   yield k.unlock(chunk.ptl);
@@ -52,15 +55,29 @@ export function* zapPteRange(K: Kernel, k: TaskCtx, tlb: MmuGather, chunk: PmdCh
   if (tlb.gatheredPages >= MMU_GATHER_MAX_PAGES) yield* tlbFlushMmu(K, k, tlb);
 }
 
+/** The chunk's swap PTEs are cleared: their entries are detached until their swap_map reference is put. */
+export function detachSwapEntries(K: Kernel, chunk: PmdChunk): Int32Array {
+  const swap = chunk.swap;
+  chunk.swap = EMPTY_SLOTS;
+  K.si.detachedEntries += swap.length;
+  return swap;
+}
+
 /** tlb_flush_mmu() -> free_pages_and_swap_cache(): gathered pages go back to the buddy allocator. */
 export function* tlbFlushMmu(K: Kernel, k: TaskCtx, tlb: MmuGather): Program {
   const n = tlb.gatheredPages;
   if (n === 0) return;
   const w = n * K.costs.free_page_ns;
-  K.chargeFreeing(tlb.task, tlb.mm.id, w);
+  chargeFreeing(K, tlb.task, tlb.mm.id, w);
   yield k.work(w);
   tlb.gatheredPages = 0;
-  K.presentPagesFreed(tlb.mm, n);
+  K.zone.free(n);
+  K.core.trace.presentPagesFreed(tlb.mm.id, n, K.now);
+}
+
+/** Freeing work `task` does on memory of process `ownerPid`: unaccounted when it is not that process's own. */
+function chargeFreeing(K: Kernel, task: Task, ownerPid: number, workNs: number): void {
+  if (task.proc.pid !== ownerPid) K.core.trace.freeingWork(task, workNs, 1);
 }
 
 /** tlb_finish_mmu(): flush what is left, then the policy's finish hook. */

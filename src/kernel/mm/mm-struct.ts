@@ -44,10 +44,6 @@ export class MmStruct {
   nrVmas = 0;
   /** exit_mmap has started (mm->mm_users dropped to zero: mmget_not_zero fails). */
   exiting = false;
-  /** Memory still held by this mm's pages and zram objects, for release metrics. */
-  heldPresentPages = 0;
-  heldZramBytes = 0;
-  /** Swap entries not yet handed to a free path or a policy. */
   readonly mmapLock: QueuedLock;
 
   constructor(readonly id: number, readonly owner: string, locks: LockRegistry) {
@@ -59,6 +55,5 @@ export class MmStruct {
     this.MM_ANONPAGES += c.present;
     this.MM_FILEPAGES += c.file;
     this.MM_SWAPENTS += c.swap.length;
-    this.heldPresentPages += c.present;
   }
 }

@@ -13,6 +13,7 @@ import type { KProcess } from '../process.js';
 import type { Task } from '../sched/task.js';
 import { PAGE_SIZE } from './zone.js';
 import { PsiMemory } from './psi.js';
+import { compressedBytes } from '../zram/zram.js';
 import { SwapInfo } from '../swap/swap-info.js';
 
 export const SWAP_CLUSTER_MAX = 32;
@@ -41,7 +42,7 @@ export class Reclaim {
     if (!z.watermarkOk(n, z.wmark.lowPages)) this.wakeKswapd();
     if (z.watermarkOk(n, z.wmark.minPages)) { z.allocate(n); return; }
     // Slow path: direct reclaim, stalled on memory.
-    K.count('allocstall');
+    K.vmstat.count('allocstall');
     this.psi.enter();
     const t0 = K.now;
     let noProgress = 0;
@@ -49,7 +50,7 @@ export class Reclaim {
       const got = yield* this.shrink(k, task, SWAP_CLUSTER_MAX, 'direct');
       if (got > 0) { noProgress = 0; continue; }
       if (++noProgress >= MAX_RECLAIM_RETRIES) {
-        K.count('alloc_may_oom');
+        K.vmstat.count('alloc_may_oom');
         K.policy.allocMayOom?.(K, task);
         noProgress = 0;
         yield k.sleep(1_000_000); // congestion wait before retrying
@@ -74,7 +75,7 @@ export class Reclaim {
       yield k.work(file * c.reclaim_scan_page_ns);
       K.zone.free(file);
       freed += file;
-      K.count(`pgsteal_${who}_file`, file);
+      K.vmstat.count(`pgsteal_${who}_file`, file);
     }
     let anonWant = want - file;
     for (const v of victims) {
@@ -82,7 +83,7 @@ export class Reclaim {
       const got = yield* this.swapOut(k, task, v, anonWant);
       anonWant -= got.pages;
       freed += got.pages - got.zsPages;
-      K.count(`pgsteal_${who}_anon`, got.pages);
+      K.vmstat.count(`pgsteal_${who}_anon`, got.pages);
     }
     return freed;
   }
@@ -105,13 +106,13 @@ export class Reclaim {
       pages += n;
       if (ch.zapped) {
         // The owner was zapped meanwhile: the isolated pages are simply freed.
-        mm.heldPresentPages -= n;
         K.zone.free(n);
+        K.core.trace.presentPagesFreed(proc.pid, n, K.now);
         continue;
       }
       // zs_malloc under the zsmalloc lock, then the PTEs point to swap.
       // One hold for the batch, under the lock of the class a typical page compresses into.
-      const lock = K.zsLock(K.zs.classFor(Math.round(PAGE_SIZE / K.cfg.compressionRatio)).index);
+      const lock = K.zs.lockFor(K.zs.classFor(Math.round(PAGE_SIZE / K.cfg.compressionRatio)).index);
       yield k.lock(lock);
       yield k.work(n * c.zs_malloc_ns);
       const poolBefore = K.zs.poolPages;
@@ -120,7 +121,7 @@ export class Reclaim {
       const added = new Int32Array(n);
       for (let i = 0; i < n; i++) {
         const slot = K.si.allocRun(1, -1);
-        const b = K.compressedBytes(zrng.float());
+        const b = compressedBytes(K.cfg.compressionRatio, zrng.float());
         K.zram.store(slot, b, true);
         added[i] = slot;
         bytes += b;
@@ -135,21 +136,20 @@ export class Reclaim {
         // cache, and __remove_mapping() -> put_swap_folio() frees their slots
         // (and so their zram objects) before the isolated pages go back.
         yield* this.putOrphanedSwap(k, added);
-        mm.heldPresentPages -= n;
         K.zone.free(n);
+        K.core.trace.presentPagesFreed(proc.pid, n, K.now);
         continue;
       }
-      for (let i = 0; i < n; i++) K.slotOwner[added[i]!] = proc.pid;
+      for (let i = 0; i < n; i++) K.si.recordCgroup(added[i]!, 1, proc.pid);
       const grown = new Int32Array(ch.swap.length + n);
       grown.set(ch.swap);
       grown.set(added, ch.swap.length);
       ch.swap = grown;
       yield k.unlock(ch.ptl);
       mm.MM_SWAPENTS += n;
-      mm.heldPresentPages -= n;
-      mm.heldZramBytes += bytes;
       K.zone.free(n);
-      K.count('pswpout', n);
+      K.core.trace.swappedOut(proc.pid, n, bytes, K.now);
+      K.vmstat.count('pswpout', n);
       const zsPages = K.zs.poolPages - poolBefore;
       if (zsPages > 0) return { pages, zsPages };
     }
@@ -169,7 +169,7 @@ export class Reclaim {
       K.si.releaseSlot(slots[i]!);
       yield k.unlock(ci);
     }
-    K.count('swap_orphaned_by_zap', slots.length);
+    K.vmstat.count('swap_orphaned_by_zap', slots.length);
   }
 
   wakeKswapd(): void {
@@ -185,7 +185,7 @@ export class Reclaim {
     this.kswapd = K.sched.spawn({ name: 'kswapd0', proc, category: 'system' }, function* (k, t) {
       for (;;) {
         yield k.wait(self.kswapdWait);
-        K.count('kswapd_wakeups');
+        K.vmstat.count('kswapd_wakeups');
         let idle = 0;
         while (!K.zone.watermarkOk(0, K.zone.wmark.highPages) && idle < 4) {
           const got = yield* self.shrink(k, t, SWAP_CLUSTER_MAX, 'kswapd');

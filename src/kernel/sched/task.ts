@@ -3,8 +3,11 @@
 
 import type { EventTarget } from '../../engine/engine.js';
 import { TaskCtx, type Program, type StepTask } from '../../engine/steps.js';
-import type { CpuCategory } from '../../metrics/types.js';
 import type { CpuMask } from './topology.js';
+
+/** Who CPU time is charged to in reports (the accounting label of a task). */
+export type CpuCategory = 'exiting' | 'kworker' | 'foreground' | 'system' | 'lmkd' | 'background' | 'idle';
+export const CPU_CATEGORIES: readonly CpuCategory[] = ['exiting', 'kworker', 'foreground', 'system', 'lmkd', 'background', 'idle'];
 
 export type SchedPolicy = 'fair' | 'fifo';
 export type TaskState = 'runnable' | 'running' | 'spinning' | 'sleeping' | 'dead';

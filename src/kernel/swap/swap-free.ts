@@ -20,22 +20,22 @@
 // and takes every lock per object; test/mechanisms.test.ts compares the two.
 
 import type { Program, TaskCtx } from '../../engine/steps.js';
-import type { Kernel, SwapRun } from '../kernel.js';
+import type { Kernel } from '../kernel.js';
 import type { QueuedLock } from '../locking/queued-lock.js';
 import type { Task } from '../sched/task.js';
-import { SwapInfo, SWAPFILE_CLUSTER } from './swap-info.js';
+import { SwapInfo, SWAPFILE_CLUSTER, type SwapRun } from './swap-info.js';
 
 export const CI_LOCK_MIN_GROUP = 8;
 /** Chunk mode takes a zsmalloc class lock only for at least this many of a call's objects. */
 export const ZS_LOCK_MIN_GROUP = 8;
 
 export function* freeSwapRunsSync(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[]): Program {
-  K.count('free_swap_and_cache_nr_calls', runs.length);
+  K.vmstat.count('free_swap_and_cache_nr_calls', runs.length);
   let n = 0;
   for (const r of runs) n += r.nr;
-  K.inFreePath += n;
+  K.si.entriesInFreePath += n;
   yield* freeRunsAtGranularity(K, k, task, runs);
-  K.inFreePath -= n;
+  K.si.entriesInFreePath -= n;
 }
 
 function* freeRunsAtGranularity(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[]): Program {
@@ -54,7 +54,7 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
     for (const { slots, lock } of clusterHolds(K, runs, fine)) {
       if (lock) yield k.lock(lock);
       const w = slots.length * (c.swap_entry_put_ns + c.swap_entry_free_ns);
-      K.chargeFreeingSlots(task, slots, w);
+      chargeFreeingSlots(K, task, slots, w);
       yield k.work(w);
       yield* zramFree(K, k, task, slots, fine);
       releaseAfterZramFree(K, slots);
@@ -73,31 +73,31 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
     for (const { slots, lock } of clusterHolds(K, fast, fine)) {
       if (lock) yield k.lock(lock);
       const w = c.free_nr_fast_path_ns * Math.max(1, Math.round(slots.length / 16)) + slots.length * c.swap_entry_put_ns;
-      K.chargeFreeingSlots(task, slots, w);
+      chargeFreeingSlots(K, task, slots, w);
       yield k.work(w);
       if (lock) yield k.unlock(lock);
     }
     const all = flatten(fast);
     yield k.lock(K.si.lock);
     const w = all.length * c.swap_entry_free_ns;
-    K.chargeFreeingSlots(task, all, w);
+    chargeFreeingSlots(K, task, all, w);
     yield k.work(w);
     yield* zramFree(K, k, task, all, fine);
     releaseAfterZramFree(K, all);
     yield k.unlock(K.si.lock);
-    K.count('swap_free_fast_path', fast.length);
+    K.vmstat.count('swap_free_fast_path', fast.length);
   }
   if (single.length > 0) {
     // __swap_entry_free per entry under ci->lock; the last reference goes to free_swap_slot().
     for (const { slots, lock } of clusterHolds(K, single, fine)) {
       if (lock) yield k.lock(lock);
       const w = slots.length * (c.swap_entry_put_ns + c.free_swap_slot_ns);
-      K.chargeFreeingSlots(task, slots, w);
+      chargeFreeingSlots(K, task, slots, w);
       yield k.work(w);
-      for (const s of slots) K.putSwapMap(s, true);
+      for (const s of slots) K.si.putMap(s, true);
       if (lock) yield k.unlock(lock);
       for (const s of slots) {
-        const cache = K.slotCaches[task.cpu]!;
+        const cache = K.si.slotCaches[task.cpu]!;
         cache.push(s);
         if (cache.length >= p.slotCacheSize) {
           const batch = cache.splice(0, cache.length);
@@ -128,7 +128,7 @@ function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean): Array
 /** mm/swapfile.c swapcache_free_entries(): a slot-cache batch freed under si->lock. */
 export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: number[], fine: boolean): Program {
   const c = K.costs;
-  K.count('swapcache_free_entries');
+  K.vmstat.count('swapcache_free_entries');
   // (The kernel sorts the batch by swap type and offset; its cost is in the batch overhead.)
   yield k.work(c.swapcache_free_entries_batch_ns);
   yield k.lock(K.si.lock);
@@ -137,13 +137,13 @@ export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: 
     for (const s of batch) {
       const lock = K.si.clusterLock(SwapInfo.clusterOf(s));
       yield k.lock(lock);
-      K.chargeFreeingSlots(task, [s], c.swap_entry_free_ns);
+      chargeFreeingSlots(K, task, [s], c.swap_entry_free_ns);
       yield k.work(c.swap_entry_free_ns);
       yield k.unlock(lock);
     }
   } else {
     const w = batch.length * c.swap_entry_free_ns;
-    K.chargeFreeingSlots(task, batch, w);
+    chargeFreeingSlots(K, task, batch, w);
     yield k.work(w);
   }
   yield* zramFree(K, k, task, batch, fine);
@@ -159,7 +159,7 @@ export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: 
  * ci->lock), so swap-out never reuses a slot whose old object is still there.
  */
 function releaseAfterZramFree(K: Kernel, slots: readonly number[]): void {
-  for (const s of slots) K.putSwapMap(s, false);
+  for (const s of slots) K.si.putMap(s, false);
 }
 
 /**
@@ -173,8 +173,8 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly num
   const nObj = slots.length - nSame;
   const base = nObj * c.zram_free_page_ns + nSame * c.zram_free_same_page_ns;
   // The share of this work done on other processes' memory (one pass serves every charge below).
-  const foreign = K.foreignShare(task, slots);
-  K.chargeFreeingShare(task, foreign, base + nObj * c.zs_free_ns);
+  const foreign = K.si.foreignShare(task.proc.pid, slots);
+  K.core.trace.freeingWork(task, base + nObj * c.zs_free_ns, foreign);
   yield k.work(base);
   // zs_free under the zsmalloc lock(s), grouped by lock.
   for (const [lock, group] of zsHolds(K, slots, fine)) {
@@ -183,13 +183,33 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly num
     if (group.length !== slots.length || nSame > 0) { objs = 0; for (const s of group) if (!K.zram.isSameFilled(s)) objs++; }
     yield k.work(objs * c.zs_free_ns);
     let zspagesFreed = 0;
-    for (const s of group) zspagesFreed += K.zramSlotFree(s);
+    for (const s of group) zspagesFreed += swapSlotFreeNotify(K, s);
     if (zspagesFreed > 0) {
-      K.chargeFreeingShare(task, foreign, zspagesFreed * c.free_zspage_ns);
+      K.core.trace.freeingWork(task, zspagesFreed * c.free_zspage_ns, foreign);
       yield k.work(zspagesFreed * c.free_zspage_ns);
     }
     if (lock) yield k.unlock(lock);
   }
+}
+
+/**
+ * swap_range_free() -> zram_slot_free_notify() for one slot, then
+ * mem_cgroup_uncharge_swap() clears its swap_cgroup record. Returns zspages
+ * released. A miss_free leaks the object: it stays allocated but no longer
+ * counts against the process.
+ */
+function swapSlotFreeNotify(K: Kernel, slot: number): number {
+  const bytes = K.zram.objectBytes(slot);
+  const r = K.zram.slotFreeNotify(slot);
+  K.core.trace.zramObjectFreed(K.si.clearCgroup(slot), bytes, K.now);
+  if (r === 'miss' || r === 'same') return 0;
+  return r > 0 ? 1 : 0;
+}
+
+/** Freeing work on `slots`: the share on other processes' entries is unaccounted (their memcg is not the task's). */
+function chargeFreeingSlots(K: Kernel, task: Task, slots: readonly number[], workNs: number): void {
+  if (workNs <= 0 || slots.length === 0) return;
+  K.core.trace.freeingWork(task, workNs, K.si.foreignShare(task.proc.pid, slots));
 }
 
 /**
@@ -200,8 +220,8 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly num
  * holds spread over ~100 classes rarely collide).
  */
 function zsHolds(K: Kernel, slots: readonly number[], fine: boolean): Array<[QueuedLock | null, number[]]> {
-  if (K.preset.zsmallocLock === 'pool') return [[K.zsLock(0), [...slots]]];
-  if (fine) return slots.map((s) => [K.zsLock(K.zram.classIndex(s)), [s]]);
+  if (K.preset.zsmallocLock === 'pool') return [[K.zs.lockFor(0), [...slots]]];
+  if (fine) return slots.map((s) => [K.zs.lockFor(K.zram.classIndex(s)), [s]]);
   const byClass = new Map<number, number[]>();
   for (const s of slots) {
     const cls = K.zram.classIndex(s);
@@ -212,7 +232,7 @@ function zsHolds(K: Kernel, slots: readonly number[], fine: boolean): Array<[Que
   const out: Array<[QueuedLock | null, number[]]> = [];
   const rest: number[] = [];
   for (const [cls, g] of byClass) {
-    if (cls >= 0 && g.length >= ZS_LOCK_MIN_GROUP) out.push([K.zsLock(cls), g]);
+    if (cls >= 0 && g.length >= ZS_LOCK_MIN_GROUP) out.push([K.zs.lockFor(cls), g]);
     else for (const s of g) rest.push(s);
   }
   if (rest.length > 0) out.push([null, rest]);

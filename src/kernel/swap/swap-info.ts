@@ -1,12 +1,20 @@
 // mm/swapfile.c: swap_info_struct for the zram swap device. Slots grouped in
 // clusters of SWAPFILE_CLUSTER (512) with free / nonfull / full state, the
-// swap_map use counts, si->lock and one ci->lock per cluster.
+// swap_map use counts, si->lock and one ci->lock per cluster; the per-CPU
+// swap slots caches (mm/swap_slots.c, 6.6/6.12) and the swap_cgroup record
+// of each entry (mm/swap_cgroup.c) hang off it too.
 
 import { SimulationError } from '../../engine/engine.js';
 import type { LockRegistry } from '../locking/registry.js';
 import type { QueuedLock } from '../locking/queued-lock.js';
 
 export const SWAPFILE_CLUSTER = 512;
+
+/** A run of contiguous swap slots as swap_pte_batch() finds them. */
+export interface SwapRun {
+  start: number;
+  nr: number;
+}
 /** CPUs whose percpu_cluster swap-out allocates from, in the model. */
 const ALLOC_CURSORS = 8;
 
@@ -29,8 +37,20 @@ export class SwapInfo {
   inusePages = 0;
   entriesAllocated = 0;
   entriesFreed = 0;
+  /** Per CPU: entries parked in the swap slots cache by free_swap_slot(), offsets. */
+  readonly slotCaches: number[][];
+  /**
+   * swap_cgroup: per slot, the memcg id its entry is charged to (the owning
+   * process's pid in the model, 0 for none). Zero-filled, so only slots ever
+   * used become resident.
+   */
+  private readonly swapCgroup: Int32Array;
+  /** Entries zapped out of page tables whose swap_map reference is not yet dropped (conservation). */
+  detachedEntries = 0;
+  /** Entries inside a free_swap_and_cache_nr() call right now (conservation). */
+  entriesInFreePath = 0;
 
-  constructor(readonly nrSlots: number, private readonly locks: LockRegistry) {
+  constructor(readonly nrSlots: number, private readonly locks: LockRegistry, nrCpus: number) {
     this.nrClusters = Math.ceil(nrSlots / SWAPFILE_CLUSTER);
     this.swapMap = new Uint8Array(this.nrClusters * SWAPFILE_CLUSTER);
     this.clusterUsed = new Int32Array(this.nrClusters);
@@ -40,6 +60,33 @@ export class SwapInfo {
     this.clusterUsed[0] = 1;
     for (let c = this.nrClusters - 1; c >= 0; c--) this.freeClusters.push(c);
     this.lock = locks.spinlock('si->lock');
+    this.slotCaches = Array.from({ length: nrCpus }, () => []);
+    this.swapCgroup = new Int32Array(this.swapMap.length);
+  }
+
+  /** swap_cgroup_record(): the entries [start, start+nr) are charged to memcg `id`. */
+  recordCgroup(start: number, nr: number, id: number): void {
+    this.swapCgroup.fill(id, start, start + nr);
+  }
+
+  /** lookup_swap_cgroup_id(). */
+  cgroupOf(offset: number): number {
+    return this.swapCgroup[offset]!;
+  }
+
+  /** swap_cgroup_clear() at mem_cgroup_uncharge_swap(); returns the id it held. */
+  clearCgroup(offset: number): number {
+    const id = this.swapCgroup[offset]!;
+    this.swapCgroup[offset] = 0;
+    return id;
+  }
+
+  /** Share of `slots` charged to a memcg other than `id` (work done for other processes). */
+  foreignShare(id: number, slots: ArrayLike<number>): number {
+    if (slots.length === 0) return 0;
+    let foreign = 0;
+    for (let i = 0; i < slots.length; i++) if (this.swapCgroup[slots[i]!] !== id) foreign++;
+    return foreign / slots.length;
   }
 
   static clusterOf(offset: number): number {
@@ -116,6 +163,7 @@ export class SwapInfo {
     if (this.swapMap[offset] !== SWAP_MAP_IN_USE) {
       throw new SimulationError('swap-double-free', `swap_map[${offset}] = ${this.swapMap[offset]} on put`);
     }
+    this.detachedEntries--;
     if (toSlotCache) this.swapMap[offset] = SWAP_MAP_SLOT_CACHED;
     else this.releaseSlot(offset);
   }

@@ -4,9 +4,18 @@
 // the object allocated until the slot is written again.
 
 import { SimulationError } from '../../engine/engine.js';
+import { PAGE_SIZE } from '../mm/zone.js';
 import type { Zsmalloc } from './zsmalloc.js';
 
 const NO_OBJECT = -1;
+
+/**
+ * Compressed size of one page for a uniform draw `v` in [0, 1): spread
+ * 0.4x..1.6x around PAGE_SIZE / compression ratio, clamped to zsmalloc's sizes.
+ */
+export function compressedBytes(compressionRatio: number, v: number): number {
+  return Math.max(32, Math.min(PAGE_SIZE, Math.round((PAGE_SIZE / compressionRatio) * (0.4 + 1.2 * v))));
+}
 const SAME_FILLED = -2;
 
 export interface ZramStats {

@@ -4,6 +4,8 @@
 // memory rises. Compaction is not modeled.
 
 import { SimulationError } from '../../engine/engine.js';
+import type { LockRegistry } from '../locking/registry.js';
+import type { QueuedLock } from '../locking/queued-lock.js';
 import { PAGE_SIZE, type Zone } from '../mm/zone.js';
 
 const ZS_MIN_ALLOC_SIZE = 32;
@@ -43,7 +45,13 @@ export class Zsmalloc {
   zspagesFreed = 0;
   objectsInUse = 0;
 
-  constructor(private readonly zone: Zone) {
+  /** pool->lock (presets with one pool-wide lock), or null. */
+  private readonly poolLock: QueuedLock | null;
+  /** Per size class `class->lock`, created on first use. */
+  private readonly classLocks: Array<QueuedLock | undefined> = [];
+
+  constructor(private readonly zone: Zone, private readonly locks: LockRegistry, lockMode: 'pool' | 'class') {
+    this.poolLock = lockMode === 'pool' ? locks.spinlock('zs_pool->lock') : null;
     for (let size = ZS_MIN_ALLOC_SIZE, i = 0; size <= PAGE_SIZE; size += ZS_SIZE_CLASS_DELTA, i++) {
       const p = pagesPerZspage(size);
       this.classes.push({ index: i, size, pagesPerZspage: p, objsPerZspage: Math.floor((p * PAGE_SIZE) / size) });
@@ -56,6 +64,15 @@ export class Zsmalloc {
     }
     this.filling = new Int32Array(this.classes.length).fill(-1);
     this.fillingUsed = new Int32Array(this.classes.length);
+  }
+
+  /** The lock zs_malloc / zs_free take for an object of size class `classIndex`. */
+  lockFor(classIndex: number): QueuedLock {
+    if (this.poolLock) return this.poolLock;
+    const idx = Math.max(0, classIndex);
+    let l = this.classLocks[idx];
+    if (!l) { l = this.locks.spinlock('zs_class->lock'); this.classLocks[idx] = l; }
+    return l;
   }
 
   classFor(bytes: number): SizeClass {

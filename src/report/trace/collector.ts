@@ -83,8 +83,9 @@ export class TraceCollector {
     };
     onFree(K.zone.freePages, now);
     K.zone.listeners.push(onFree);
-    this.parked.sample(now, K.deferredEntries);
-    K.deferredListeners.push((entries, ts) => this.parked.sample(ts, entries));
+    let parked = K.parked.entries;
+    this.parked.sample(now, parked);
+    K.core.trace.mm.push({ swapEntriesParked: (entries, _bytes, ts) => { parked += entries; this.parked.sample(ts, parked); } });
     this.psi.sample(now, sim.reclaim.psi.someTotalNs / 1e6);
     sim.reclaim.psi.listeners.push((someNs, ts) => this.psi.sample(ts, someNs / 1e6));
   }
@@ -129,7 +130,7 @@ export class TraceCollector {
   private deathInstants(): TraceInstant[] {
     const lmkd = new Set(this.sim.kills.map((k) => k.pid));
     const out: TraceInstant[] = [];
-    for (const p of this.sim.K.processes) {
+    for (const p of this.sim.K.processes.all) {
       if (p.killedAtNs >= 0 && !lmkd.has(p.pid)) out.push({ tid: null, name: `kill ${p.name}`, tsNs: p.killedAtNs, args: { pid: p.pid } });
       if (p.deadAtNs >= 0) {
         const args: Args = { pid: p.pid };

@@ -1,21 +1,22 @@
-// The swap-free policy interface: the hook points of DESIGN.md "Swap-free
-// policies". A policy decides, at each free_swap_and_cache_nr() call site in
+// The swap-free policy hooks: the kernel's call sites a policy plugs into
+// (DESIGN.md "Swap-free policies"). A policy decides, at each free_swap_and_cache_nr() call site in
 // zap_pte_range (exit and reapers alike), whether the runs are freed now in
 // the caller's context or parked for later, and may act at tlb_gather_mmu /
 // tlb_finish_mmu, do_exit begin and end, and the allocator's slow path.
 //
-// Hooks that take time are generators yielding scheduler steps; the kernel
-// side helpers (freeSwapRunsSync, workqueues, locks) are on the Kernel.
+// Hooks that take time are generators yielding scheduler steps; what a
+// policy calls back into is the kernel's own API: freeSwapRunsSync
+// (swap/swap-free.ts), K.parked (swap/parked-swap.ts), workqueues and locks.
+// Policy modules themselves live in src/policies/.
 
 import type { Program, TaskCtx } from '../engine/steps.js';
-import type { Kernel, SwapRun } from '../kernel/kernel.js';
-import type { MmuGather } from '../kernel/mm/mmu-gather.js';
-import type { Task } from '../kernel/sched/task.js';
+import type { Kernel } from './kernel.js';
+import type { MmuGather } from './mm/mmu-gather.js';
+import type { Task } from './sched/task.js';
+import type { SwapRun } from './swap/swap-info.js';
 
 export interface SwapFreePolicy {
   readonly name: string;
-  /** One line for `swaplab list`. */
-  readonly summary: string;
   /** Boot: allocate workqueues, locks, counters. */
   init?(K: Kernel): void;
   /** tlb_gather_mmu(): a zap starts (exit_mmap, munmap, a reaper). */
@@ -31,6 +32,4 @@ export interface SwapFreePolicy {
   doExitEnd?(K: Kernel, task: Task): void;
   /** __alloc_pages_may_oom(): reclaim made no progress. */
   allocMayOom?(K: Kernel, task: Task): void;
-  /** Entries parked right now (for conservation at the end of a run). */
-  parkedEntries(): number;
 }

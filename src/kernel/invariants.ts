@@ -1,0 +1,54 @@
+// End-of-run conservation of swap entries, and the quiescence it waits for.
+// Every violation throws a SimulationError naming the invariant and the object.
+
+import { SimulationError } from '../engine/engine.js';
+import type { Kernel } from './kernel.js';
+import { SWAP_MAP_IN_USE, SWAP_MAP_SLOT_CACHED } from './swap/swap-info.js';
+
+/** Nothing in flight: every killed process is dead, every workqueue idle, no free in progress. */
+export function quiescent(K: Kernel): boolean {
+  if (K.si.entriesInFreePath > 0) return false;
+  for (const p of K.processes.all) if (p.sigkill && !p.dead) return false;
+  for (const wq of K.core.workqueues.workqueues) if (wq.queued > 0 || wq.activeCount > 0) return false;
+  return true;
+}
+
+export interface Conservation {
+  /** Detached entries neither parked nor inside a free call (exact once quiescent). */
+  leaked: number;
+  stillMapped: number;
+  inSlotCache: number;
+  detached: number;
+}
+
+/**
+ * Always: every in-use swap slot is mapped by a PTE or detached (zapped, not
+ * yet put), slot-cached entries are in the slot caches, counters are
+ * non-negative.
+ */
+export function checkConservation(K: Kernel): Conservation {
+  let mapped = 0;
+  for (const p of K.processes.all) {
+    const mm = p.originalMm;
+    for (const name of ['MM_ANONPAGES', 'MM_SWAPENTS', 'MM_FILEPAGES'] as const) {
+      if (mm[name] < 0) throw new SimulationError('rss-negative', `${p.name}: ${name} = ${mm[name]}`);
+    }
+    for (const ch of mm.chunks) mapped += ch.swap.length;
+  }
+  let inUse = 0, cached = 0;
+  const map = K.si.swapMap;
+  for (let i = 1; i < map.length; i++) {
+    if (map[i] === SWAP_MAP_IN_USE) inUse++;
+    else if (map[i] === SWAP_MAP_SLOT_CACHED) cached++;
+  }
+  let inCaches = 0;
+  for (const c of K.si.slotCaches) inCaches += c.length;
+  if (cached !== inCaches) throw new SimulationError('slot-cache', `swap_map has ${cached} slot-cached entries, caches hold ${inCaches}`);
+  if (K.zone.freePages < 0) throw new SimulationError('zone-negative', `${K.zone.freePages} free pages`);
+  const detached = K.si.detachedEntries;
+  if (inUse !== mapped + detached) {
+    throw new SimulationError('swap-conservation', `${inUse} slots in use, but ${mapped} mapped + ${detached} detached`);
+  }
+  const leaked = Math.max(0, detached - K.parked.entries - K.si.entriesInFreePath);
+  return { leaked, stillMapped: mapped, inSlotCache: inCaches, detached };
+}

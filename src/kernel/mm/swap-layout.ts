@@ -1,0 +1,153 @@
+// The address space of a process whose anonymous memory is partly in zram,
+// as swap-out left it: which slots its swap PTEs point to, in PTE order,
+// spread over PMD chunks. Built once at process creation (the initial state:
+// the zspages' pages are already outside the free count).
+//
+// Folios swapped out together get neighbouring slots (a run, what
+// swap_pte_batch() later finds); runs land at random PTE positions, as LRU
+// order scatters them; with `fragmentation` a run breaks early or lands on
+// another CPU's cluster (cluster_alloc_swap_entry from its percpu_cluster).
+
+import type { RngStream } from '../../engine/rng.js';
+import type { LockRegistry } from '../locking/registry.js';
+import type { SwapInfo } from '../swap/swap-info.js';
+import { compressedBytes, type Zram } from '../zram/zram.js';
+import { MmStruct, PmdChunk, PTRS_PER_PTE } from './mm-struct.js';
+
+export interface SwapLayoutSpec {
+  presentPages: number;
+  swapPages: number;
+  filePages: number;
+  /** Pages per swapped folio (16 for 64 KiB mTHP). */
+  folioPages: number;
+  /** 0..1: how scattered its swap entries are (run breaks, foreign clusters). */
+  fragmentation: number;
+}
+
+export interface SwapLayoutDeps {
+  si: SwapInfo;
+  zram: Zram;
+  locks: LockRegistry;
+  compressionRatio: number;
+  /** Share of swapped pages zram stores as same-filled (no zsmalloc object). */
+  sameFilledRatio: number;
+  /** Random streams: run shapes and PTE order, and compressed sizes. */
+  layoutRng: RngStream;
+  zramRng: RngStream;
+}
+
+/** Builds `pid`'s mm: slots allocated and charged to it (swap_cgroup), zram objects stored, chunks laid out. */
+export function buildSwappedMm(d: SwapLayoutDeps, pid: number, owner: string, spec: SwapLayoutSpec): { mm: MmStruct; zramBytes: number } {
+  const mm = new MmStruct(pid, owner, d.locks);
+  const sw = allocateSwapRuns(d, pid, spec);
+  layoutChunks(mm, spec, sw, d.layoutRng, d.locks);
+  return { mm, zramBytes: sw.zramBytes };
+}
+
+/** A process's swapped-out pages: slots in PTE order, run boundaries, zram bytes held. */
+interface SwappedOut {
+  slots: Int32Array;
+  runEnds: Int32Array;
+  nRuns: number;
+  zramBytes: number;
+}
+
+function allocateSwapRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec): SwappedOut {
+  const runStart = new Int32Array(spec.swapPages);
+  const runLen = new Int32Array(spec.swapPages);
+  const { nRuns, zramBytes } = swapOutRuns(d, pid, spec, runStart, runLen);
+  const perm = shuffledIndex(nRuns, d.layoutRng);
+  const slots = new Int32Array(spec.swapPages);
+  const runEnds = new Int32Array(nRuns);
+  fillInPteOrder(perm, runStart, runLen, slots, runEnds);
+  return { slots, runEnds, nRuns, zramBytes };
+}
+
+/** The swap-out itself: runs of slots, each page's zram object stored. Returns the run count and zram bytes. */
+function swapOutRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec, runStart: Int32Array, runLen: Int32Array): { nRuns: number; zramBytes: number } {
+  let nRuns = 0;
+  let zramBytes = 0;
+  let left = spec.swapPages;
+  const folio = Math.max(1, spec.folioPages);
+  const frag = spec.fragmentation;
+  const rng = d.layoutRng;
+  const zrng = d.zramRng;
+  const same = d.sameFilledRatio;
+  const { si, zram } = d;
+  while (left > 0) {
+    // Folios swapped out together get neighbouring slots; a break (probability = fragmentation) ends the run.
+    let nr = folio;
+    const cap = Math.min(left, PTRS_PER_PTE);
+    while (nr + folio <= cap && rng.float() >= frag) nr += folio;
+    nr = Math.min(nr, left);
+    // One draw decides whether the run lands on another CPU's cluster, and on which.
+    const u = rng.float();
+    const start = si.allocRun(nr, u < frag ? u / frag : -1);
+    si.recordCgroup(start, nr, pid);
+    for (let s = start; s < start + nr; s++) {
+      const v = zrng.float();
+      const bytes = v < same ? 0 : compressedBytes(d.compressionRatio, (v - same) / (1 - same));
+      zram.store(s, bytes, false);
+      zramBytes += bytes;
+    }
+    runStart[nRuns] = start;
+    runLen[nRuns] = nr;
+    nRuns++;
+    left -= nr;
+  }
+  return { nRuns, zramBytes };
+}
+
+function layoutChunks(mm: MmStruct, spec: SwapLayoutSpec, sw: SwappedOut, rng: RngStream, locks: LockRegistry): void {
+  const anon = spec.presentPages + spec.swapPages;
+  const nChunks = Math.ceil(anon / PTRS_PER_PTE);
+  const swapShare = anon > 0 ? spec.swapPages / anon : 0;
+  let presentLeft = spec.presentPages;
+  let run = 0;
+  let pos = 0; // slots consumed
+  const take = (room: number, target: number): Int32Array => {
+    const from = pos;
+    while (run < sw.nRuns && sw.runEnds[run]! - from <= Math.min(target, room)) pos = sw.runEnds[run++]!;
+    return sw.slots.subarray(from, pos);
+  };
+  for (let c = 0; c < nChunks; c++) {
+    const room = Math.min(PTRS_PER_PTE, anon - c * PTRS_PER_PTE);
+    // Aim for the process's swap share in every chunk, +-25%, filled with whole runs.
+    const target = Math.round(room * Math.min(1, Math.max(0, swapShare * (0.75 + 0.5 * rng.float()))));
+    const chunk = new PmdChunk(0, 0, locks);
+    chunk.swap = take(room, target);
+    chunk.present = Math.min(room - chunk.swap.length, presentLeft);
+    presentLeft -= chunk.present;
+    mm.addChunk(chunk);
+  }
+  // What did not fit (rounding) goes into new chunks.
+  while (run < sw.nRuns || presentLeft > 0) {
+    const chunk = new PmdChunk(0, 0, locks);
+    chunk.swap = take(PTRS_PER_PTE, PTRS_PER_PTE);
+    chunk.present = Math.min(presentLeft, PTRS_PER_PTE - chunk.swap.length);
+    presentLeft -= chunk.present;
+    mm.addChunk(chunk);
+  }
+  // File-backed VMAs get their own page tables.
+  for (let left = spec.filePages; left > 0; left -= PTRS_PER_PTE) mm.addChunk(new PmdChunk(0, Math.min(PTRS_PER_PTE, left), locks));
+}
+
+/** A random permutation of 0..n-1 (PTE order is not swap-out order). */
+function shuffledIndex(n: number, rng: RngStream): Int32Array {
+  const perm = new Int32Array(n);
+  for (let i = 0; i < n; i++) perm[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    const t = perm[i]!; perm[i] = perm[j]!; perm[j] = t;
+  }
+  return perm;
+}
+
+function fillInPteOrder(perm: Int32Array, runStart: Int32Array, runLen: Int32Array, slots: Int32Array, runEnds: Int32Array): void {
+  let k = 0;
+  for (let i = 0; i < perm.length; i++) {
+    const r = perm[i]!;
+    for (let s = runStart[r]!, e = s + runLen[r]!; s < e; s++) slots[k++] = s;
+    runEnds[i] = k;
+  }
+}

@@ -1,0 +1,52 @@
+// Swap entries a policy took off the free path to free later (the patches'
+// gathers and lists). The kernel counts them once, here: a policy parks
+// runs, and a worker frees them through freeInWorker(), where they stop
+// counting as parked as they enter free_swap_and_cache_nr().
+
+import { SimulationError } from '../../engine/engine.js';
+import type { Program, TaskCtx } from '../../engine/steps.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../sched/task.js';
+import type { SwapRun } from './swap-info.js';
+import { batchRuns, freeSwapRunsSync } from './swap-free.js';
+
+export class ParkedSwap {
+  /** Entries parked right now (conservation: detached = parked + in a free path). */
+  entries = 0;
+
+  constructor(private readonly K: Kernel) {}
+
+  /** A policy parks `runs` (zapped, not yet put to the swap map). */
+  park(runs: readonly SwapRun[]): void {
+    let n = 0;
+    for (const r of runs) n += r.nr;
+    this.changed(n, runs, 1);
+  }
+
+  /**
+   * Frees parked `runs` in `worker`'s context, a PMD's worth per step (one
+   * free_swap_and_cache_nr call per run in fine mode). `perRecordNs` is the
+   * policy's own work per run (e.g. kmem_cache_free of a record).
+   */
+  *freeInWorker(k: TaskCtx, worker: Task, runs: readonly SwapRun[], perRecordNs = 0): Program {
+    const K = this.K;
+    for (const group of batchRuns(K, runs)) {
+      let n = 0;
+      for (const r of group) n += r.nr;
+      this.changed(n, group, -1);
+      yield* freeSwapRunsSync(K, k, worker, group);
+      if (perRecordNs > 0) yield k.work(group.length * perRecordNs);
+    }
+  }
+
+  private changed(entries: number, runs: readonly SwapRun[], sign: 1 | -1): void {
+    const K = this.K;
+    this.entries += sign * entries;
+    if (this.entries < 0) throw new SimulationError('parked-negative', `${this.entries} parked swap entries`);
+    const trace = K.core.trace;
+    if (trace.mm.length === 0) return;
+    let bytes = 0;
+    for (const r of runs) for (let s = r.start; s < r.start + r.nr; s++) bytes += K.zram.objectBytes(s);
+    trace.swapEntriesParked(sign * entries, sign * bytes, K.now);
+  }
+}

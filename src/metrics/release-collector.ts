@@ -1,0 +1,125 @@
+// Memory-release metrics from the model's mm tracepoints (kernel/trace-points.ts):
+// per killed process its kill, death and release times; memory still held
+// by processes that already died (integrated over time); swap entries parked
+// by a policy (now and at peak); CPU time spent freeing memory of other
+// processes (charged to no task of that process); the wall time of each
+// zap_pte_range's free_swap_and_cache_nr calls by dying tasks.
+// It records and never steers.
+
+import { SimulationError } from '../engine/engine.js';
+import type { Kernel } from '../kernel/kernel.js';
+import { PAGE_SIZE } from '../kernel/mm/zone.js';
+import type { Task } from '../kernel/sched/task.js';
+import type { MmObserver, MmProcessInfo } from '../kernel/trace-points.js';
+
+interface Held {
+  name: string;
+  presentPages: number;
+  zramBytes: number;
+  killedAtNs: number;
+  deadAtNs: number;
+  releasedAtNs: number;
+}
+
+export class ReleaseCollector implements MmObserver {
+  private readonly held = new Map<number, Held>();
+  private heldByDeadBytes = 0;
+  private heldIntegralByteNs = 0;
+  private heldSinceNs = 0;
+  parkedEntries = 0;
+  parkedBytes = 0;
+  parkedEntriesPeak = 0;
+  parkedBytesPeak = 0;
+  unaccountedCpuNs = 0;
+  /** Wall time of the free_swap_and_cache_nr calls of each zap_pte_range run by a dying task. */
+  readonly freeSwapPerPmdNs: number[] = [];
+  /** Observers of the parked count (series), called after each change. */
+  readonly parkedListeners: Array<(entries: number, nowNs: number) => void> = [];
+
+  constructor(private readonly K: Kernel) {
+    K.core.trace.mm.push(this);
+  }
+
+  processCreated(proc: MmProcessInfo, presentPages: number, zramBytes: number): void {
+    this.held.set(proc.pid, { name: proc.name, presentPages, zramBytes, killedAtNs: -1, deadAtNs: -1, releasedAtNs: -1 });
+  }
+
+  processKilled(proc: MmProcessInfo, nowNs: number): void {
+    const h = this.held.get(proc.pid);
+    if (h) h.killedAtNs = nowNs;
+  }
+
+  processDied(proc: MmProcessInfo, nowNs: number): void {
+    const h = this.held.get(proc.pid);
+    if (!h) return;
+    h.deadAtNs = nowNs;
+    this.accrue(nowNs);
+    this.heldByDeadBytes += heldBytes(h);
+    this.maybeReleased(h, nowNs);
+  }
+
+  swappedOut(pid: number, pages: number, zramBytes: number, nowNs: number): void {
+    this.change(pid, -pages, zramBytes, nowNs);
+  }
+
+  presentPagesFreed(pid: number, pages: number, nowNs: number): void {
+    this.change(pid, -pages, 0, nowNs);
+  }
+
+  zramObjectFreed(pid: number, bytes: number, nowNs: number): void {
+    this.change(pid, 0, -bytes, nowNs);
+  }
+
+  swapEntriesParked(entries: number, zramBytes: number, nowNs: number): void {
+    this.parkedEntries += entries;
+    this.parkedBytes += zramBytes;
+    if (this.parkedEntries > this.parkedEntriesPeak) this.parkedEntriesPeak = this.parkedEntries;
+    if (this.parkedBytes > this.parkedBytesPeak) this.parkedBytesPeak = this.parkedBytes;
+    for (const l of this.parkedListeners) l(this.parkedEntries, nowNs);
+  }
+
+  freeingWork(task: Task, workNs: number, foreignShare: number): void {
+    // Work is in ns at capacity 1024: CPU time on a smaller core is longer.
+    const cap = this.K.sched.cpus[task.cpu]?.capacity1024 ?? 1024;
+    this.unaccountedCpuNs += (workNs * foreignShare * 1024) / cap;
+  }
+
+  zapSwapFreed(_task: Task, ns: number, _entries: number, dying: boolean): void {
+    if (dying) this.freeSwapPerPmdNs.push(ns);
+  }
+
+  /** ∫ bytes held by dead processes dt, in MiB·ms, up to now. */
+  heldAfterExitMibMs(nowNs: number): number {
+    this.accrue(nowNs);
+    return this.heldIntegralByteNs / (1024 * 1024) / 1e6;
+  }
+
+  /** Release time of `pid` (its RAM and zram all freed after its kill), or -1. */
+  releasedAtNs(pid: number): number {
+    return this.held.get(pid)?.releasedAtNs ?? -1;
+  }
+
+  private change(pid: number, pages: number, bytes: number, nowNs: number): void {
+    const h = this.held.get(pid);
+    if (!h) return;
+    h.presentPages += pages;
+    h.zramBytes += bytes;
+    if (h.presentPages < 0) throw new SimulationError('held-negative', `${h.name}: present pages below zero`);
+    if (h.deadAtNs >= 0) { this.accrue(nowNs); this.heldByDeadBytes += pages * PAGE_SIZE + bytes; }
+    this.maybeReleased(h, nowNs);
+  }
+
+  private maybeReleased(h: Held, nowNs: number): void {
+    if (h.releasedAtNs >= 0 || h.killedAtNs < 0) return;
+    if (h.presentPages === 0 && h.zramBytes <= 0) h.releasedAtNs = nowNs;
+  }
+
+  private accrue(nowNs: number): void {
+    this.heldIntegralByteNs += this.heldByDeadBytes * (nowNs - this.heldSinceNs);
+    this.heldSinceNs = nowNs;
+  }
+}
+
+function heldBytes(h: Held): number {
+  return h.presentPages * PAGE_SIZE + h.zramBytes;
+}
