@@ -21,8 +21,10 @@ import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
 import { recordTrace } from '../report/trace/record-run.js';
 import { buildValidationReport } from '../report/validation.js';
 import { runDemo } from './demo.js';
+import { isEntryPoint } from './entry-point.js';
 import { Progress } from './progress.js';
 import { parsePolicies, parseSeeds, registerReportCommands } from './report-command.js';
+import { packageVersion } from './version.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -39,6 +41,7 @@ function parseSeed(s: string): number {
 export function buildProgram(): Command {
   const program = new Command('swaplab')
     .description('Deterministic simulator of Linux process exit with swap on zram, and of swap-free policies')
+    .version(packageVersion(), '-V, --version', 'print the swaplab version')
     .showHelpAfterError('(run with --help for usage)');
 
   program
@@ -189,7 +192,7 @@ export function describeError(e: unknown): string | null {
   return null;
 }
 
-const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
+const isMain = isEntryPoint(import.meta.url);
 if (isMain) {
   buildProgram().parseAsync(process.argv).catch((e: unknown) => {
     const msg = describeError(e);
