@@ -13,6 +13,7 @@ import { KERNEL_PRESETS } from '../kernel/presets/presets.js';
 import { POLICIES } from '../policies/registry.js';
 import { COMPARE_FORMATS, formatCompare, summarizeCompare, type CompareFormat } from '../report/compare.js';
 import { ScenarioError } from '../scenario/errors.js';
+import { didYouMean } from '../scenario/nearest-name.js';
 import { listShippedScenarios, loadScenario } from '../scenario/loader.js';
 import { PLATFORMS } from '../sim/platforms.js';
 import { runScenario } from '../sim/run.js';
@@ -29,7 +30,7 @@ import { packageVersion } from './version.js';
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 function parsePolicy(p: string): string {
-  if (!POLICIES[p]) throw new InvalidArgumentError(`unknown policy '${p}' (known: ${Object.keys(POLICIES).join(', ')})`);
+  if (!POLICIES[p]) throw new InvalidArgumentError(`unknown policy '${p}'${didYouMean(p, Object.keys(POLICIES))} (known: ${Object.keys(POLICIES).join(', ')})`);
   return p;
 }
 

@@ -7,6 +7,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadCalibration } from '../calibration/calibration.js';
 import { renderHtmlReport } from '../report/html.js';
 import { loadScenario } from '../scenario/loader.js';
+import { didYouMean } from '../scenario/nearest-name.js';
 import { POLICY_NAMES } from '../scenario/schema.js';
 import { runSweep } from '../sweep/pool.js';
 import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
@@ -20,7 +21,8 @@ export function parsePolicies(text: string): string[] {
   const list = text.split(',').map((p) => p.trim()).filter(Boolean);
   const unknown = list.filter((p) => !POLICY_NAMES.includes(p));
   if (list.length === 0 || unknown.length > 0) {
-    throw new InvalidArgumentError(`unknown polic${unknown.length === 1 ? 'y' : 'ies'} ${unknown.join(', ') || '(none given)'} (known: ${POLICY_NAMES.join(', ')})`);
+    const hints = unknown.map((p) => didYouMean(p, POLICY_NAMES)).filter(Boolean).join('');
+    throw new InvalidArgumentError(`unknown polic${unknown.length === 1 ? 'y' : 'ies'} ${unknown.join(', ') || '(none given)'}${hints} (known: ${POLICY_NAMES.join(', ')})`);
   }
   return list;
 }
