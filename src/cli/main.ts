@@ -24,7 +24,7 @@ import { buildValidationReport } from '../report/validation.js';
 import { runDemo } from './demo.js';
 import { isEntryPoint } from './entry-point.js';
 import { Progress } from './progress.js';
-import { parsePolicies, parseSeeds, registerReportCommands } from './report-command.js';
+import { parseJobs, parsePolicies, parseSeeds, registerReportCommands } from './report-command.js';
 import { packageVersion } from './version.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -91,7 +91,8 @@ export function buildProgram(): Command {
     .option('--db <file>', 'results store: finished runs persist here and are reused (resume)', '.swaplab/results.sqlite')
     .option('--no-db', 'do not read or write the results store')
     .option('--report <file.html>', 'also write the self-contained HTML report of these runs')
-    .action(async (name: string, o: { policies: string[]; seeds: number[]; set: string[]; format: CompareFormat; db: string | false; report?: string }) => {
+    .option('--jobs <n>', 'parallel runs (default: one per CPU)', parseJobs)
+    .action(async (name: string, o: { policies: string[]; seeds: number[]; set: string[]; format: CompareFormat; db: string | false; report?: string; jobs?: number }) => {
       const sc = loadScenario(name, o.set);
       const progress = new Progress(`compare ${sc.name}`);
       const ac = new AbortController();
@@ -106,9 +107,11 @@ export function buildProgram(): Command {
           dbPath: o.db === false ? undefined : o.db,
           onProgress: (done, total) => progress.update(done, total),
           signal: ac.signal,
+          maxThreads: o.jobs,
         });
         progress.stop();
-        const summary = summarizeCompare({ scenario: sc.name, kernel: sc.kernel.version, seeds: o.seeds, policies: o.policies, runs: records.map((r) => r.output) });
+        const provenance = { version: codeVersion(), argv: process.argv.slice(2) };
+        const summary = summarizeCompare({ scenario: sc.name, kernel: sc.kernel.version, seeds: o.seeds, policies: o.policies, runs: records.map((r) => r.output), provenance });
         process.stdout.write(formatCompare(summary, o.format) + (o.format === 'json' ? '\n' : ''));
         if (o.report) {
           mkdirSync(dirname(resolve(o.report)), { recursive: true });

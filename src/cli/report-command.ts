@@ -47,6 +47,13 @@ export function parseSeeds(text: string): number[] {
   return seeds;
 }
 
+/** `--jobs N`: at most N worker threads (the pool also caps them at the CPU count). */
+export function parseJobs(text: string): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 1024)) throw new InvalidArgumentError(`expected a number of parallel runs 1..1024, got ${JSON.stringify(text)}`);
+  return n;
+}
+
 function parsePort(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`expected a port 0..65535, got ${JSON.stringify(text)}`);
@@ -58,6 +65,7 @@ interface ReportOpts {
   seeds: number[];
   out: string;
   set: string[];
+  jobs?: number;
 }
 
 export function registerReportCommands(program: Command): void {
@@ -75,6 +83,7 @@ export function registerReportCommands(program: Command): void {
     )
     .requiredOption('--out <file.html>', 'where to write the report')
     .option('--set <path=value>', 'override a scenario field (repeatable), e.g. --set apps.count=20', collect, [])
+    .option('--jobs <n>', 'parallel runs (default: one per CPU)', parseJobs)
     .action(async (name: string, o: ReportOpts) => {
       const scenario = loadScenario(name, o.set);
       // Checked up front, so a bad --out or calibration fails before minutes of sweep.
@@ -87,6 +96,7 @@ export function registerReportCommands(program: Command): void {
         policies: o.policies,
         seeds: o.seeds,
         onProgress: (done, total) => progress.update(done, total),
+        maxThreads: o.jobs,
       });
       progress.stop();
       const sets = o.set.map((s) => ` --set ${quoteArg(s)}`).join('');
