@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { Metrics, RunOutput } from '../src/metrics/types.js';
 import { compareMetricKeys, flattenMetrics, orderedMetricKeys } from '../src/metrics/flatten.js';
@@ -85,6 +86,14 @@ function mdCells(line: string): string[] {
     .map((c) => c.trim());
 }
 
+/** Rows of the results table (the run facts table follows after a blank line). */
+function firstMdTable(md: string): string[] {
+  const lines = md.split('\n');
+  const start = lines.findIndex((l) => l.startsWith('|'));
+  const end = lines.indexOf('', start);
+  return lines.slice(start, end);
+}
+
 describe('flattenMetrics', () => {
   it('flattens in contract order with per-lock keys', () => {
     const m = metrics(1, 0, ['zz', 'si->lock']);
@@ -166,8 +175,10 @@ describe('summarizeCompare', () => {
     expect(cell['base']).toMatchObject({ n: 1, lo: cell['base']!.mean, hi: cell['base']!.mean });
     expect(cell['missing']!.n).toBe(0);
     const table = formatCompare(s, 'table');
-    expect(table).toContain('± n/a');
-    expect(formatCompare(s, 'email')).toContain('+- n/a');
+    // One seed: the mean alone, and the reason there is no CI.
+    expect(table).not.toContain('±');
+    expect(table).toContain('a 95% CI is not meaningful from 2 seeds or fewer');
+    expect(formatCompare(s, 'email')).not.toContain('+-');
     expect(JSON.parse(formatCompare(s, 'json')).metrics[0].byPolicy.missing.mean).toBeNull();
   });
 });
@@ -198,7 +209,7 @@ describe('formatCompare', () => {
     expect(headers).toHaveLength(policies.length - 1);
     for (const h of headers) expect(h).toMatch(/^metric +baseline +.* delta$/);
     // Long lock names are cut but explained, and stay distinct.
-    const legend = text.slice(text.indexOf('full names of the cut metrics:'));
+    const legend = text.slice(text.indexOf('abbreviations:'));
     expect(legend.replace(/\n {4}/g, '')).toContain(
       'wait_ms[swap_i~_alpha] =lock_wait_ms[swap_info_struct->cluster_info_lock_with_a_really_long_name_alpha]',
     );
@@ -226,7 +237,7 @@ describe('formatCompare', () => {
 
   it('markdown: header, separator and rows have the same, right column count', () => {
     const md = formatCompare(s, 'markdown');
-    const rows = md.split('\n').filter((l) => l.startsWith('|'));
+    const rows = firstMdTable(md);
     const want = 1 + policies.length + (policies.length - 1);
     expect(rows.length).toBe(2 + s.metrics.length);
     for (const row of rows) expect(mdCells(row)).toHaveLength(want);
@@ -235,15 +246,15 @@ describe('formatCompare', () => {
 
   it('markdown escapes pipes in names', () => {
     const md = formatCompare(summarizeCompare(result(['a|b', 'c'], [1, 2], ['l|k'])), 'markdown');
-    for (const row of md.split('\n').filter((l) => l.startsWith('|'))) expect(mdCells(row)).toHaveLength(4);
+    for (const row of firstMdTable(md)) expect(mdCells(row)).toHaveLength(4);
   });
 
   it('csv: long form that parses back', () => {
     const csv = formatCompare(summarizeCompare(result(['a,b', 'c"d'], [1, 2, 3], ['x,y'])), 'csv');
     const rows = parseCsv(csv);
-    expect(rows[0]).toEqual(['metric', 'policy', 'mean', 'ci95_lo', 'ci95_hi', 'n']);
+    expect(rows[0]).toEqual(['metric', 'policy', 'mean', 'ci95_lo', 'ci95_hi', 'n', 'p_vs_baseline']);
     for (const row of rows.slice(1)) {
-      expect(row).toHaveLength(6);
+      expect(row).toHaveLength(7);
       expect(Number.isFinite(Number(row[2]))).toBe(true);
       expect(Number(row[3])).toBeLessThanOrEqual(Number(row[2]));
       expect(Number(row[4])).toBeGreaterThanOrEqual(Number(row[2]));
@@ -267,8 +278,96 @@ describe('formatCompare', () => {
     expect(lines[dash - 1]).toContain('deferred-swap-free-kworker');
     expect(table).toMatch(/\d ± \d/);
     expect(table).toContain('-10.0%');
-    // Right-aligned numeric columns: all data rows end at the same column.
-    const ends = new Set(lines.slice(dash + 1).map((l) => l.length));
-    expect(ends.size).toBe(1);
+    // Right-aligned numeric columns: in every data row of the results grid
+    // (up to the blank line before the run facts) the last % sits at one column.
+    const grid = lines.slice(dash + 1, lines.indexOf('', dash));
+    expect(grid.length).toBe(s.metrics.length);
+    expect(new Set(grid.map((l) => l.lastIndexOf('%'))).size).toBe(1);
+  });
+});
+
+describe('run facts, significance, provenance', () => {
+  /** Three seeds per policy with the given exit-latency means; everything else equal. */
+  function exitLatencyResult(values: Record<string, number[]>): CompareResult {
+    const policies = Object.keys(values);
+    return {
+      scenario: 'camera',
+      kernel: 'k',
+      seeds: [1, 2, 3],
+      policies,
+      runs: policies.flatMap((p) =>
+        values[p]!.map((v, i) => {
+          const r = run(p, i + 1, 1, ['si->lock']);
+          r.metrics.exit_latency_ms.mean = v;
+          return r;
+        }),
+      ),
+    };
+  }
+  const res = exitLatencyResult({ base: [100, 110, 120], same: [110, 120, 100], slower: [200, 210, 220] });
+  const sum = summarizeCompare(res);
+  const exitMean = sum.metrics.find((m) => m.metric === 'exit_latency_ms.mean')!;
+
+  it('events and wall_ms are run facts, apart from the results and never compared', () => {
+    expect(sum.metrics.map((m) => m.metric)).not.toContain('events');
+    expect(sum.metrics.map((m) => m.metric)).not.toContain('wall_ms');
+    expect(sum.runFacts.map((m) => m.metric)).toEqual(['events', 'wall_ms']);
+    expect(sum.runFacts[1]!.byPolicy['base']!.mean).toBe(1502); // wall_ms 1500 + seeds 1..3
+    for (const m of sum.runFacts) for (const st of Object.values(m.byPolicy)) expect(st.pVsBaseline).toBeNaN();
+    const table = formatCompare(sum, 'table');
+    const facts = table.slice(table.indexOf('run facts'));
+    expect(facts).toMatch(/^events +\d+ +\d+ +\d+$/m);
+    expect(facts).not.toMatch(/Δ|%/);
+    expect(table.indexOf('run facts')).toBeGreaterThan(table.indexOf('swap_entries_leaked'));
+    expect(formatCompare(sum, 'email')).toMatch(/^ {2}wall_ms: base 1502, same 1502, slower 1502$/m);
+  });
+
+  it("Welch's t-test against the baseline marks only the real difference", () => {
+    expect(exitMean.byPolicy['base']!.pVsBaseline).toBeNaN();
+    expect(exitMean.byPolicy['same']!.pVsBaseline).toBeCloseTo(1, 12);
+    expect(exitMean.byPolicy['slower']!.pVsBaseline).toBeLessThan(0.001);
+    const row = (text: string) => text.split('\n').find((l) => /^\|? *`?exit_latency_ms\.mean/.test(l))!;
+    expect(row(formatCompare(sum, 'table'))).toMatch(/ 0\.0% +\S.* \+90\.9%\*$/);
+    expect(row(formatCompare(sum, 'markdown'))).toMatch(/\| 0\.0% \|.*\| \+90\.9%\\\* \|$/);
+    expect(formatCompare(sum, 'email')).toContain('+90.9%*');
+    expect(formatCompare(sum, 'email')).toMatch(/^\*: +significant \(Welch's t-test vs the baseline, p < 0\.05\)$/m);
+    const csv = parseCsv(formatCompare(sum, 'csv'));
+    const p = (policy: string) => csv.find((r) => r[0] === 'exit_latency_ms.mean' && r[1] === policy)![6]!;
+    expect(p('base')).toBe('');
+    expect(Number(p('slower'))).toBeLessThan(0.001);
+  });
+
+  it('email and markdown end with the version and the command that reproduces them', () => {
+    const argv = ['compare', 'camera', '--policies', 'base,same,slower', '--seeds', '3', '--set', 'apps.name=it is', '--format', 'email'];
+    const withProv = summarizeCompare({ ...res, provenance: { version: 'swaplab@9.9.9+abc', argv } });
+    const email = formatCompare(withProv, 'email').trimEnd().split('\n');
+    const start = email.indexOf('generated by swaplab@9.9.9+abc; to reproduce:');
+    expect(start).toBeGreaterThan(0);
+    const shown = email.slice(start + 1);
+    for (const l of shown) expect(l.length).toBeLessThan(72);
+    const script = `swaplab() { printf '%s\\0' "$@"; }\n${shown.join('\n')}\n`;
+    expect(execFileSync('bash', ['-c', script], { encoding: 'utf8' }).split('\0').slice(0, -1)).toEqual(argv);
+    const md = formatCompare(withProv, 'markdown').trimEnd().split('\n');
+    expect(md.slice(-4)).toEqual(['Generated by `swaplab@9.9.9+abc` with:', '', '```sh', "swaplab compare camera --policies base,same,slower --seeds 3 --set 'apps.name=it is' --format email", '```'].slice(-4));
+    expect(md).toContain('Generated by `swaplab@9.9.9+abc` with:');
+    expect(JSON.parse(formatCompare(withProv, 'json')).provenance).toEqual({ version: 'swaplab@9.9.9+abc', argv });
+    // Without provenance (the HTML report embeds the markdown and says it itself) there is no footer.
+    expect(formatCompare(sum, 'email')).not.toContain('generated by');
+  });
+
+  it('email: every shortened metric label is in the legend', () => {
+    const text = formatCompare(summarizeCompare(result(['base', 'p'], [1, 2, 3], LONG_LOCKS)), 'email');
+    const legend = text.slice(text.indexOf('abbreviations:')).split('\n').slice(1).filter((l) => l.includes(' = ')).map((l) => l.trim().split(' = ')[0]!);
+    const firstGrid = text.split('\n\n')[1]!.split('\n').slice(2);
+    const labels = firstGrid.map((l) => l.split(/\s{2,}/)[0]!);
+    const full = new Set(summarizeCompare(result(['base', 'p'], [1, 2, 3], LONG_LOCKS)).metrics.map((m) => m.metric));
+    for (const label of labels) {
+      if (full.has(label)) continue;
+      const base = label.split('.')[0]!;
+      const explained = legend.includes(label) || legend.includes(base) || (label.startsWith('wait_ms[') && legend.includes('wait_ms[...]'));
+      expect(explained, label).toBe(true);
+    }
+    expect(legend).toContain('exit_lat_ms');
+    expect(text).toContain('  exit_lat_ms = exit_latency_ms\n');
   });
 });

@@ -27,7 +27,7 @@ function errorOf(text: string, sets: string[] = []): ScenarioError {
 describe('scenario errors point at file:line:column', () => {
   it('unknown field: at the key, listing the known ones', () => {
     const e = errorOf('apps:\n  count: 3\n  cuont: 4\n');
-    expect(e.format()).toMatch(/^scenarios\/x\.yaml:3:3: apps\.cuont: unknown field \(known: count, anon_mib,/);
+    expect(e.format()).toMatch(/^scenarios\/x\.yaml:3:3: apps\.cuont: unknown field; did you mean "count"\? \(known: count, anon_mib,/);
   });
 
   it('unknown top-level field', () => {
@@ -114,7 +114,7 @@ describe('--set errors name the override', () => {
   it('non-existent path lists the known fields', () => {
     expect(errorOf('', ['foo.bar=1']).format()).toMatch(/^--set foo\.bar: no such field \(known: name, description, /);
     expect(errorOf('', ['kernel.polcy=sync']).format()).toMatch(
-      /^--set kernel\.polcy: no such field \(known: version, policy, /,
+      /^--set kernel\.polcy: no such field; did you mean "policy"\? \(known: version, policy, /,
     );
     expect(errorOf('', ['apps.count.x=1']).format()).toBe('--set apps.count.x: no such field (apps.count has no fields)');
   });

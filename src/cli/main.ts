@@ -13,6 +13,7 @@ import { KERNEL_PRESETS } from '../kernel/presets/presets.js';
 import { findPolicy, isPolicyFile, POLICY_NAMES, SHIPPED_POLICIES } from '../policies/registry.js';
 import { COMPARE_FORMATS, formatCompare, summarizeCompare, type CompareFormat } from '../report/compare.js';
 import { ScenarioError } from '../scenario/errors.js';
+import { didYouMean } from '../scenario/nearest-name.js';
 import { listShippedScenarios, loadScenario } from '../scenario/loader.js';
 import { PLATFORMS } from '../sim/platforms.js';
 import { runScenario } from '../sim/run.js';
@@ -21,13 +22,15 @@ import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
 import { recordTrace } from '../report/trace/record-run.js';
 import { buildValidationReport } from '../report/validation.js';
 import { runDemo } from './demo.js';
+import { isEntryPoint } from './entry-point.js';
 import { Progress } from './progress.js';
-import { parsePolicies, parseSeeds, registerReportCommands } from './report-command.js';
+import { parseJobs, parsePolicies, parseSeeds, registerReportCommands } from './report-command.js';
+import { packageVersion } from './version.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 function parsePolicy(p: string): string {
-  if (!findPolicy(p) && !isPolicyFile(p)) throw new InvalidArgumentError(`unknown policy '${p}' (known: ${POLICY_NAMES.join(', ')})`);
+  if (!findPolicy(p) && !isPolicyFile(p)) throw new InvalidArgumentError(`unknown policy '${p}'${didYouMean(p, POLICY_NAMES)} (known: ${POLICY_NAMES.join(', ')})`);
   return p;
 }
 
@@ -39,6 +42,7 @@ function parseSeed(s: string): number {
 export function buildProgram(): Command {
   const program = new Command('swaplab')
     .description('Deterministic simulator of Linux process exit with swap on zram, and of swap-free policies')
+    .version(packageVersion(), '-V, --version', 'print the swaplab version')
     .showHelpAfterError('(run with --help for usage)');
 
   program
@@ -87,7 +91,8 @@ export function buildProgram(): Command {
     .option('--db <file>', 'results store: finished runs persist here and are reused (resume)', '.swaplab/results.sqlite')
     .option('--no-db', 'do not read or write the results store')
     .option('--report <file.html>', 'also write the self-contained HTML report of these runs')
-    .action(async (name: string, o: { policies: string[]; seeds: number[]; set: string[]; format: CompareFormat; db: string | false; report?: string }) => {
+    .option('--jobs <n>', 'parallel runs (default: one per CPU)', parseJobs)
+    .action(async (name: string, o: { policies: string[]; seeds: number[]; set: string[]; format: CompareFormat; db: string | false; report?: string; jobs?: number }) => {
       const sc = loadScenario(name, o.set);
       const progress = new Progress(`compare ${sc.name}`);
       const ac = new AbortController();
@@ -102,9 +107,11 @@ export function buildProgram(): Command {
           dbPath: o.db === false ? undefined : o.db,
           onProgress: (done, total) => progress.update(done, total),
           signal: ac.signal,
+          maxThreads: o.jobs,
         });
         progress.stop();
-        const summary = summarizeCompare({ scenario: sc.name, kernel: sc.kernel.version, seeds: o.seeds, policies: o.policies, runs: records.map((r) => r.output) });
+        const provenance = { version: codeVersion(), argv: process.argv.slice(2) };
+        const summary = summarizeCompare({ scenario: sc.name, kernel: sc.kernel.version, seeds: o.seeds, policies: o.policies, runs: records.map((r) => r.output), provenance });
         process.stdout.write(formatCompare(summary, o.format) + (o.format === 'json' ? '\n' : ''));
         if (o.report) {
           mkdirSync(dirname(resolve(o.report)), { recursive: true });
@@ -189,7 +196,7 @@ export function describeError(e: unknown): string | null {
   return null;
 }
 
-const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
+const isMain = isEntryPoint(import.meta.url);
 if (isMain) {
   buildProgram().parseAsync(process.argv).catch((e: unknown) => {
     const msg = describeError(e);

@@ -7,6 +7,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { loadCalibration } from '../calibration/calibration.js';
 import { renderHtmlReport } from '../report/html.js';
 import { loadScenario } from '../scenario/loader.js';
+import { didYouMean } from '../scenario/nearest-name.js';
 import { POLICY_NAMES } from '../scenario/schema.js';
 import { runSweep } from '../sweep/pool.js';
 import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
@@ -20,7 +21,8 @@ export function parsePolicies(text: string): string[] {
   const list = text.split(',').map((p) => p.trim()).filter(Boolean);
   const unknown = list.filter((p) => !POLICY_NAMES.includes(p));
   if (list.length === 0 || unknown.length > 0) {
-    throw new InvalidArgumentError(`unknown polic${unknown.length === 1 ? 'y' : 'ies'} ${unknown.join(', ') || '(none given)'} (known: ${POLICY_NAMES.join(', ')})`);
+    const hints = unknown.map((p) => didYouMean(p, POLICY_NAMES)).filter(Boolean).join('');
+    throw new InvalidArgumentError(`unknown polic${unknown.length === 1 ? 'y' : 'ies'} ${unknown.join(', ') || '(none given)'}${hints} (known: ${POLICY_NAMES.join(', ')})`);
   }
   return list;
 }
@@ -45,6 +47,13 @@ export function parseSeeds(text: string): number[] {
   return seeds;
 }
 
+/** `--jobs N`: at most N worker threads (the pool also caps them at the CPU count). */
+export function parseJobs(text: string): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 1024)) throw new InvalidArgumentError(`expected a number of parallel runs 1..1024, got ${JSON.stringify(text)}`);
+  return n;
+}
+
 function parsePort(text: string): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`expected a port 0..65535, got ${JSON.stringify(text)}`);
@@ -56,6 +65,7 @@ interface ReportOpts {
   seeds: number[];
   out: string;
   set: string[];
+  jobs?: number;
 }
 
 export function registerReportCommands(program: Command): void {
@@ -73,6 +83,7 @@ export function registerReportCommands(program: Command): void {
     )
     .requiredOption('--out <file.html>', 'where to write the report')
     .option('--set <path=value>', 'override a scenario field (repeatable), e.g. --set apps.count=20', collect, [])
+    .option('--jobs <n>', 'parallel runs (default: one per CPU)', parseJobs)
     .action(async (name: string, o: ReportOpts) => {
       const scenario = loadScenario(name, o.set);
       // Checked up front, so a bad --out or calibration fails before minutes of sweep.
@@ -85,6 +96,7 @@ export function registerReportCommands(program: Command): void {
         policies: o.policies,
         seeds: o.seeds,
         onProgress: (done, total) => progress.update(done, total),
+        maxThreads: o.jobs,
       });
       progress.stop();
       const sets = o.set.map((s) => ` --set ${quoteArg(s)}`).join('');

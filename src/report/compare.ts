@@ -1,10 +1,24 @@
 // Policy comparison over seeds: per metric and policy, the mean with a 95%
 // Student-t confidence interval, and the change against the first policy (the
-// baseline). Formatters target a terminal, GitHub, spreadsheets, scripts, and
-// plain-text mailing-list email (LKML etiquette: < 72 columns, ASCII only).
+// baseline), marked when Welch's t-test finds it significant (p < 0.05).
+// `events` and `wall_ms` describe the runs, not the policies: they are
+// summarised apart as run facts and never compared. Formatters target a
+// terminal, GitHub, spreadsheets, scripts, and plain-text mailing-list email
+// (LKML etiquette: < 72 columns, ASCII only); email and markdown end with the
+// swaplab version and the command that reproduces them.
 import type { RunOutput } from '../metrics/types.js';
 import { flattenMetrics, orderedMetricKeys } from '../metrics/flatten.js';
 import { confidenceInterval95 } from '../metrics/stats.js';
+import { commandLine, wrapCommandLine } from './command-line.js';
+import { SIGNIFICANCE_LEVEL, welchTTest } from './significance.js';
+
+/** Who made a table and how to make it again. */
+export interface Provenance {
+  /** codeVersion(): swaplab@<version>+<model hash>. */
+  version: string;
+  /** The arguments after `swaplab`, as typed. */
+  argv: string[];
+}
 
 export interface CompareResult {
   scenario: string;
@@ -13,6 +27,7 @@ export interface CompareResult {
   /** Column order; the first is the baseline. */
   policies: string[];
   runs: RunOutput[];
+  provenance?: Provenance;
 }
 
 /** One cell: a metric under one policy across seeds. NaN where n = 0 (and lo = hi = mean when n = 1). */
@@ -21,6 +36,11 @@ export interface PolicyStat {
   lo: number;
   hi: number;
   n: number;
+  /**
+   * Two-sided p of Welch's t-test, this policy's seeds against the
+   * baseline's; NaN for the baseline, for run facts, and below 2 seeds a side.
+   */
+  pVsBaseline: number;
 }
 
 export interface MetricSummary {
@@ -33,9 +53,21 @@ export interface CompareSummary {
   kernel: string;
   seeds: number[];
   policies: string[];
-  /** Flat metric keys in contract order (see metrics/flatten.ts). */
+  /** Results, by flat metric key in contract order (see metrics/flatten.ts). */
   metrics: MetricSummary[];
+  /** RUN_FACT_METRICS: summarised like results, never compared. */
+  runFacts: MetricSummary[];
+  provenance?: Provenance;
 }
+
+/** Facts about a run, not results of a policy: the event count follows the model's work, wall time the host. */
+export const RUN_FACT_METRICS: readonly string[] = ['events', 'wall_ms'];
+
+/** From this many seeds on a 95% CI is shown; below, t(0.975, 1) = 12.7 makes it wider than most means. */
+export const MIN_SEEDS_FOR_CI = 3;
+
+/** The marker after a change that is significant at SIGNIFICANCE_LEVEL. */
+export const SIGNIFICANT_MARK = '*';
 
 export type CompareFormat = 'table' | 'markdown' | 'csv' | 'json' | 'email';
 export const COMPARE_FORMATS: readonly CompareFormat[] = ['table', 'markdown', 'csv', 'json', 'email'];
@@ -52,17 +84,29 @@ export function summarizeCompare(result: CompareResult): CompareSummary {
     flatByPolicy.set(policy, runs.map((r) => flattenMetrics(r.metrics)));
   }
   const keys = orderedMetricKeys([...flatByPolicy.values()].flat());
-  const metrics = keys.map((metric): MetricSummary => {
+  const baseline = result.policies[0];
+  const summarize = (metric: string, compared: boolean): MetricSummary => {
+    const samplesOf = (policy: string) => flatByPolicy.get(policy)!.filter((flat) => metric in flat).map((flat) => flat[metric]!);
+    const baseSamples = baseline === undefined ? [] : samplesOf(baseline);
     const byPolicy: Record<string, PolicyStat> = {};
     for (const policy of result.policies) {
-      const samples: number[] = [];
-      for (const flat of flatByPolicy.get(policy)!) if (metric in flat) samples.push(flat[metric]!);
+      const samples = samplesOf(policy);
       const ci = confidenceInterval95(samples);
-      byPolicy[policy] = { mean: ci.mean, lo: ci.lo, hi: ci.hi, n: ci.n };
+      const pVsBaseline = compared && policy !== baseline ? welchTTest(samples, baseSamples).pValue : NaN;
+      byPolicy[policy] = { mean: ci.mean, lo: ci.lo, hi: ci.hi, n: ci.n, pVsBaseline };
     }
     return { metric, byPolicy };
-  });
-  return { scenario: result.scenario, kernel: result.kernel, seeds: [...result.seeds], policies: [...result.policies], metrics };
+  };
+  const isFact = (key: string) => RUN_FACT_METRICS.includes(key);
+  return {
+    scenario: result.scenario,
+    kernel: result.kernel,
+    seeds: [...result.seeds],
+    policies: [...result.policies],
+    metrics: keys.filter((k) => !isFact(k)).map((k) => summarize(k, true)),
+    runFacts: keys.filter(isFact).map((k) => summarize(k, false)),
+    ...(result.provenance ? { provenance: { version: result.provenance.version, argv: [...result.provenance.argv] } } : {}),
+  };
 }
 
 export function formatCompare(summary: CompareSummary, format: CompareFormat): string {
@@ -118,18 +162,52 @@ export function formatPct(pct: number): string {
   return `${pct < 0 ? '-' : '+'}${body}%`;
 }
 
-function deltaCell(summary: CompareSummary, m: MetricSummary, policy: string): string {
+/** p < 0.05 in Welch's t-test against the baseline. */
+export function isSignificant(s: PolicyStat): boolean {
+  return s.pVsBaseline < SIGNIFICANCE_LEVEL;
+}
+
+/** "-20.3%*" when significant, "-20.3% " when not (the space keeps % signs aligned). */
+function deltaCell(summary: CompareSummary, m: MetricSummary, policy: string, mark = SIGNIFICANT_MARK): string {
   const base = m.byPolicy[summary.policies[0]!]!;
   const cur = m.byPolicy[policy]!;
   if (base.n === 0 || cur.n === 0) return '-';
-  return formatPct(relativeChangePct(base.mean, cur.mean));
+  return formatPct(relativeChangePct(base.mean, cur.mean)) + (isSignificant(cur) ? mark : ' '.repeat(mark.length));
 }
 
+/** "mean ± half-width", or the mean alone below MIN_SEEDS_FOR_CI seeds. */
 function halfWidthCell(s: PolicyStat, pm: string): string {
   if (s.n === 0) return '-';
-  const hw = s.n < 2 ? 'n/a' : formatNumber((s.hi - s.lo) / 2);
-  return `${formatNumber(s.mean)} ${pm} ${hw}`;
+  if (s.n < MIN_SEEDS_FOR_CI) return formatNumber(s.mean);
+  return `${formatNumber(s.mean)} ${pm} ${formatNumber((s.hi - s.lo) / 2)}`;
 }
+
+/** Whether any cell has enough seeds to show a CI. */
+function showsCis(summary: CompareSummary): boolean {
+  return summary.metrics.some((m) => Object.values(m.byPolicy).some((s) => s.n >= MIN_SEEDS_FOR_CI));
+}
+
+/** What the cells and markers mean: one sentence per item, shared by the formats. */
+function cellNotes(summary: CompareSummary, pm: string, delta: string, mark: string): string[] {
+  const [baseline, ...others] = summary.policies;
+  const notes = [
+    showsCis(summary)
+      ? `cells: mean ${pm} half-width of its 95% CI over seeds (Student t)`
+      : `cells: mean over seeds (a 95% CI is not meaningful from ${MIN_SEEDS_FOR_CI - 1} seeds or fewer; use --seeds ${MIN_SEEDS_FOR_CI} or more)`,
+  ];
+  if (others.length > 0) {
+    notes.push(`${delta}: change of mean vs the baseline, policy ${baseline}`);
+    notes.push(`${mark}: significant (Welch's t-test vs the baseline, p < ${SIGNIFICANCE_LEVEL})`);
+  }
+  return notes;
+}
+
+/** The mean of each run fact per policy, "baseline 1234, other 1250". */
+function runFactLine(summary: CompareSummary, m: MetricSummary): string {
+  return summary.policies.map((p) => `${p} ${m.byPolicy[p]!.n === 0 ? '-' : formatNumber(m.byPolicy[p]!.mean)}`).join(', ');
+}
+
+const RUN_FACTS_TITLE = 'run facts (mean over seeds; about the runs, not compared):';
 
 /** "10 seeds (1..10)", or the list when short, or just the count. */
 function describeSeeds(seeds: readonly number[]): string {
@@ -185,18 +263,26 @@ function gridWidth(cols: Column[], sep: string): number {
 // table
 
 function formatTable(summary: CompareSummary): string {
-  const [baseline, ...others] = summary.policies;
+  const [baseline] = summary.policies;
   const cols: Column[] = [{ header: ['metric'], cells: summary.metrics.map((m) => m.metric), align: 'l' }];
   for (const p of summary.policies) {
     cols.push({ header: [p], cells: summary.metrics.map((m) => halfWidthCell(m.byPolicy[p]!, '±')), align: 'r' });
     if (p !== baseline) cols.push({ header: ['Δ'], cells: summary.metrics.map((m) => deltaCell(summary, m, p)), align: 'r' });
   }
-  const head = [
+  const lines = [
     `scenario: ${summary.scenario}   kernel: ${summary.kernel}   ${describeSeeds(summary.seeds)}`,
-    `cells: mean ± 95% CI half-width` + (others.length > 0 ? `; Δ: change of mean vs the baseline, policy ${baseline}` : ''),
+    ...cellNotes(summary, '±', 'Δ', SIGNIFICANT_MARK),
     '',
+    ...renderGrid(cols, '  '),
   ];
-  return [...head, ...renderGrid(cols, '  ')].join('\n') + '\n';
+  if (summary.runFacts.length > 0) {
+    const factCols: Column[] = [{ header: ['run fact'], cells: summary.runFacts.map((m) => m.metric), align: 'l' }];
+    for (const p of summary.policies) {
+      factCols.push({ header: [p], cells: summary.runFacts.map((m) => (m.byPolicy[p]!.n === 0 ? '-' : formatNumber(m.byPolicy[p]!.mean))), align: 'r' });
+    }
+    lines.push('', RUN_FACTS_TITLE, ...renderGrid(factCols, '  '));
+  }
+  return lines.join('\n') + '\n';
 }
 
 // ---------------------------------------------------------------------------
@@ -206,8 +292,16 @@ function mdEscape(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
+/** A fenced code block whose fence no backtick run in `text` can close. */
+function mdCodeBlock(text: string, lang: string): string[] {
+  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(Math.max(3, longestRun + 1));
+  return [fence + lang, text, fence];
+}
+
 function formatMarkdown(summary: CompareSummary): string {
-  const [baseline, ...others] = summary.policies;
+  const [baseline] = summary.policies;
+  const mdMark = '\\' + SIGNIFICANT_MARK;
   const header = ['metric'];
   const aligns = [':---'];
   for (const p of summary.policies) {
@@ -219,10 +313,9 @@ function formatMarkdown(summary: CompareSummary): string {
     }
   }
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  const notes = cellNotes(summary, '±', 'Δ', mdMark).map((n) => mdEscape(n.charAt(0).toUpperCase() + n.slice(1)));
   const lines = [
-    `Scenario \`${mdEscape(summary.scenario)}\`, kernel \`${mdEscape(summary.kernel)}\`, ${describeSeeds(summary.seeds)}. ` +
-      `Cells: mean ± 95% CI half-width` +
-      (others.length > 0 ? `; Δ: change of mean vs the baseline, \`${mdEscape(baseline!)}\`.` : '.'),
+    `Scenario \`${mdEscape(summary.scenario)}\`, kernel \`${mdEscape(summary.kernel)}\`, ${describeSeeds(summary.seeds)}. ${notes.join('. ')}.`,
     '',
     row(header),
     row(aligns),
@@ -231,9 +324,19 @@ function formatMarkdown(summary: CompareSummary): string {
     const cells = [`\`${mdEscape(m.metric)}\``];
     for (const p of summary.policies) {
       cells.push(halfWidthCell(m.byPolicy[p]!, '±'));
-      if (p !== baseline) cells.push(deltaCell(summary, m, p));
+      if (p !== baseline) cells.push(deltaCell(summary, m, p, mdMark).trimEnd());
     }
     lines.push(row(cells));
+  }
+  if (summary.runFacts.length > 0) {
+    lines.push('', RUN_FACTS_TITLE.charAt(0).toUpperCase() + RUN_FACTS_TITLE.slice(1), '');
+    lines.push(row(['run fact', ...summary.policies.map((p) => `\`${mdEscape(p)}\``)]), row([':---', ...summary.policies.map(() => '---:')]));
+    for (const m of summary.runFacts) {
+      lines.push(row([`\`${mdEscape(m.metric)}\``, ...summary.policies.map((p) => (m.byPolicy[p]!.n === 0 ? '-' : formatNumber(m.byPolicy[p]!.mean)))]));
+    }
+  }
+  if (summary.provenance) {
+    lines.push('', `Generated by \`${mdEscape(summary.provenance.version)}\` with:`, '', ...mdCodeBlock(commandLine(summary.provenance.argv), 'sh'));
   }
   return lines.join('\n') + '\n';
 }
@@ -249,12 +352,13 @@ function csvNumber(x: number): string {
   return Number.isFinite(x) ? String(x) : '';
 }
 
+/** Results, then run facts (whose p_vs_baseline is empty: they are not compared). */
 function formatCsv(summary: CompareSummary): string {
-  const lines = ['metric,policy,mean,ci95_lo,ci95_hi,n'];
-  for (const m of summary.metrics) {
+  const lines = ['metric,policy,mean,ci95_lo,ci95_hi,n,p_vs_baseline'];
+  for (const m of [...summary.metrics, ...summary.runFacts]) {
     for (const p of summary.policies) {
       const s = m.byPolicy[p]!;
-      lines.push([csvField(m.metric), csvField(p), csvNumber(s.mean), csvNumber(s.lo), csvNumber(s.hi), String(s.n)].join(','));
+      lines.push([csvField(m.metric), csvField(p), csvNumber(s.mean), csvNumber(s.lo), csvNumber(s.hi), String(s.n), csvNumber(s.pVsBaseline)].join(','));
     }
   }
   return lines.join('\n') + '\n';
@@ -281,8 +385,8 @@ const EMAIL_HEADER_MIN = 10;
 const EMAIL_HEADER_MAX = 24;
 const EMAIL_SEP = '  ';
 
-// Fixed, one-to-one abbreviations of the contract's long names; readers
-// recognise them without a legend. Anything cut further gets a legend line.
+// Fixed, one-to-one abbreviations of the contract's long names. Every
+// shortened label, from here or cut to fit, is spelled out in the legend.
 const ABBREV: Record<string, string> = {
   exit_latency_ms: 'exit_lat_ms',
   memory_release_ms: 'mem_release_ms',
@@ -324,7 +428,10 @@ function abbreviateMetric(key: string): string {
   return middleCut(dictLabel(key), EMAIL_LABEL_MAX);
 }
 
-/** Unique labels for the email, plus a legend for those that were cut. */
+/**
+ * Unique labels for the email, plus a legend: each dictionary abbreviation
+ * once (exit_lat_ms = exit_latency_ms), and every label cut to fit in full.
+ */
 function emailLabels(keys: readonly string[]): { labels: string[]; legend: Array<[string, string]> } {
   const first = keys.map(abbreviateMetric);
   const used = new Set<string>();
@@ -340,8 +447,16 @@ function emailLabels(keys: readonly string[]): { labels: string[]; legend: Array
     return l;
   });
   const legend: Array<[string, string]> = [];
+  const seen = new Set<string>();
+  const add = (short: string, full: string) => {
+    if (!seen.has(short)) legend.push([short, full]);
+    seen.add(short);
+  };
   keys.forEach((key, i) => {
-    if (labels[i] !== dictLabel(key)) legend.push([labels[i]!, key]);
+    if (/^lock_wait_ms\[/.test(key)) add('wait_ms[...]', 'lock_wait_ms[...]');
+    const base = key.split('.')[0]!;
+    if (ABBREV[base] !== undefined) add(ABBREV[base], base);
+    if (labels[i] !== dictLabel(key)) add(labels[i]!, key);
   });
   return { labels, legend };
 }
@@ -445,17 +560,24 @@ function formatEmail(summary: CompareSummary): string {
   push(`scenario: ${summary.scenario}`);
   push(`kernel:   ${summary.kernel}`);
   push(`seeds:    ${describeSeeds(summary.seeds)}`);
-  push('cells:    mean +- half-width of its 95% CI over seeds (Student t)');
-  if (baseline === undefined) return lines.join('\n') + '\n';
-  if (others.length > 0) push(`delta:    change of mean vs the baseline, policy ${baseline}`);
-
-  const groups = others.map((p): Column[] => [valueCol(p), deltaCol(p)]);
-  for (const block of packBlocks(label, baseCol, groups)) {
+  for (const note of cellNotes(summary, '+-', 'delta', SIGNIFICANT_MARK)) {
+    const colon = note.indexOf(':');
+    push(`${note.slice(0, colon + 1).padEnd(10)}${note.slice(colon + 1).trimStart()}`);
+  }
+  if (baseline !== undefined) {
+    const groups = others.map((p): Column[] => [valueCol(p), deltaCol(p)]);
+    for (const block of packBlocks(label, baseCol, groups)) {
+      lines.push('');
+      lines.push(...renderGrid([label, ...block], EMAIL_SEP));
+    }
+  }
+  if (summary.runFacts.length > 0) {
     lines.push('');
-    lines.push(...renderGrid([label, ...block], EMAIL_SEP));
+    push(RUN_FACTS_TITLE);
+    for (const m of summary.runFacts) push(`  ${m.metric}: ${runFactLine(summary, m)}`);
   }
   if (legend.length > 0) {
-    lines.push('', 'full names of the cut metrics:');
+    lines.push('', 'abbreviations:');
     for (const [short, full] of legend) {
       const one = `  ${short} = ${asciiSafe(full)}`;
       if (one.length <= EMAIL_MAX_COLUMNS) lines.push(one);
@@ -467,6 +589,12 @@ function formatEmail(summary: CompareSummary): string {
         for (let i = 0; i < name.length; i += w) lines.push(`    ${name.slice(i, i + w)}`);
       }
     }
+  }
+  if (summary.provenance) {
+    lines.push('');
+    push(`generated by ${summary.provenance.version}; to reproduce:`);
+    // Not indented: a long argument is cut with backslash-newlines, and an indent would split it.
+    lines.push(...wrapCommandLine(summary.provenance.argv.map(asciiSafe), EMAIL_MAX_COLUMNS));
   }
   return lines.join('\n') + '\n';
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError, SET_SOURCE } from './errors.js';
+import { didYouMean } from './nearest-name.js';
 import { ScenarioSchema, type Scenario } from './schema.js';
 import { applySets, knownFields } from './set.js';
 
@@ -60,7 +61,7 @@ function resolveScenarioFile(nameOrPath: string): { abs: string; label: string }
     if (!existsSync(abs)) {
       throw new ScenarioError(
         nameOrPath,
-        `no such file or shipped scenario (shipped: ${shippedNames().join(', ')})`,
+        `no such file or shipped scenario${didYouMean(nameOrPath, shippedNames())} (shipped: ${shippedNames().join(', ')})`,
       );
     }
     return { abs, label: label(abs) };
@@ -229,7 +230,7 @@ function explain(issue: Issue): Problem {
       return {
         path: [...path, key],
         unknownKey: key,
-        message: `unknown field (known: ${knownFields(path).join(', ')})`,
+        message: `unknown field${didYouMean(key, knownFields(path))} (known: ${knownFields(path).join(', ')})`,
       };
     }
     case 'too_small':

@@ -4,14 +4,15 @@
 // scenarios/scenario.schema.json, which editors show as hover help.
 import { z } from 'zod';
 import { isPolicyFile, POLICY_NAMES, SHIPPED_POLICIES } from '../policies/registry.js';
+import { unknownName } from './nearest-name.js';
 
 export const PLATFORM_NAMES = z.enum(['phone-8core', 'server-2node-128cpu'], {
-  error: (iss) => `unknown platform ${JSON.stringify(iss.input)} (known: phone-8core, server-2node-128cpu)`,
+  error: (iss) => unknownName('platform', iss.input, ['phone-8core', 'server-2node-128cpu']),
 });
 export type PlatformName = z.infer<typeof PLATFORM_NAMES>;
 
 export const KERNEL_VERSIONS = z.enum(['6.6-android', '6.12', '6.18'], {
-  error: (iss) => `unknown kernel version ${JSON.stringify(iss.input)} (known: 6.6-android, 6.12, 6.18)`,
+  error: (iss) => unknownName('kernel version', iss.input, ['6.6-android', '6.12', '6.18']),
 });
 export type KernelVersion = z.infer<typeof KERNEL_VERSIONS>;
 
@@ -53,7 +54,7 @@ const Kernel = z
     policy: z
       .string()
       .refine((p) => POLICY_NAMES.includes(p) || isPolicyFile(p), {
-        error: (iss) => `unknown policy ${JSON.stringify(iss.input)} (known: ${POLICY_NAMES.join(', ')})`,
+        error: (iss) => unknownName('policy', iss.input, POLICY_NAMES),
       })
       .default('sync')
       .meta({ enum: [...POLICY_NAMES] })

@@ -5,6 +5,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ScenarioError, SET_SOURCE } from './errors.js';
+import { didYouMean } from './nearest-name.js';
 import { ScenarioSchema } from './schema.js';
 
 export type FieldPath = string[];
@@ -62,7 +63,7 @@ function checkPath(path: FieldPath): void {
       const hint = known.length
         ? `known: ${known.join(', ')}`
         : `${path.slice(0, i).join('.')} has no fields`;
-      throw new ScenarioError(SET_SOURCE, `no such field (${hint})`, { path: path.join('.') });
+      throw new ScenarioError(SET_SOURCE, `no such field${didYouMean(path[i]!, known)} (${hint})`, { path: path.join('.') });
     }
     s = next;
   }
