@@ -6,7 +6,7 @@ import type { RunRecord } from '../src/metrics/types.js';
 import { tinyRecord } from './support/tiny-record.js';
 import type { Scenario } from '../src/scenario/schema.js';
 import { openResultsDb } from '../src/store/results-db.js';
-import { runSweep, type SweepRunner } from '../src/sweep/pool.js';
+import { runSweep, SweepFailedError, type SweepRunner } from '../src/sweep/pool.js';
 import { canonicalJson, codeVersion, scenarioKey } from '../src/sweep/scenario-key.js';
 
 // Opaque to the sweep: any JSON-serialisable object will do.
@@ -94,18 +94,36 @@ describe('runSweep (inline runner)', () => {
     expect(fourth.calls).toEqual(['base/1']);
   });
 
-  it('stores each finished job before a later one fails', async () => {
+  it('records a failed job, finishes the others, then rejects with every failure', async () => {
     const dbPath = join(dir, 'results.db');
     const runner: SweepRunner = (_s, { policy, seed }) => {
-      if (seed === 2) throw new Error('model bug');
+      if (policy === 'p' && seed === 2) throw new Error('model bug');
       return tinyRecord(policy, seed);
     };
-    await expect(runSweep({ scenario, scenarioKey: 'k', policies: ['p'], seeds: [1, 2, 3], runner, dbPath })).rejects.toThrow(
-      /policy=p seed=2 failed: model bug/,
-    );
+    const failed: string[] = [];
+    const err = await runSweep({
+      scenario, scenarioKey: 'k', policies: ['p', 'q'], seeds: [1, 2, 3], runner, dbPath,
+      onFailure: (f) => failed.push(`${f.policy}/${f.seed}`),
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SweepFailedError);
+    const e = err as SweepFailedError;
+    expect(e.failures).toEqual([{ policy: 'p', seed: 2, message: 'model bug' }]);
+    expect(e.total).toBe(6);
+    expect(e.records.map((r) => r.output.fingerprint)).toEqual(['p/1', 'p/3', 'q/1', 'q/2', 'q/3']);
+    expect(failed).toEqual(['p/2']);
     const db = openResultsDb(dbPath);
-    expect(db.listRuns('k').map((r) => r.output.seed)).toEqual([1]);
+    expect(db.listRuns('k').map((r) => r.output.fingerprint)).toEqual(['p/1', 'p/3', 'q/1', 'q/2', 'q/3']);
+    expect(db.listFailures('k')).toEqual([{ policy: 'p', seed: 2, message: 'model bug' }]);
     db.close();
+
+    // A rerun retries only the failed job, and its success replaces the failure.
+    const { runner: again, calls } = countingRunner();
+    const recs = await runSweep({ scenario, scenarioKey: 'k', policies: ['p', 'q'], seeds: [1, 2, 3], runner: again, dbPath });
+    expect(calls).toEqual(['p/2']);
+    expect(recs).toHaveLength(6);
+    const db2 = openResultsDb(dbPath);
+    expect(db2.listFailures('k')).toEqual([]);
+    db2.close();
   });
 
   it('cancels on abort: stops before the next job and rejects with AbortError', async () => {

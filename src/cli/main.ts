@@ -20,7 +20,9 @@ import { runSweep, SweepAbortedError } from '../sweep/pool.js';
 import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
 import { recordTrace } from '../report/trace/record-run.js';
 import { buildValidationReport } from '../report/validation.js';
+import { DEFAULT_RESULTS_DB } from '../store/results-db.js';
 import { runDemo } from './demo.js';
+import { reportSweepFailures, runCommandLine, settleSweep } from './sweep-outcome.js';
 import { Progress } from './progress.js';
 import { parsePolicies, parseSeeds, registerReportCommands } from './report-command.js';
 
@@ -84,7 +86,7 @@ export function buildProgram(): Command {
     .option('--seeds <n>', 'seeds 1..N, or a list "3,7,9", or a range "5..8"', parseSeeds, parseSeeds('5'))
     .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
     .addOption(new Option('--format <fmt>', 'output format').choices([...COMPARE_FORMATS]).default('table'))
-    .option('--db <file>', 'results store: finished runs persist here and are reused (resume)', '.swaplab/results.sqlite')
+    .option('--db <file>', 'results store: finished runs persist here and are reused (resume)', DEFAULT_RESULTS_DB)
     .option('--no-db', 'do not read or write the results store')
     .option('--report <file.html>', 'also write the self-contained HTML report of these runs')
     .action(async (name: string, o: { policies: string[]; seeds: number[]; set: string[]; format: CompareFormat; db: string | false; report?: string }) => {
@@ -94,7 +96,7 @@ export function buildProgram(): Command {
       const onSig = () => ac.abort();
       process.once('SIGINT', onSig);
       try {
-        const records = await runSweep({
+        const outcome = await settleSweep(runSweep({
           scenario: sc,
           scenarioKey: scenarioKey(sc),
           policies: o.policies,
@@ -102,7 +104,8 @@ export function buildProgram(): Command {
           dbPath: o.db === false ? undefined : o.db,
           onProgress: (done, total) => progress.update(done, total),
           signal: ac.signal,
-        });
+        }));
+        const { records } = outcome;
         progress.stop();
         const summary = summarizeCompare({ scenario: sc.name, kernel: sc.kernel.version, seeds: o.seeds, policies: o.policies, runs: records.map((r) => r.output) });
         process.stdout.write(formatCompare(summary, o.format) + (o.format === 'json' ? '\n' : ''));
@@ -114,6 +117,7 @@ export function buildProgram(): Command {
           }));
           console.error(`report written to ${o.report}`);
         }
+        reportSweepFailures(outcome, (f) => runCommandLine(name, o.set, f.policy, f.seed));
       } finally {
         progress.stop();
         process.off('SIGINT', onSig);

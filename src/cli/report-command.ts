@@ -11,7 +11,9 @@ import { POLICY_NAMES } from '../scenario/schema.js';
 import { runSweep } from '../sweep/pool.js';
 import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
 import { startServer } from '../web/server.js';
+import { DEFAULT_RESULTS_DB } from '../store/results-db.js';
 import { Progress } from './progress.js';
+import { quoteArg, reportSweepFailures, runCommandLine, settleSweep } from './sweep-outcome.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -56,6 +58,7 @@ interface ReportOpts {
   seeds: number[];
   out: string;
   set: string[];
+  db: string | false;
 }
 
 export function registerReportCommands(program: Command): void {
@@ -73,20 +76,25 @@ export function registerReportCommands(program: Command): void {
     )
     .requiredOption('--out <file.html>', 'where to write the report')
     .option('--set <path=value>', 'override a scenario field (repeatable), e.g. --set apps.count=20', collect, [])
+    .option('--db <file>', 'results store shared with compare and sweep: finished runs are reused', DEFAULT_RESULTS_DB)
+    .option('--no-db', 'do not read or write the results store')
     .action(async (name: string, o: ReportOpts) => {
       const scenario = loadScenario(name, o.set);
       // Checked up front, so a bad --out or calibration fails before minutes of sweep.
       mkdirSync(dirname(resolve(o.out)), { recursive: true });
       const calibration = loadCalibration(scenario.kernel.calibration);
       const progress = new Progress(`report ${scenario.name}`);
-      const records = await runSweep({
-        scenario,
-        scenarioKey: scenarioKey(scenario),
-        policies: o.policies,
-        seeds: o.seeds,
-        onProgress: (done, total) => progress.update(done, total),
-      });
-      progress.stop();
+      const outcome = await settleSweep(
+        runSweep({
+          scenario,
+          scenarioKey: scenarioKey(scenario),
+          policies: o.policies,
+          seeds: o.seeds,
+          dbPath: o.db === false ? undefined : o.db,
+          onProgress: (done, total) => progress.update(done, total),
+        }),
+      ).finally(() => progress.stop());
+      const { records } = outcome;
       const sets = o.set.map((s) => ` --set ${quoteArg(s)}`).join('');
       const html = renderHtmlReport({
         scenario,
@@ -98,7 +106,8 @@ export function registerReportCommands(program: Command): void {
         generatedBy: `${codeVersion()}: swaplab report ${quoteArg(name)} --policies ${o.policies.join(',')} --seeds ${seedsArg(o.seeds)}${sets}`,
       });
       writeFileSync(o.out, html);
-      console.log(`wrote ${o.out} (${o.policies.length} policies × ${o.seeds.length} seeds)`);
+      console.log(`wrote ${o.out} (${o.policies.length} policies × ${o.seeds.length} seeds${outcome.failures.length ? `, ${outcome.failures.length} failed runs left out` : ''})`);
+      reportSweepFailures(outcome, (f) => runCommandLine(name, o.set, f.policy, f.seed));
     });
 
   program
@@ -126,7 +135,3 @@ function seedsArg(seeds: number[]): string {
   return seeds.join(',');
 }
 
-/** Shell-quote an argument for the command line shown in the report. */
-function quoteArg(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}

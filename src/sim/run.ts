@@ -21,6 +21,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions): RunRecord {
 }
 
 export function runSimulation(scenario: Scenario, opts: RunOptions): { record: RunRecord; sim: Simulation } {
+  injectTestFault(opts.policy, opts.seed);
   const wall0 = performance.now();
   const sim = buildSimulation(scenario, opts.policy, opts.seed);
   const K = sim.K;
@@ -116,4 +117,14 @@ function drainAndCheck(sim: Simulation, endNs: number): ReturnType<Simulation['K
   const K = sim.K;
   while (!K.quiescent() && K.now < endNs + DRAIN_LIMIT_NS && K.engine.pending > 0) K.engine.run(K.now + 10_000_000);
   return K.checkInvariants(K.policy.parkedEntries());
+}
+
+/**
+ * Test-only fault hook: SWAPLAB_FAULT=<policy>:<seed> makes that one run throw
+ * as a model bug would, so tests can check that a sweep survives a failed
+ * run. Unset in normal use; read here and nowhere else.
+ */
+function injectTestFault(policy: string, seed: number): void {
+  const fault = process.env.SWAPLAB_FAULT;
+  if (fault !== undefined && fault === `${policy}:${seed}`) throw new Error('injected fault (SWAPLAB_FAULT)');
 }

@@ -7,6 +7,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RunOutput, RunRecord, RunSeries } from '../metrics/types.js';
 
+/** Where compare, report and sweep keep results unless told otherwise. */
+export const DEFAULT_RESULTS_DB = '.swaplab/results.sqlite';
+
 export interface ResultsDb {
   readonly path: string;
   get(key: string, policy: string, seed: number): RunRecord | undefined;
@@ -14,8 +17,12 @@ export interface ResultsDb {
   has(key: string, policy: string, seed: number): boolean;
   /** Insert or replace; committed before it returns. */
   put(key: string, policy: string, seed: number, record: RunRecord): void;
+  /** Record that a run threw; a later put of the same run replaces it. */
+  putFailure(key: string, policy: string, seed: number, message: string): void;
   /** All runs stored under a key, ordered by policy name then seed. */
   listRuns(key: string): RunRecord[];
+  /** Failed runs stored under a key, ordered by policy name then seed. */
+  listFailures(key: string): Array<{ policy: string; seed: number; message: string }>;
   close(): void;
 }
 
@@ -26,6 +33,14 @@ CREATE TABLE IF NOT EXISTS runs (
   seed         INTEGER NOT NULL,
   output_json  TEXT NOT NULL,
   series_json  TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  PRIMARY KEY (scenario_key, policy, seed)
+);
+CREATE TABLE IF NOT EXISTS failures (
+  scenario_key TEXT NOT NULL,
+  policy       TEXT NOT NULL,
+  seed         INTEGER NOT NULL,
+  message      TEXT NOT NULL,
   created_at   TEXT NOT NULL,
   PRIMARY KEY (scenario_key, policy, seed)
 );
@@ -62,6 +77,13 @@ export function openResultsDb(path: string): ResultsDb {
   const putStmt = db.prepare<[string, string, number, string, string, string]>(
     'INSERT OR REPLACE INTO runs (scenario_key, policy, seed, output_json, series_json, created_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
+  const putFailureStmt = db.prepare<[string, string, number, string, string]>(
+    'INSERT OR REPLACE INTO failures (scenario_key, policy, seed, message, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const clearFailureStmt = db.prepare<[string, string, number]>('DELETE FROM failures WHERE scenario_key = ? AND policy = ? AND seed = ?');
+  const listFailuresStmt = db.prepare<[string], { policy: string; seed: number; message: string }>(
+    'SELECT policy, seed, message FROM failures WHERE scenario_key = ? ORDER BY policy, seed',
+  );
   const listStmt = db.prepare<[string], Row>(
     'SELECT output_json, series_json FROM runs WHERE scenario_key = ? ORDER BY policy, seed',
   );
@@ -79,6 +101,13 @@ export function openResultsDb(path: string): ResultsDb {
       // Outside an explicit transaction each statement autocommits: every
       // finished run is durable on its own.
       putStmt.run(key, policy, seed, JSON.stringify(record.output), JSON.stringify(record.series), new Date().toISOString());
+      clearFailureStmt.run(key, policy, seed);
+    },
+    putFailure(key, policy, seed, message) {
+      putFailureStmt.run(key, policy, seed, message, new Date().toISOString());
+    },
+    listFailures(key) {
+      return listFailuresStmt.all(key);
     },
     listRuns(key) {
       return listStmt.all(key).map(toRecord);

@@ -1,7 +1,10 @@
 // Run every (policy, seed) job of one scenario, in parallel worker threads,
 // resuming from and saving to the results store. Results come back in
 // (policy, seed) order whatever order the workers finish in, so reports built
-// from a sweep are byte-identical run to run.
+// from a sweep are byte-identical run to run. A job that throws does not stop
+// the others: its message is stored as a failed run, and once every job has
+// finished the sweep rejects with a SweepFailedError carrying both the
+// finished records and the failures.
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +39,30 @@ export interface SweepOptions {
   runner?: SweepRunner;
   /** Cap on worker threads (default: os.availableParallelism()). */
   maxThreads?: number;
+  /** After a job failed (its failure is already stored); the sweep goes on. */
+  onFailure?: (failure: SweepFailure) => void;
+}
+
+/** One job that threw instead of returning a record. */
+export interface SweepFailure {
+  policy: string;
+  seed: number;
+  message: string;
+}
+
+/**
+ * Rejection of a sweep in which some jobs failed; every other job finished
+ * (and is stored). `records` are the finished ones, in (policy, seed) order.
+ */
+export class SweepFailedError extends Error {
+  override name = 'SweepFailedError';
+  constructor(
+    readonly records: RunRecord[],
+    readonly failures: SweepFailure[],
+    readonly total: number,
+  ) {
+    super(`${failures.length} of ${total} runs failed: ${failures.map((f) => `policy=${f.policy} seed=${f.seed}: ${f.message}`).join('; ')}`);
+  }
 }
 
 /** Rejection of a cancelled sweep; `name` is 'AbortError' like DOM/Node aborts. */
@@ -77,6 +104,7 @@ export async function runSweep(opts: SweepOptions): Promise<RunRecord[]> {
     }
 
     let done = 0;
+    const failures: SweepFailure[] = [];
     // Store first, then report: a crash in the callback loses no result.
     const finish = (job: Job, rec: RunRecord) => {
       results[job.index] = rec;
@@ -84,10 +112,21 @@ export async function runSweep(opts: SweepOptions): Promise<RunRecord[]> {
       done++;
       opts.onProgress?.(done, pending.length, rec);
     };
+    const fail = (job: Job, err: unknown) => {
+      const failure = { policy: job.policy, seed: job.seed, message: errorMessage(err) };
+      failures.push(failure);
+      db?.putFailure(scenarioKey, job.policy, job.seed, failure.message);
+      opts.onFailure?.(failure);
+    };
 
     if (pending.length > 0) {
-      if (opts.runner || RUNNING_FROM_SOURCE) await runInline(opts, pending, finish, opts.runner ?? (await loadRunScenario()));
-      else await runInPool(opts, pending, finish);
+      if (opts.runner || RUNNING_FROM_SOURCE) await runInline(opts, pending, finish, fail, opts.runner ?? (await loadRunScenario()));
+      else await runInPool(opts, pending, finish, fail);
+    }
+    if (failures.length > 0) {
+      const order = new Map(jobs.map((j) => [`${j.policy}\0${j.seed}`, j.index]));
+      failures.sort((a, b) => order.get(`${a.policy}\0${a.seed}`)! - order.get(`${b.policy}\0${b.seed}`)!);
+      throw new SweepFailedError(results.filter((r): r is RunRecord => r !== undefined), failures, jobs.length);
     }
     return results as RunRecord[];
   } finally {
@@ -101,14 +140,18 @@ async function loadRunScenario(): Promise<SweepRunner> {
   return (scenario, o) => runScenario(scenario, o);
 }
 
-async function runInline(opts: SweepOptions, pending: Job[], finish: (job: Job, rec: RunRecord) => void, runner: SweepRunner): Promise<void> {
+type Finish = (job: Job, rec: RunRecord) => void;
+type Fail = (job: Job, err: unknown) => void;
+
+async function runInline(opts: SweepOptions, pending: Job[], finish: Finish, fail: Fail, runner: SweepRunner): Promise<void> {
   for (const job of pending) {
     if (opts.signal?.aborted) throw new SweepAbortedError(opts.signal.reason);
     let rec: RunRecord;
     try {
       rec = await runner(opts.scenario, { policy: job.policy, seed: job.seed });
     } catch (err) {
-      throw jobError(job, err);
+      fail(job, err);
+      continue;
     }
     finish(job, rec);
     // Let abort events (SIGINT handlers, timers) in between synchronous runs.
@@ -117,14 +160,15 @@ async function runInline(opts: SweepOptions, pending: Job[], finish: (job: Job, 
   if (opts.signal?.aborted) throw new SweepAbortedError(opts.signal.reason);
 }
 
-async function runInPool(opts: SweepOptions, pending: Job[], finish: (job: Job, rec: RunRecord) => void): Promise<void> {
+async function runInPool(opts: SweepOptions, pending: Job[], finish: Finish, fail: Fail): Promise<void> {
   const threads = Math.max(1, Math.min(opts.maxThreads ?? availableParallelism(), availableParallelism(), pending.length));
   const pool = new Piscina<SweepTask, RunRecord>({
     filename: fileURLToPath(WORKER_FILE),
     minThreads: Math.min(2, threads),
     maxThreads: threads,
   });
-  // One controller cancels everything: the caller's abort or our first failure.
+  // One controller cancels everything: the caller's abort, or a failure to
+  // store a result (a run that throws is recorded and does not stop the rest).
   const stop = new AbortController();
   // Every queued job listens on this one signal; that many listeners is intended, not a leak.
   setMaxListeners(pending.length + 10, stop.signal);
@@ -146,8 +190,12 @@ async function runInPool(opts: SweepOptions, pending: Job[], finish: (job: Job, 
           },
           (err: unknown) => {
             if (stop.signal.aborted) return; // cancelled by us; the cause is recorded
-            failure ??= jobError(job, err);
-            stop.abort();
+            try {
+              fail(job, err);
+            } catch (storeErr) {
+              failure ??= storeErr;
+              stop.abort();
+            }
           },
         ),
       ),
@@ -160,8 +208,6 @@ async function runInPool(opts: SweepOptions, pending: Job[], finish: (job: Job, 
   if (failure !== undefined) throw failure;
 }
 
-/** Say which run failed: a sweep has hundreds. */
-function jobError(job: Job, err: unknown): Error {
-  const msg = err instanceof Error ? err.message : String(err);
-  return new Error(`sweep job policy=${job.policy} seed=${job.seed} failed: ${msg}`, { cause: err });
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
