@@ -28,7 +28,7 @@ describe('a sweep with one failing run', () => {
   const sets = ['--set', 'swap_mib=8'];
   const key = scenarioKey(loadScenario('exit-one', ['swap_mib=8']));
 
-  it('stores the other runs, records the failure, exits 70 with the command that reproduces it', () => {
+  it('stores the other runs, records the failure, exits 70 with the command that reproduces it', async () => {
     const r = swaplab({ SWAPLAB_FAULT: 'async-mmu-gather:2' }, 'compare', 'exit-one', '--policies', 'sync,async-mmu-gather', '--seeds', '3', ...sets, '--db', db);
     expect(r.status).toBe(70);
     expect(r.stdout).toMatch(/exit_latency_ms/); // the table of the finished runs is still printed
@@ -36,30 +36,30 @@ describe('a sweep with one failing run', () => {
     expect(r.stderr).toContain('async-mmu-gather seed 2: injected fault (SWAPLAB_FAULT)');
     expect(r.stderr).toContain('reproduce: swaplab run exit-one --policy async-mmu-gather --seed 2 --set swap_mib=8');
 
-    const store = openResultsDb(db);
+    const store = await openResultsDb(db);
     try {
-      expect(store.listRuns(key).map((x) => `${x.output.policy}/${x.output.seed}`)).toEqual([
+      expect((await store.listRuns(key)).map((x) => `${x.output.policy}/${x.output.seed}`)).toEqual([
         'async-mmu-gather/1', 'async-mmu-gather/3', 'sync/1', 'sync/2', 'sync/3',
       ]);
-      expect(store.listFailures(key)).toEqual([{ policy: 'async-mmu-gather', seed: 2, message: 'injected fault (SWAPLAB_FAULT)' }]);
+      expect(await store.listFailures(key)).toEqual([{ policy: 'async-mmu-gather', seed: 2, message: 'injected fault (SWAPLAB_FAULT)' }]);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 
-  it('report reuses what compare finished: a fault on a stored run is never reached', () => {
+  it('report reuses what compare finished: a fault on a stored run is never reached', async () => {
     const out = join(dir, 'x.html');
     // sync:1 finished above; if report re-ran it, the fault would fire.
     const r = swaplab({ SWAPLAB_FAULT: 'sync:1' }, 'report', 'exit-one', '--policies', 'sync,async-mmu-gather', '--seeds', '3', ...sets, '--db', db, '--out', out);
     expect(r.stderr).not.toContain('failed');
     expect(r.status).toBe(0);
     expect(existsSync(out)).toBe(true);
-    const store = openResultsDb(db);
+    const store = await openResultsDb(db);
     try {
-      expect(store.listRuns(key)).toHaveLength(6);
-      expect(store.listFailures(key)).toEqual([]); // the retried run replaced its failure
+      expect(await store.listRuns(key)).toHaveLength(6);
+      expect(await store.listFailures(key)).toEqual([]); // the retried run replaced its failure
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

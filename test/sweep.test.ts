@@ -111,19 +111,19 @@ describe('runSweep (inline runner)', () => {
     expect(e.total).toBe(6);
     expect(e.records.map((r) => r.output.fingerprint)).toEqual(['p/1', 'p/3', 'q/1', 'q/2', 'q/3']);
     expect(failed).toEqual(['p/2']);
-    const db = openResultsDb(dbPath);
-    expect(db.listRuns('k').map((r) => r.output.fingerprint)).toEqual(['p/1', 'p/3', 'q/1', 'q/2', 'q/3']);
-    expect(db.listFailures('k')).toEqual([{ policy: 'p', seed: 2, message: 'model bug' }]);
-    db.close();
+    const db = await openResultsDb(dbPath);
+    expect((await db.listRuns('k')).map((r) => r.output.fingerprint)).toEqual(['p/1', 'p/3', 'q/1', 'q/2', 'q/3']);
+    expect(await db.listFailures('k')).toEqual([{ policy: 'p', seed: 2, message: 'model bug' }]);
+    await db.close();
 
     // A rerun retries only the failed job, and its success replaces the failure.
     const { runner: again, calls } = countingRunner();
     const recs = await runSweep({ scenario, scenarioKey: 'k', policies: ['p', 'q'], seeds: [1, 2, 3], runner: again, dbPath });
     expect(calls).toEqual(['p/2']);
     expect(recs).toHaveLength(6);
-    const db2 = openResultsDb(dbPath);
-    expect(db2.listFailures('k')).toEqual([]);
-    db2.close();
+    const db2 = await openResultsDb(dbPath);
+    expect(await db2.listFailures('k')).toEqual([]);
+    await db2.close();
   });
 
   it('cancels on abort: stops before the next job and rejects with AbortError', async () => {
@@ -144,9 +144,9 @@ describe('runSweep (inline runner)', () => {
     });
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(calls).toEqual(['p/1', 'p/2']);
-    const db = openResultsDb(dbPath);
-    expect(db.listRuns('k')).toHaveLength(2);
-    db.close();
+    const db = await openResultsDb(dbPath);
+    expect(await db.listRuns('k')).toHaveLength(2);
+    await db.close();
   });
 
   it('rejects at once when already aborted', async () => {

@@ -20,11 +20,13 @@ import { runSweep, SweepAbortedError } from '../sweep/pool.js';
 import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
 import { recordTrace } from '../report/trace/record-run.js';
 import { buildValidationReport } from '../report/validation.js';
-import { DEFAULT_RESULTS_DB } from '../store/results-db.js';
+import { DEFAULT_RESULTS_DB, ResultsStoreError } from '../store/results-db.js';
+import { overriddenParams } from '../sweep/params.js';
 import { runDemo } from './demo.js';
 import { reportSweepFailures, runCommandLine, settleSweep } from './sweep-outcome.js';
 import { Progress } from './progress.js';
 import { parsePolicies, parseSeeds, registerReportCommands } from './report-command.js';
+import { registerStoreCommands } from './store-commands.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -102,6 +104,7 @@ export function buildProgram(): Command {
           policies: o.policies,
           seeds: o.seeds,
           dbPath: o.db === false ? undefined : o.db,
+          params: overriddenParams(sc, o.set),
           onProgress: (done, total) => progress.update(done, total),
           signal: ac.signal,
         }));
@@ -164,7 +167,7 @@ export function buildProgram(): Command {
     .description('regenerate docs/validation.md: published figures beside the simulated ones')
     .option('--seeds <n>', 'seeds per figure', (v) => parseSeed(v), 10)
     .option('--out <file>', 'where to write', 'docs/validation.md')
-    .option('--db <file>', 'results store (resume)', '.swaplab/results.sqlite')
+    .option('--db <file>', 'results store (resume)', DEFAULT_RESULTS_DB)
     .action(async (o: { seeds: number; out: string; db: string }) => {
       const progress = new Progress('validate');
       const text = await buildValidationReport({ seeds: o.seeds, dbPath: o.db, onProgress: (_l, d, t) => progress.update(d, t) });
@@ -174,6 +177,7 @@ export function buildProgram(): Command {
     });
 
   registerReportCommands(program);
+  registerStoreCommands(program);
   return program;
 }
 
@@ -181,6 +185,7 @@ export function buildProgram(): Command {
 export function describeError(e: unknown): string | null {
   if (e instanceof ScenarioError) return e.format();
   if (e instanceof CalibrationError) return e.message;
+  if (e instanceof ResultsStoreError) return e.message;
   if (e instanceof SweepAbortedError) return 'interrupted; finished runs are saved and will be reused';
   if (e instanceof SimulationError) return `simulation stopped: ${e.message}`;
   // A file the user named cannot be read or written (ENOENT, EACCES, EISDIR...).

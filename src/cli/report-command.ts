@@ -8,6 +8,7 @@ import { loadCalibration } from '../calibration/calibration.js';
 import { renderHtmlReport } from '../report/html.js';
 import { loadScenario } from '../scenario/loader.js';
 import { POLICY_NAMES } from '../scenario/schema.js';
+import { overriddenParams } from '../sweep/params.js';
 import { runSweep } from '../sweep/pool.js';
 import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
 import { startServer } from '../web/server.js';
@@ -91,6 +92,7 @@ export function registerReportCommands(program: Command): void {
           policies: o.policies,
           seeds: o.seeds,
           dbPath: o.db === false ? undefined : o.db,
+          params: overriddenParams(scenario, o.set),
           onProgress: (done, total) => progress.update(done, total),
         }),
       ).finally(() => progress.stop());

@@ -4,7 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { RunCollector } from '../metrics/collector.js';
 import { mean, summarize } from '../metrics/stats.js';
-import type { Metrics, RunRecord } from '../metrics/types.js';
+import type { KilledProcessRecord, Metrics, RunRecord } from '../metrics/types.js';
 import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
 import type { Scenario } from '../scenario/schema.js';
 import { buildSimulation, type Simulation } from './build.js';
@@ -35,6 +35,8 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
   const killed = K.processes.filter((p) => p.killedAtNs >= 0);
   const exitMs = killed.filter((p) => p.dead).map((p) => (p.deadAtNs - p.killedAtNs) / 1e6);
   const releaseMs = killed.filter((p) => p.releasedAtNs >= 0).map((p) => (p.releasedAtNs - p.killedAtNs) / 1e6);
+  // Taken here, like the metrics, before the conservation drain runs past the end.
+  const processes = killedProcesses(sim);
   const lockWait: Record<string, number> = {};
   for (const l of K.core.locks.byClass()) if (l.acquisitions > 0) lockWait[l.name] = l.totalWaitNs / 1e6;
   const metrics: Metrics = {
@@ -101,8 +103,28 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
       vmstat,
     },
     series,
+    processes,
   };
   return { record, sim };
+}
+
+/** Per-process facts the run already tracks, read after it ended (the model is not touched). */
+function killedProcesses(sim: Simulation): KilledProcessRecord[] {
+  const reasons = new Map(sim.kills.map((k) => [k.pid, k.reason]));
+  return sim.K.processes
+    .filter((p) => p.killedAtNs >= 0)
+    .map((p) => ({
+      pid: p.pid,
+      name: p.name,
+      cgroup: p.cgroup,
+      oomScoreAdj: p.oomScoreAdj,
+      threads: p.threads.length,
+      killedAtMs: p.killedAtNs / 1e6,
+      exitMs: p.deadAtNs >= 0 ? (p.deadAtNs - p.killedAtNs) / 1e6 : null,
+      releaseMs: p.releasedAtNs >= 0 ? (p.releasedAtNs - p.killedAtNs) / 1e6 : null,
+      heldAtKillMib: p.killedHoldBytes / (1024 * 1024),
+      killReason: reasons.get(p.pid) ?? null,
+    }));
 }
 
 /** Longest the conservation check waits, past the scenario's end, for in-flight frees. */

@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { RunRecord } from '../metrics/types.js';
 import type { Scenario } from '../scenario/schema.js';
-import { openResultsDb } from '../store/results-db.js';
+import { jobKey, openResultsDb, type RunMeta } from '../store/results-db.js';
+import { codeVersion, scenarioHash } from './scenario-key.js';
 import type { SweepTask } from './worker.js';
 
 /** Runs one job; `runSweep` calls it inline, in this thread. */
@@ -26,6 +27,11 @@ export interface SweepOptions {
   seeds: readonly number[];
   /** Results store; without it nothing is resumed or saved. */
   dbPath?: string;
+  /**
+   * Scenario fields this sweep overrides (path -> value as the scenario
+   * holds it); the store gives each its own column.
+   */
+  params?: Readonly<Record<string, unknown>>;
   /**
    * After each job that ran in this call: `done` of `total`, where total
    * counts only the jobs not already in the store.
@@ -94,28 +100,35 @@ export async function runSweep(opts: SweepOptions): Promise<RunRecord[]> {
   const jobs: Job[] = policies.flatMap((policy, p) => seeds.map((seed, s) => ({ index: p * seeds.length + s, policy, seed })));
   const results: Array<RunRecord | undefined> = new Array(jobs.length);
 
-  const db = opts.dbPath !== undefined ? openResultsDb(opts.dbPath) : undefined;
+  const db = opts.dbPath !== undefined ? await openResultsDb(opts.dbPath) : undefined;
   try {
+    const meta: RunMeta | undefined = db && {
+      scenario: opts.scenario.name,
+      scenarioHash: scenarioHash(opts.scenario),
+      codeVersion: codeVersion(),
+      params: opts.params ?? {},
+    };
+    const stored = db ? await db.finishedRuns(scenarioKey) : new Map<string, RunRecord>();
     const pending: Job[] = [];
     for (const job of jobs) {
-      const stored = db?.get(scenarioKey, job.policy, job.seed);
-      if (stored) results[job.index] = stored;
+      const rec = stored.get(jobKey(job.policy, job.seed));
+      if (rec) results[job.index] = rec;
       else pending.push(job);
     }
 
     let done = 0;
     const failures: SweepFailure[] = [];
     // Store first, then report: a crash in the callback loses no result.
-    const finish = (job: Job, rec: RunRecord) => {
+    const finish = async (job: Job, rec: RunRecord) => {
       results[job.index] = rec;
-      db?.put(scenarioKey, job.policy, job.seed, rec);
+      await db?.put(scenarioKey, job.policy, job.seed, rec, meta);
       done++;
       opts.onProgress?.(done, pending.length, rec);
     };
-    const fail = (job: Job, err: unknown) => {
+    const fail = async (job: Job, err: unknown) => {
       const failure = { policy: job.policy, seed: job.seed, message: errorMessage(err) };
       failures.push(failure);
-      db?.putFailure(scenarioKey, job.policy, job.seed, failure.message);
+      await db?.putFailure(scenarioKey, job.policy, job.seed, failure.message, meta);
       opts.onFailure?.(failure);
     };
 
@@ -130,7 +143,7 @@ export async function runSweep(opts: SweepOptions): Promise<RunRecord[]> {
     }
     return results as RunRecord[];
   } finally {
-    db?.close();
+    await db?.close();
   }
 }
 
@@ -140,8 +153,8 @@ async function loadRunScenario(): Promise<SweepRunner> {
   return (scenario, o) => runScenario(scenario, o);
 }
 
-type Finish = (job: Job, rec: RunRecord) => void;
-type Fail = (job: Job, err: unknown) => void;
+type Finish = (job: Job, rec: RunRecord) => Promise<void>;
+type Fail = (job: Job, err: unknown) => Promise<void>;
 
 async function runInline(opts: SweepOptions, pending: Job[], finish: Finish, fail: Fail, runner: SweepRunner): Promise<void> {
   for (const job of pending) {
@@ -150,10 +163,10 @@ async function runInline(opts: SweepOptions, pending: Job[], finish: Finish, fai
     try {
       rec = await runner(opts.scenario, { policy: job.policy, seed: job.seed });
     } catch (err) {
-      fail(job, err);
+      await fail(job, err);
       continue;
     }
-    finish(job, rec);
+    await finish(job, rec);
     // Let abort events (SIGINT handlers, timers) in between synchronous runs.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
@@ -179,19 +192,19 @@ async function runInPool(opts: SweepOptions, pending: Job[], finish: Finish, fai
     await Promise.all(
       pending.map((job) =>
         pool.run({ scenario: opts.scenario, policy: job.policy, seed: job.seed }, { signal: stop.signal }).then(
-          (rec) => {
+          async (rec) => {
             // A run that completed is kept even if we are stopping: resume skips it.
             try {
-              finish(job, rec);
+              await finish(job, rec);
             } catch (err) {
               failure ??= err;
               stop.abort();
             }
           },
-          (err: unknown) => {
+          async (err: unknown) => {
             if (stop.signal.aborted) return; // cancelled by us; the cause is recorded
             try {
-              fail(job, err);
+              await fail(job, err);
             } catch (storeErr) {
               failure ??= storeErr;
               stop.abort();
