@@ -6,7 +6,7 @@ import type { RunRecord } from '../src/metrics/types.js';
 import { tinyRecord } from './support/tiny-record.js';
 import type { Scenario } from '../src/scenario/schema.js';
 import { openResultsDb } from '../src/store/results-db.js';
-import { runSweep, SweepFailedError, type SweepRunner } from '../src/sweep/pool.js';
+import { runGridSweep, runSweep, SweepFailedError, type SweepRunner } from '../src/sweep/pool.js';
 import { canonicalJson, codeVersion, scenarioKey } from '../src/sweep/scenario-key.js';
 
 // Opaque to the sweep: any JSON-serialisable object will do.
@@ -107,7 +107,7 @@ describe('runSweep (inline runner)', () => {
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SweepFailedError);
     const e = err as SweepFailedError;
-    expect(e.failures).toEqual([{ policy: 'p', seed: 2, message: 'model bug' }]);
+    expect(e.failures).toEqual([{ point: 0, policy: 'p', seed: 2, message: 'model bug' }]);
     expect(e.total).toBe(6);
     expect(e.records.map((r) => r.output.fingerprint)).toEqual(['p/1', 'p/3', 'q/1', 'q/2', 'q/3']);
     expect(failed).toEqual(['p/2']);
@@ -124,6 +124,23 @@ describe('runSweep (inline runner)', () => {
     const db2 = await openResultsDb(dbPath);
     expect(await db2.listFailures('k')).toEqual([]);
     await db2.close();
+  });
+
+  it('runs a grid: every point × policy × seed once, each point under its own key with its parameters', async () => {
+    const dbPath = join(dir, 'results.db');
+    const { runner, calls } = countingRunner();
+    const points = [10, 20].map((count) => ({ scenario: { ...scenario, apps: { count } } as unknown as Scenario, scenarioKey: `k${count}`, params: { 'apps.count': count } }));
+    const byPoint = await runGridSweep({ points, policies: ['a', 'b'], seeds: [1, 2], runner, dbPath });
+    expect(byPoint.map((recs) => recs.map((r) => r.output.fingerprint))).toEqual([['a/1', 'a/2', 'b/1', 'b/2'], ['a/1', 'a/2', 'b/1', 'b/2']]);
+    expect(calls).toHaveLength(8);
+    const db = await openResultsDb(dbPath);
+    const { rows } = await db.query(`SELECT scenario_key, param_apps_count, count(*) FROM runs GROUP BY ALL ORDER BY ALL`);
+    expect(rows).toEqual([['k10', 10, '4'], ['k20', 20, '4']]);
+    await db.close();
+    // Resumed: nothing runs again.
+    const again = countingRunner();
+    await runGridSweep({ points, policies: ['a', 'b'], seeds: [1, 2], runner: again.runner, dbPath });
+    expect(again.calls).toEqual([]);
   });
 
   it('cancels on abort: stops before the next job and rejects with AbortError', async () => {

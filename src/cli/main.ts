@@ -27,6 +27,7 @@ import { reportSweepFailures, runCommandLine, settleSweep } from './sweep-outcom
 import { Progress } from './progress.js';
 import { parsePolicies, parseSeeds, registerReportCommands } from './report-command.js';
 import { registerStoreCommands } from './store-commands.js';
+import { registerSweepCommand } from './sweep-command.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -178,6 +179,7 @@ export function buildProgram(): Command {
 
   registerReportCommands(program);
   registerStoreCommands(program);
+  registerSweepCommand(program);
   return program;
 }
 

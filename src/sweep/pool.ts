@@ -1,4 +1,6 @@
-// Run every (policy, seed) job of one scenario, in parallel worker threads,
+// Run every (policy, seed) job of one scenario (runSweep), or of several
+// scenario variants at once (runGridSweep: a parameter sweep), in parallel
+// worker threads,
 // resuming from and saving to the results store. Results come back in
 // (policy, seed) order whatever order the workers finish in, so reports built
 // from a sweep are byte-identical run to run. A job that throws does not stop
@@ -51,23 +53,43 @@ export interface SweepOptions {
 
 /** One job that threw instead of returning a record. */
 export interface SweepFailure {
+  /** Index into the grid sweep's points (0 for runSweep). */
+  point: number;
   policy: string;
   seed: number;
   message: string;
 }
 
+/** One scenario variant of a grid sweep. */
+export interface SweepPoint {
+  scenario: Scenario;
+  /** From scenarioKey(). */
+  scenarioKey: string;
+  /** Overridden fields, path -> value as the scenario holds it (store columns). */
+  params?: Readonly<Record<string, unknown>>;
+}
+
+export interface GridSweepOptions extends Omit<SweepOptions, 'scenario' | 'scenarioKey' | 'params'> {
+  points: readonly SweepPoint[];
+}
+
 /**
  * Rejection of a sweep in which some jobs failed; every other job finished
- * (and is stored). `records` are the finished ones, in (policy, seed) order.
+ * (and is stored). `byPoint[i]` are the finished runs of point i, in
+ * (policy, seed) order; `records` is their concatenation.
  */
 export class SweepFailedError extends Error {
   override name = 'SweepFailedError';
   constructor(
-    readonly records: RunRecord[],
+    readonly byPoint: RunRecord[][],
     readonly failures: SweepFailure[],
     readonly total: number,
   ) {
     super(`${failures.length} of ${total} runs failed: ${failures.map((f) => `policy=${f.policy} seed=${f.seed}: ${f.message}`).join('; ')}`);
+  }
+
+  get records(): RunRecord[] {
+    return this.byPoint.flat();
   }
 }
 
@@ -81,7 +103,9 @@ export class SweepAbortedError extends Error {
 }
 
 interface Job {
+  /** Position over all points, in (point, policy, seed) order. */
   index: number;
+  point: number;
   policy: string;
   seed: number;
 }
@@ -92,56 +116,65 @@ const RUNNING_FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER_FILE = new URL('./worker.js', import.meta.url);
 
 export async function runSweep(opts: SweepOptions): Promise<RunRecord[]> {
-  const { scenarioKey, signal } = opts;
+  const { scenario, scenarioKey, params, ...rest } = opts;
+  const point: SweepPoint = params === undefined ? { scenario, scenarioKey } : { scenario, scenarioKey, params };
+  return (await runGridSweep({ ...rest, points: [point] }))[0]!;
+}
+
+/** Every (point, policy, seed) job; resolves to each point's records in (policy, seed) order. */
+export async function runGridSweep(opts: GridSweepOptions): Promise<RunRecord[][]> {
+  const { signal, points } = opts;
   if (signal?.aborted) throw new SweepAbortedError(signal.reason);
 
   const policies = [...new Set(opts.policies)];
   const seeds = [...new Set(opts.seeds)];
-  const jobs: Job[] = policies.flatMap((policy, p) => seeds.map((seed, s) => ({ index: p * seeds.length + s, policy, seed })));
+  const perPoint = policies.length * seeds.length;
+  const jobs: Job[] = points.flatMap((_, point) =>
+    policies.flatMap((policy, p) => seeds.map((seed, s) => ({ index: point * perPoint + p * seeds.length + s, point, policy, seed }))),
+  );
   const results: Array<RunRecord | undefined> = new Array(jobs.length);
 
   const db = opts.dbPath !== undefined ? await openResultsDb(opts.dbPath) : undefined;
   try {
-    const meta: RunMeta | undefined = db && {
-      scenario: opts.scenario.name,
-      scenarioHash: scenarioHash(opts.scenario),
-      codeVersion: codeVersion(),
-      params: opts.params ?? {},
-    };
-    const stored = db ? await db.finishedRuns(scenarioKey) : new Map<string, RunRecord>();
+    const metas: Array<RunMeta | undefined> = points.map(
+      (pt) => db && { scenario: pt.scenario.name, scenarioHash: scenarioHash(pt.scenario), codeVersion: codeVersion(), params: pt.params ?? {} },
+    );
+    const stored = db ? await Promise.all(points.map((pt) => db.finishedRuns(pt.scenarioKey))) : [];
     const pending: Job[] = [];
     for (const job of jobs) {
-      const rec = stored.get(jobKey(job.policy, job.seed));
+      const rec = stored[job.point]?.get(jobKey(job.policy, job.seed));
       if (rec) results[job.index] = rec;
       else pending.push(job);
     }
 
     let done = 0;
-    const failures: SweepFailure[] = [];
+    const failures: Array<SweepFailure & { index: number }> = [];
     // Store first, then report: a crash in the callback loses no result.
     const finish = async (job: Job, rec: RunRecord) => {
       results[job.index] = rec;
-      await db?.put(scenarioKey, job.policy, job.seed, rec, meta);
+      await db?.put(points[job.point]!.scenarioKey, job.policy, job.seed, rec, metas[job.point]);
       done++;
       opts.onProgress?.(done, pending.length, rec);
     };
     const fail = async (job: Job, err: unknown) => {
-      const failure = { policy: job.policy, seed: job.seed, message: errorMessage(err) };
-      failures.push(failure);
-      await db?.putFailure(scenarioKey, job.policy, job.seed, failure.message, meta);
+      const failure = { point: job.point, policy: job.policy, seed: job.seed, message: errorMessage(err) };
+      failures.push({ ...failure, index: job.index });
+      await db?.putFailure(points[job.point]!.scenarioKey, job.policy, job.seed, failure.message, metas[job.point]);
       opts.onFailure?.(failure);
     };
 
     if (pending.length > 0) {
-      if (opts.runner || RUNNING_FROM_SOURCE) await runInline(opts, pending, finish, fail, opts.runner ?? (await loadRunScenario()));
-      else await runInPool(opts, pending, finish, fail);
+      if (opts.runner || RUNNING_FROM_SOURCE) await runInline(opts, points, pending, finish, fail, opts.runner ?? (await loadRunScenario()));
+      else await runInPool(opts, points, pending, finish, fail);
     }
+    const byPoint = points.map((_, point) =>
+      results.slice(point * perPoint, (point + 1) * perPoint).filter((r): r is RunRecord => r !== undefined),
+    );
     if (failures.length > 0) {
-      const order = new Map(jobs.map((j) => [`${j.policy}\0${j.seed}`, j.index]));
-      failures.sort((a, b) => order.get(`${a.policy}\0${a.seed}`)! - order.get(`${b.policy}\0${b.seed}`)!);
-      throw new SweepFailedError(results.filter((r): r is RunRecord => r !== undefined), failures, jobs.length);
+      failures.sort((a, b) => a.index - b.index);
+      throw new SweepFailedError(byPoint, failures.map(({ index: _index, ...f }) => f), jobs.length);
     }
-    return results as RunRecord[];
+    return byPoint;
   } finally {
     await db?.close();
   }
@@ -156,12 +189,12 @@ async function loadRunScenario(): Promise<SweepRunner> {
 type Finish = (job: Job, rec: RunRecord) => Promise<void>;
 type Fail = (job: Job, err: unknown) => Promise<void>;
 
-async function runInline(opts: SweepOptions, pending: Job[], finish: Finish, fail: Fail, runner: SweepRunner): Promise<void> {
+async function runInline(opts: GridSweepOptions, points: readonly SweepPoint[], pending: Job[], finish: Finish, fail: Fail, runner: SweepRunner): Promise<void> {
   for (const job of pending) {
     if (opts.signal?.aborted) throw new SweepAbortedError(opts.signal.reason);
     let rec: RunRecord;
     try {
-      rec = await runner(opts.scenario, { policy: job.policy, seed: job.seed });
+      rec = await runner(points[job.point]!.scenario, { policy: job.policy, seed: job.seed });
     } catch (err) {
       await fail(job, err);
       continue;
@@ -173,7 +206,7 @@ async function runInline(opts: SweepOptions, pending: Job[], finish: Finish, fai
   if (opts.signal?.aborted) throw new SweepAbortedError(opts.signal.reason);
 }
 
-async function runInPool(opts: SweepOptions, pending: Job[], finish: Finish, fail: Fail): Promise<void> {
+async function runInPool(opts: GridSweepOptions, points: readonly SweepPoint[], pending: Job[], finish: Finish, fail: Fail): Promise<void> {
   const threads = Math.max(1, Math.min(opts.maxThreads ?? availableParallelism(), availableParallelism(), pending.length));
   const pool = new Piscina<SweepTask, RunRecord>({
     filename: fileURLToPath(WORKER_FILE),
@@ -191,7 +224,7 @@ async function runInPool(opts: SweepOptions, pending: Job[], finish: Finish, fai
   try {
     await Promise.all(
       pending.map((job) =>
-        pool.run({ scenario: opts.scenario, policy: job.policy, seed: job.seed }, { signal: stop.signal }).then(
+        pool.run({ scenario: points[job.point]!.scenario, policy: job.policy, seed: job.seed }, { signal: stop.signal }).then(
           async (rec) => {
             // A run that completed is kept even if we are stopping: resume skips it.
             try {
