@@ -28,6 +28,7 @@ import { Progress } from './progress.js';
 import { parsePolicies, parseSeeds, registerReportCommands } from './report-command.js';
 import { registerStoreCommands } from './store-commands.js';
 import { registerSweepCommand } from './sweep-command.js';
+import { registerWorkerCommand } from './worker-command.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -92,7 +93,8 @@ export function buildProgram(): Command {
     .option('--db <file>', 'results store: finished runs persist here and are reused (resume)', DEFAULT_RESULTS_DB)
     .option('--no-db', 'do not read or write the results store')
     .option('--report <file.html>', 'also write the self-contained HTML report of these runs')
-    .action(async (name: string, o: { policies: string[]; seeds: number[]; set: string[]; format: CompareFormat; db: string | false; report?: string }) => {
+    .option('--redis <url>', 'queue the runs on this Redis (redis://host:port) for `swaplab worker` processes')
+    .action(async (name: string, o: { policies: string[]; seeds: number[]; set: string[]; format: CompareFormat; db: string | false; report?: string; redis?: string }) => {
       const sc = loadScenario(name, o.set);
       const progress = new Progress(`compare ${sc.name}`);
       const ac = new AbortController();
@@ -106,6 +108,7 @@ export function buildProgram(): Command {
           seeds: o.seeds,
           dbPath: o.db === false ? undefined : o.db,
           params: overriddenParams(sc, o.set),
+          ...(o.redis !== undefined ? { redisUrl: o.redis } : {}),
           onProgress: (done, total) => progress.update(done, total),
           signal: ac.signal,
         }));
@@ -180,6 +183,7 @@ export function buildProgram(): Command {
   registerReportCommands(program);
   registerStoreCommands(program);
   registerSweepCommand(program);
+  registerWorkerCommand(program);
   return program;
 }
 

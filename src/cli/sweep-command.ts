@@ -26,6 +26,7 @@ interface SweepOpts {
   metrics?: string[];
   out?: string;
   db: string | false;
+  redis?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -60,6 +61,7 @@ export function registerSweepCommand(program: Command): void {
     .option('--out <file.html>', 'where to write the HTML page (default: out/<scenario>-sweep.html)')
     .option('--db <file>', 'results store shared with compare and report: finished runs are reused', DEFAULT_RESULTS_DB)
     .option('--no-db', 'do not read or write the results store')
+    .option('--redis <url>', 'queue the runs on this Redis (redis://host:port) for `swaplab worker` processes instead of running them here')
     .action(async (name: string, o: SweepOpts) => {
       const gridPaths = new Set(o.grid.map((a) => a.path));
       const clash = o.set.map((s) => s.slice(0, s.indexOf('=')).trim()).find((p) => gridPaths.has(p));
@@ -92,6 +94,7 @@ export function registerSweepCommand(program: Command): void {
           policies: o.policies,
           seeds: o.seeds,
           dbPath: o.db === false ? undefined : o.db,
+          ...(o.redis !== undefined ? { redisUrl: o.redis } : {}),
           onProgress: (done, n) => progress.update(done, n),
           signal: ac.signal,
         });

@@ -49,6 +49,11 @@ export interface SweepOptions {
   maxThreads?: number;
   /** After a job failed (its failure is already stored); the sweep goes on. */
   onFailure?: (failure: SweepFailure) => void;
+  /**
+   * Run the jobs as BullMQ jobs on this Redis (redis://host:port) for
+   * `swaplab worker` processes, instead of in local threads.
+   */
+  redisUrl?: string;
 }
 
 /** One job that threw instead of returning a record. */
@@ -164,7 +169,8 @@ export async function runGridSweep(opts: GridSweepOptions): Promise<RunRecord[][
     };
 
     if (pending.length > 0) {
-      if (opts.runner || RUNNING_FROM_SOURCE) await runInline(opts, points, pending, finish, fail, opts.runner ?? (await loadRunScenario()));
+      if (opts.redisUrl !== undefined) await runOnRedis(opts.redisUrl, opts.signal, points, pending, finish, fail);
+      else if (opts.runner || RUNNING_FROM_SOURCE) await runInline(opts, points, pending, finish, fail, opts.runner ?? (await loadRunScenario()));
       else await runInPool(opts, points, pending, finish, fail);
     }
     const byPoint = points.map((_, point) =>
@@ -252,6 +258,14 @@ async function runInPool(opts: GridSweepOptions, points: readonly SweepPoint[], 
   }
   if (opts.signal?.aborted) throw new SweepAbortedError(opts.signal.reason);
   if (failure !== undefined) throw failure;
+}
+
+async function runOnRedis(url: string, signal: AbortSignal | undefined, points: readonly SweepPoint[], pending: Job[], finish: Finish, fail: Fail): Promise<void> {
+  // Imported lazily: local sweeps never load BullMQ.
+  const { runViaRedis } = await import('./redis.js');
+  const runs = pending.map((job) => ({ scenarioKey: points[job.point]!.scenarioKey, scenario: points[job.point]!.scenario, policy: job.policy, seed: job.seed }));
+  await runViaRedis(url, codeVersion(), runs, (i, rec) => finish(pending[i]!, rec), (i, err) => fail(pending[i]!, err), signal);
+  if (signal?.aborted) throw new SweepAbortedError(signal.reason);
 }
 
 function errorMessage(err: unknown): string {
