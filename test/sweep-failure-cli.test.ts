@@ -62,4 +62,20 @@ describe('a sweep with one failing run', () => {
       await store.close();
     }
   });
+
+  it('report with a failing run still writes the page from the runs that finished, then exits 70', async () => {
+    const out = join(dir, 'partial.html');
+    const r = swaplab({ SWAPLAB_FAULT: 'sync:4' }, 'report', 'exit-one', '--policies', 'sync,async-mmu-gather', '--seeds', '4', ...sets, '--db', db, '--out', out);
+    expect(r.status).toBe(70);
+    expect(r.stdout).toMatch(/wrote .*partial\.html \(2 policies × 4 seeds, 1 failed runs left out\)/);
+    expect(r.stderr).toContain('reproduce: swaplab run exit-one --policy sync --seed 4 --set swap_mib=8');
+    expect(existsSync(out)).toBe(true);
+    const store = await openResultsDb(db);
+    try {
+      expect(await store.listRuns(key)).toHaveLength(7);
+      expect(await store.listFailures(key)).toEqual([{ policy: 'sync', seed: 4, message: 'injected fault (SWAPLAB_FAULT)' }]);
+    } finally {
+      await store.close();
+    }
+  });
 });
