@@ -1,7 +1,7 @@
 // Run every (policy, seed) job of one scenario (runSweep), or of several
 // scenario variants at once (runGridSweep: a parameter sweep), in parallel
-// worker threads,
-// resuming from and saving to the results store. Results come back in
+// worker threads (or on Redis workers, see redis.ts), resuming from and
+// saving to the results store. Results come back in
 // (policy, seed) order whatever order the workers finish in, so reports built
 // from a sweep are byte-identical run to run. A job that throws does not stop
 // the others: its message is stored as a failed run, and once every job has
