@@ -62,6 +62,14 @@ describe('sweep summary and charts', () => {
     expect(cells[0]![1]!.mean).toBeCloseTo(202, 9);
     expect(cells[0]![0]!.hi - cells[0]![0]!.mean).toBeCloseTo(4.3027 / Math.sqrt(3), 3);
     expect(summary.metrics[1]!.cells[0]![0]!.n).toBe(0); // launch_ms: no run reports it
+  });
+
+  it('leaves out a distribution with no samples rather than averaging its zeros', () => {
+    const recs = [1, 2].map((seed) => tinyRecord('p', seed));
+    recs[1]!.output.metrics.memory_release_ms = { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+    const s = summarizeSweep({ scenario: 's', axes: [parseGridAxis('n=1')], points: gridPoints([parseGridAxis('n=1')]), policies: ['p'], seeds: [1, 2], metrics: ['memory_release_ms.mean', 'memory_release_ms.count'], recordsByPoint: [recs] });
+    expect(s.metrics[0]!.cells[0]![0]).toMatchObject({ n: 1, mean: 1 });
+    expect(s.metrics[1]!.cells[0]![0]).toMatchObject({ n: 2, mean: 0.5 });
     const text = formatSweepTables(summary);
     expect(text).toContain('exit_latency_ms.mean (mean ± 95% CI half-width over 3 seeds)');
     expect(text).toMatch(/10 +on +102\.0 ± 2\.48 +202\.0 ± 2\.48/);

@@ -52,13 +52,24 @@ export function summarizeSweep(input: {
     cells: flat.map((runs) =>
       input.policies.map((policy) => {
         // By seed, so float sums do not depend on the order runs finished.
-        const xs = runs.filter((r) => r.policy === policy && metric in r.m).sort((a, b) => a.seed - b.seed).map((r) => r.m[metric]!);
+        const xs = runs.filter((r) => r.policy === policy && reports(r.m, metric)).sort((a, b) => a.seed - b.seed).map((r) => r.m[metric]!);
         const ci = confidenceInterval95(xs);
         return { mean: ci.mean, lo: ci.lo, hi: ci.hi, n: ci.n };
       }),
     ),
   }));
   return { scenario: input.scenario, axes: input.axes, points: input.points, policies: input.policies, seeds: input.seeds, metrics };
+}
+
+/**
+ * Whether a run has a value for the metric. A distribution with no samples
+ * (no process finished releasing, say) is summarised as zeros in the output
+ * contract; those zeros are not data and would drag a mean to 0.
+ */
+function reports(flat: Record<string, number>, metric: string): boolean {
+  if (!(metric in flat)) return false;
+  const dist = /^(exit_latency_ms|memory_release_ms)\.(?!count$)/.exec(metric);
+  return !dist || flat[`${dist[1]}.count`] !== 0;
 }
 
 function num(x: number): string {
