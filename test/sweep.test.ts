@@ -6,7 +6,7 @@ import type { RunRecord } from '../src/metrics/types.js';
 import { tinyRecord } from './support/tiny-record.js';
 import type { Scenario } from '../src/scenario/schema.js';
 import { openResultsDb } from '../src/store/results-db.js';
-import { runSweep, type SweepRunner } from '../src/sweep/pool.js';
+import { runGridSweep, runSweep, SweepFailedError, type SweepRunner } from '../src/sweep/pool.js';
 import { canonicalJson, codeVersion, scenarioKey } from '../src/sweep/scenario-key.js';
 
 // Opaque to the sweep: any JSON-serialisable object will do.
@@ -94,18 +94,53 @@ describe('runSweep (inline runner)', () => {
     expect(fourth.calls).toEqual(['base/1']);
   });
 
-  it('stores each finished job before a later one fails', async () => {
+  it('records a failed job, finishes the others, then rejects with every failure', async () => {
     const dbPath = join(dir, 'results.db');
     const runner: SweepRunner = (_s, { policy, seed }) => {
-      if (seed === 2) throw new Error('model bug');
+      if (policy === 'p' && seed === 2) throw new Error('model bug');
       return tinyRecord(policy, seed);
     };
-    await expect(runSweep({ scenario, scenarioKey: 'k', policies: ['p'], seeds: [1, 2, 3], runner, dbPath })).rejects.toThrow(
-      /policy=p seed=2 failed: model bug/,
-    );
-    const db = openResultsDb(dbPath);
-    expect(db.listRuns('k').map((r) => r.output.seed)).toEqual([1]);
-    db.close();
+    const failed: string[] = [];
+    const err = await runSweep({
+      scenario, scenarioKey: 'k', policies: ['p', 'q'], seeds: [1, 2, 3], runner, dbPath,
+      onFailure: (f) => failed.push(`${f.policy}/${f.seed}`),
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SweepFailedError);
+    const e = err as SweepFailedError;
+    expect(e.failures).toEqual([{ point: 0, policy: 'p', seed: 2, message: 'model bug' }]);
+    expect(e.total).toBe(6);
+    expect(e.records.map((r) => r.output.fingerprint)).toEqual(['p/1', 'p/3', 'q/1', 'q/2', 'q/3']);
+    expect(failed).toEqual(['p/2']);
+    const db = await openResultsDb(dbPath);
+    expect((await db.listRuns('k')).map((r) => r.output.fingerprint)).toEqual(['p/1', 'p/3', 'q/1', 'q/2', 'q/3']);
+    expect(await db.listFailures('k')).toEqual([{ policy: 'p', seed: 2, message: 'model bug' }]);
+    await db.close();
+
+    // A rerun retries only the failed job, and its success replaces the failure.
+    const { runner: again, calls } = countingRunner();
+    const recs = await runSweep({ scenario, scenarioKey: 'k', policies: ['p', 'q'], seeds: [1, 2, 3], runner: again, dbPath });
+    expect(calls).toEqual(['p/2']);
+    expect(recs).toHaveLength(6);
+    const db2 = await openResultsDb(dbPath);
+    expect(await db2.listFailures('k')).toEqual([]);
+    await db2.close();
+  });
+
+  it('runs a grid: every point × policy × seed once, each point under its own key with its parameters', async () => {
+    const dbPath = join(dir, 'results.db');
+    const { runner, calls } = countingRunner();
+    const points = [10, 20].map((count) => ({ scenario: { ...scenario, apps: { count } } as unknown as Scenario, scenarioKey: `k${count}`, params: { 'apps.count': count } }));
+    const byPoint = await runGridSweep({ points, policies: ['a', 'b'], seeds: [1, 2], runner, dbPath });
+    expect(byPoint.map((recs) => recs.map((r) => r.output.fingerprint))).toEqual([['a/1', 'a/2', 'b/1', 'b/2'], ['a/1', 'a/2', 'b/1', 'b/2']]);
+    expect(calls).toHaveLength(8);
+    const db = await openResultsDb(dbPath);
+    const { rows } = await db.query(`SELECT scenario_key, param_apps_count, count(*) FROM runs GROUP BY ALL ORDER BY ALL`);
+    expect(rows).toEqual([['k10', 10, '4'], ['k20', 20, '4']]);
+    await db.close();
+    // Resumed: nothing runs again.
+    const again = countingRunner();
+    await runGridSweep({ points, policies: ['a', 'b'], seeds: [1, 2], runner: again.runner, dbPath });
+    expect(again.calls).toEqual([]);
   });
 
   it('cancels on abort: stops before the next job and rejects with AbortError', async () => {
@@ -126,9 +161,9 @@ describe('runSweep (inline runner)', () => {
     });
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(calls).toEqual(['p/1', 'p/2']);
-    const db = openResultsDb(dbPath);
-    expect(db.listRuns('k')).toHaveLength(2);
-    db.close();
+    const db = await openResultsDb(dbPath);
+    expect(await db.listRuns('k')).toHaveLength(2);
+    await db.close();
   });
 
   it('rejects at once when already aborted', async () => {

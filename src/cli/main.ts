@@ -21,10 +21,16 @@ import { runSweep, SweepAbortedError } from '../sweep/pool.js';
 import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
 import { recordTrace } from '../report/trace/record-run.js';
 import { buildValidationReport } from '../report/validation.js';
+import { DEFAULT_RESULTS_DB, ResultsStoreError } from '../store/results-db.js';
+import { overriddenParams } from '../sweep/params.js';
 import { runDemo } from './demo.js';
 import { isEntryPoint } from './entry-point.js';
+import { reportSweepFailures, runCommandLine, settleSweep } from './sweep-outcome.js';
 import { Progress } from './progress.js';
 import { parseJobs, parsePolicies, parseSeeds, registerReportCommands } from './report-command.js';
+import { registerStoreCommands } from './store-commands.js';
+import { registerSweepCommand } from './sweep-command.js';
+import { registerWorkerCommand } from './worker-command.js';
 import { packageVersion } from './version.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -88,27 +94,31 @@ export function buildProgram(): Command {
     .option('--seeds <n>', 'seeds 1..N, or a list "3,7,9", or a range "5..8"', parseSeeds, parseSeeds('5'))
     .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
     .addOption(new Option('--format <fmt>', 'output format').choices([...COMPARE_FORMATS]).default('table'))
-    .option('--db <file>', 'results store: finished runs persist here and are reused (resume)', '.swaplab/results.sqlite')
+    .option('--db <file>', 'results store: finished runs persist here and are reused (resume)', DEFAULT_RESULTS_DB)
     .option('--no-db', 'do not read or write the results store')
     .option('--report <file.html>', 'also write the self-contained HTML report of these runs')
     .option('--jobs <n>', 'parallel runs (default: one per CPU)', parseJobs)
-    .action(async (name: string, o: { policies: string[]; seeds: number[]; set: string[]; format: CompareFormat; db: string | false; report?: string; jobs?: number }) => {
+    .option('--redis <url>', 'queue the runs on this Redis (redis://host:port) for `swaplab worker` processes')
+    .action(async (name: string, o: { policies: string[]; seeds: number[]; set: string[]; format: CompareFormat; db: string | false; report?: string; jobs?: number; redis?: string }) => {
       const sc = loadScenario(name, o.set);
       const progress = new Progress(`compare ${sc.name}`);
       const ac = new AbortController();
       const onSig = () => ac.abort();
       process.once('SIGINT', onSig);
       try {
-        const records = await runSweep({
+        const outcome = await settleSweep(runSweep({
           scenario: sc,
           scenarioKey: scenarioKey(sc),
           policies: o.policies,
           seeds: o.seeds,
           dbPath: o.db === false ? undefined : o.db,
+          params: overriddenParams(sc, o.set),
+          ...(o.redis !== undefined ? { redisUrl: o.redis } : {}),
           onProgress: (done, total) => progress.update(done, total),
           signal: ac.signal,
           maxThreads: o.jobs,
-        });
+        }));
+        const { records } = outcome;
         progress.stop();
         const provenance = { version: codeVersion(), argv: process.argv.slice(2) };
         const summary = summarizeCompare({ scenario: sc.name, kernel: sc.kernel.version, seeds: o.seeds, policies: o.policies, runs: records.map((r) => r.output), provenance });
@@ -121,6 +131,7 @@ export function buildProgram(): Command {
           }));
           console.error(`report written to ${o.report}`);
         }
+        reportSweepFailures(outcome, (f) => runCommandLine(name, o.set, f.policy, f.seed));
       } finally {
         progress.stop();
         process.off('SIGINT', onSig);
@@ -167,7 +178,7 @@ export function buildProgram(): Command {
     .description('regenerate docs/validation.md: published figures beside the simulated ones')
     .option('--seeds <n>', 'seeds per figure', (v) => parseSeed(v), 10)
     .option('--out <file>', 'where to write', 'docs/validation.md')
-    .option('--db <file>', 'results store (resume)', '.swaplab/results.sqlite')
+    .option('--db <file>', 'results store (resume)', DEFAULT_RESULTS_DB)
     .action(async (o: { seeds: number; out: string; db: string }) => {
       const progress = new Progress('validate');
       const text = await buildValidationReport({ seeds: o.seeds, dbPath: o.db, onProgress: (_l, d, t) => progress.update(d, t) });
@@ -177,6 +188,9 @@ export function buildProgram(): Command {
     });
 
   registerReportCommands(program);
+  registerStoreCommands(program);
+  registerSweepCommand(program);
+  registerWorkerCommand(program);
   return program;
 }
 
@@ -184,6 +198,7 @@ export function buildProgram(): Command {
 export function describeError(e: unknown): string | null {
   if (e instanceof ScenarioError) return e.format();
   if (e instanceof CalibrationError) return e.message;
+  if (e instanceof ResultsStoreError) return e.message;
   if (e instanceof SweepAbortedError) return 'interrupted; finished runs are saved and will be reused';
   if (e instanceof SimulationError) return `simulation stopped: ${e.message}`;
   // A file the user named cannot be read or written (ENOENT, EACCES, EISDIR...).

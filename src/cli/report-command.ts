@@ -9,10 +9,13 @@ import { renderHtmlReport } from '../report/html.js';
 import { loadScenario } from '../scenario/loader.js';
 import { didYouMean } from '../scenario/nearest-name.js';
 import { POLICY_NAMES } from '../scenario/schema.js';
+import { overriddenParams } from '../sweep/params.js';
 import { runSweep } from '../sweep/pool.js';
 import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
 import { startServer } from '../web/server.js';
+import { DEFAULT_RESULTS_DB } from '../store/results-db.js';
 import { Progress } from './progress.js';
+import { quoteArg, reportSweepFailures, runCommandLine, settleSweep } from './sweep-outcome.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -66,6 +69,7 @@ interface ReportOpts {
   out: string;
   set: string[];
   jobs?: number;
+  db: string | false;
 }
 
 export function registerReportCommands(program: Command): void {
@@ -84,21 +88,27 @@ export function registerReportCommands(program: Command): void {
     .requiredOption('--out <file.html>', 'where to write the report')
     .option('--set <path=value>', 'override a scenario field (repeatable), e.g. --set apps.count=20', collect, [])
     .option('--jobs <n>', 'parallel runs (default: one per CPU)', parseJobs)
+    .option('--db <file>', 'results store shared with compare and sweep: finished runs are reused', DEFAULT_RESULTS_DB)
+    .option('--no-db', 'do not read or write the results store')
     .action(async (name: string, o: ReportOpts) => {
       const scenario = loadScenario(name, o.set);
       // Checked up front, so a bad --out or calibration fails before minutes of sweep.
       mkdirSync(dirname(resolve(o.out)), { recursive: true });
       const calibration = loadCalibration(scenario.kernel.calibration);
       const progress = new Progress(`report ${scenario.name}`);
-      const records = await runSweep({
-        scenario,
-        scenarioKey: scenarioKey(scenario),
-        policies: o.policies,
-        seeds: o.seeds,
-        onProgress: (done, total) => progress.update(done, total),
-        maxThreads: o.jobs,
-      });
-      progress.stop();
+      const outcome = await settleSweep(
+        runSweep({
+          scenario,
+          scenarioKey: scenarioKey(scenario),
+          policies: o.policies,
+          seeds: o.seeds,
+          dbPath: o.db === false ? undefined : o.db,
+          params: overriddenParams(scenario, o.set),
+          onProgress: (done, total) => progress.update(done, total),
+          maxThreads: o.jobs,
+        }),
+      ).finally(() => progress.stop());
+      const { records } = outcome;
       const sets = o.set.map((s) => ` --set ${quoteArg(s)}`).join('');
       const html = renderHtmlReport({
         scenario,
@@ -110,7 +120,8 @@ export function registerReportCommands(program: Command): void {
         generatedBy: `${codeVersion()}: swaplab report ${quoteArg(name)} --policies ${o.policies.join(',')} --seeds ${seedsArg(o.seeds)}${sets}`,
       });
       writeFileSync(o.out, html);
-      console.log(`wrote ${o.out} (${o.policies.length} policies × ${o.seeds.length} seeds)`);
+      console.log(`wrote ${o.out} (${o.policies.length} policies × ${o.seeds.length} seeds${outcome.failures.length ? `, ${outcome.failures.length} failed runs left out` : ''})`);
+      reportSweepFailures(outcome, (f) => runCommandLine(name, o.set, f.policy, f.seed));
     });
 
   program
@@ -138,7 +149,3 @@ function seedsArg(seeds: number[]): string {
   return seeds.join(',');
 }
 
-/** Shell-quote an argument for the command line shown in the report. */
-function quoteArg(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}

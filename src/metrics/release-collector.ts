@@ -17,6 +17,7 @@ interface Held {
   presentPages: number;
   zramBytes: number;
   killedAtNs: number;
+  heldAtKillBytes: number;
   deadAtNs: number;
   releasedAtNs: number;
 }
@@ -41,12 +42,14 @@ export class ReleaseCollector implements MmObserver {
   }
 
   processCreated(proc: MmProcessInfo, presentPages: number, zramBytes: number): void {
-    this.held.set(proc.pid, { name: proc.name, presentPages, zramBytes, killedAtNs: -1, deadAtNs: -1, releasedAtNs: -1 });
+    this.held.set(proc.pid, { name: proc.name, presentPages, zramBytes, killedAtNs: -1, heldAtKillBytes: 0, deadAtNs: -1, releasedAtNs: -1 });
   }
 
   processKilled(proc: MmProcessInfo, nowNs: number): void {
     const h = this.held.get(proc.pid);
-    if (h) h.killedAtNs = nowNs;
+    if (!h) return;
+    h.killedAtNs = nowNs;
+    h.heldAtKillBytes = heldBytes(h);
   }
 
   processDied(proc: MmProcessInfo, nowNs: number): void {
@@ -97,6 +100,11 @@ export class ReleaseCollector implements MmObserver {
   /** Release time of `pid` (its RAM and zram all freed after its kill), or -1. */
   releasedAtNs(pid: number): number {
     return this.held.get(pid)?.releasedAtNs ?? -1;
+  }
+
+  /** RAM and zram bytes `pid` held when it was killed. */
+  heldAtKillBytes(pid: number): number {
+    return this.held.get(pid)?.heldAtKillBytes ?? 0;
   }
 
   private change(pid: number, pages: number, bytes: number, nowNs: number): void {

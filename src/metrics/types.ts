@@ -65,8 +65,28 @@ export interface RunSeries {
   memoryReleaseMs: number[];
 }
 
+/** One process the run killed (by LMKD or the scenario), for per-process tables. */
+export interface KilledProcessRecord {
+  pid: number;
+  name: string;
+  cgroup: string;
+  oomScoreAdj: number;
+  threads: number;
+  killedAtMs: number;
+  /** Kill to last thread dead; null when it was still exiting at the end. */
+  exitMs: number | null;
+  /** Kill to the last of its RAM and zram freed; null when not all was freed. */
+  releaseMs: number | null;
+  /** RAM pages and zram bytes it held when killed, MiB. */
+  heldAtKillMib: number;
+  /** Who killed it and why (LMKD's reason), when LMKD did. */
+  killReason: string | null;
+}
+
 /** One run with its series, as reports and the dashboard consume it. */
 export interface RunRecord {
   output: RunOutput;
   series: RunSeries;
+  /** Absent in records stored before it existed. */
+  processes?: KilledProcessRecord[];
 }

@@ -3,8 +3,9 @@
 
 import { performance } from 'node:perf_hooks';
 import { RunCollector } from '../metrics/collector.js';
+import type { ReleaseCollector } from '../metrics/release-collector.js';
 import { mean, summarize } from '../metrics/stats.js';
-import type { Metrics, RunRecord } from '../metrics/types.js';
+import type { KilledProcessRecord, Metrics, RunRecord } from '../metrics/types.js';
 import { checkConservation, quiescent, type Conservation } from '../kernel/invariants.js';
 import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -22,6 +23,7 @@ export function runScenario(scenario: Scenario, opts: RunOptions): RunRecord {
 }
 
 export function runSimulation(scenario: Scenario, opts: RunOptions): { record: RunRecord; sim: Simulation } {
+  injectTestFault(opts.policy, opts.seed);
   const wall0 = performance.now();
   const sim = buildSimulation(scenario, opts.policy, opts.seed);
   const K = sim.K;
@@ -36,6 +38,8 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
   const killed = K.processes.all.filter((p) => p.killedAtNs >= 0);
   const exitMs = killed.filter((p) => p.dead).map((p) => (p.deadAtNs - p.killedAtNs) / 1e6);
   const releaseMs = killed.filter((p) => rel.releasedAtNs(p.pid) >= 0).map((p) => (rel.releasedAtNs(p.pid) - p.killedAtNs) / 1e6);
+  // Taken here, like the metrics, before the conservation drain runs past the end.
+  const processes = killedProcesses(sim, rel);
   const lockWait: Record<string, number> = {};
   for (const l of K.core.locks.byClass()) if (l.acquisitions > 0) lockWait[l.name] = l.totalWaitNs / 1e6;
   const metrics: Metrics = {
@@ -102,8 +106,28 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
       vmstat,
     },
     series,
+    processes,
   };
   return { record, sim };
+}
+
+/** Per-process facts the run already tracks, read after it ended (the model is not touched). */
+function killedProcesses(sim: Simulation, rel: ReleaseCollector): KilledProcessRecord[] {
+  const reasons = new Map(sim.kills.map((k) => [k.pid, k.reason]));
+  return sim.K.processes.all
+    .filter((p) => p.killedAtNs >= 0)
+    .map((p) => ({
+      pid: p.pid,
+      name: p.name,
+      cgroup: p.cgroup,
+      oomScoreAdj: p.oomScoreAdj,
+      threads: p.threads.length,
+      killedAtMs: p.killedAtNs / 1e6,
+      exitMs: p.deadAtNs >= 0 ? (p.deadAtNs - p.killedAtNs) / 1e6 : null,
+      releaseMs: rel.releasedAtNs(p.pid) >= 0 ? (rel.releasedAtNs(p.pid) - p.killedAtNs) / 1e6 : null,
+      heldAtKillMib: rel.heldAtKillBytes(p.pid) / (1024 * 1024),
+      killReason: reasons.get(p.pid) ?? null,
+    }));
 }
 
 /** Longest the conservation check waits, past the scenario's end, for in-flight frees. */
@@ -118,4 +142,14 @@ function drainAndCheck(sim: Simulation, endNs: number): Conservation {
   const K = sim.K;
   while (!quiescent(K) && K.now < endNs + DRAIN_LIMIT_NS && K.engine.pending > 0) K.engine.run(K.now + 10_000_000);
   return checkConservation(K);
+}
+
+/**
+ * Test-only fault hook: SWAPLAB_FAULT=<policy>:<seed> makes that one run throw
+ * as a model bug would, so tests can check that a sweep survives a failed
+ * run. Unset in normal use; read here and nowhere else.
+ */
+function injectTestFault(policy: string, seed: number): void {
+  const fault = process.env.SWAPLAB_FAULT;
+  if (fault !== undefined && fault === `${policy}:${seed}`) throw new Error('injected fault (SWAPLAB_FAULT)');
 }

@@ -1,90 +1,320 @@
-// Persistent run results (SQLite via better-sqlite3), so sweeps resume and
-// reports re-render without re-simulating. A run is keyed by
-// (scenario_key, policy, seed); scenario_key already folds in the code
-// version (see sweep/scenario-key.ts), so a new build never reuses old rows.
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { RunOutput, RunRecord, RunSeries } from '../metrics/types.js';
+// Persistent run results in an embedded DuckDB file, so sweeps resume,
+// reports re-render without re-simulating, and results leave the tool as
+// typed tables (swaplab query / export):
+//
+//   runs         one row per (scenario_key, policy, seed): status ok|failed,
+//                the error of a failed run, scenario name and hashes, and a
+//                typed column per scalar metric, counter and overridden
+//                parameter (see columns.ts; columns are added as they appear)
+//   processes    one row per process a run killed
+//   run_records  the whole RunRecord as JSON (series for the HTML report)
+//
+// scenario_key already folds in the code version (sweep/scenario-key.ts), so
+// a new build never reuses old rows. Each put is one transaction, committed
+// before it returns: a killed sweep keeps every run it finished.
+import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { RunRecord } from '../metrics/types.js';
+import { metricColumns, paramColumns, type Column, type ColumnValue } from './columns.js';
+
+/** Where compare, report, sweep and validate keep results unless told otherwise. */
+export const DEFAULT_RESULTS_DB = '.swaplab/results.duckdb';
+/** The SQLite store of swaplab before 0.2; no longer read. */
+const LEGACY_SQLITE_NAME = 'results.sqlite';
+
+/** Scenario identity written beside each run. */
+export interface RunMeta {
+  scenario: string;
+  /** sha256 prefix of the canonical scenario JSON (without the code version). */
+  scenarioHash: string;
+  /** swaplab@<version>+<model hash>. */
+  codeVersion: string;
+  /** Overridden scenario fields: path -> value as the scenario holds it. */
+  params: Readonly<Record<string, unknown>>;
+}
+
+export interface StoredFailure {
+  policy: string;
+  seed: number;
+  message: string;
+}
+
+export interface QueryResult {
+  columns: string[];
+  /** JSON-friendly values (BIGINT and DECIMAL as strings, dates as ISO text). */
+  rows: unknown[][];
+}
+
+export type ExportFormat = 'parquet' | 'csv';
+export const EXPORT_TABLES = ['runs', 'processes'] as const;
+export type ExportTable = (typeof EXPORT_TABLES)[number];
 
 export interface ResultsDb {
   readonly path: string;
-  get(key: string, policy: string, seed: number): RunRecord | undefined;
-  /** Cheaper than get when only presence matters (no JSON parsing). */
-  has(key: string, policy: string, seed: number): boolean;
-  /** Insert or replace; committed before it returns. */
-  put(key: string, policy: string, seed: number, record: RunRecord): void;
-  /** All runs stored under a key, ordered by policy name then seed. */
-  listRuns(key: string): RunRecord[];
-  close(): void;
+  get(key: string, policy: string, seed: number): Promise<RunRecord | undefined>;
+  has(key: string, policy: string, seed: number): Promise<boolean>;
+  /** Every finished run stored under a key, by `${policy}\0${seed}`. */
+  finishedRuns(key: string): Promise<Map<string, RunRecord>>;
+  /** Insert or replace (a failure of the same run included); committed before it resolves. */
+  put(key: string, policy: string, seed: number, record: RunRecord, meta?: RunMeta): Promise<void>;
+  /** Record that a run threw; a later put of the same run replaces it. */
+  putFailure(key: string, policy: string, seed: number, message: string, meta?: RunMeta): Promise<void>;
+  /** Finished runs under a key, ordered by policy name then seed. */
+  listRuns(key: string): Promise<RunRecord[]>;
+  /** Failed runs under a key, ordered by policy name then seed. */
+  listFailures(key: string): Promise<StoredFailure[]>;
+  query(sql: string): Promise<QueryResult>;
+  /** Write a table (optionally filtered by a SQL condition) to a file; resolves to the row count. */
+  exportTable(table: ExportTable, format: ExportFormat, file: string, where?: string): Promise<number>;
+  close(): Promise<void>;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS runs (
-  scenario_key TEXT NOT NULL,
-  policy       TEXT NOT NULL,
-  seed         INTEGER NOT NULL,
-  output_json  TEXT NOT NULL,
-  series_json  TEXT NOT NULL,
-  created_at   TEXT NOT NULL,
-  PRIMARY KEY (scenario_key, policy, seed)
-);
-`;
-// (A rowid table on purpose: series JSON rows are large, which WITHOUT ROWID
-// tables handle poorly.)
-
-interface Row {
-  output_json: string;
-  series_json: string;
+/** The store cannot be used as asked (a user's mistake, not a bug): one line. */
+export class ResultsStoreError extends Error {
+  override name = 'ResultsStoreError';
 }
 
-function toRecord(row: Row): RunRecord {
-  return { output: JSON.parse(row.output_json) as RunOutput, series: JSON.parse(row.series_json) as RunSeries };
+export const jobKey = (policy: string, seed: number): string => `${policy}\0${seed}`;
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS runs (
+    scenario_key VARCHAR NOT NULL,
+    policy VARCHAR NOT NULL,
+    seed BIGINT NOT NULL,
+    status VARCHAR NOT NULL,
+    error VARCHAR,
+    scenario VARCHAR,
+    scenario_hash VARCHAR,
+    code_version VARCHAR,
+    model_hash VARCHAR,
+    kernel VARCHAR,
+    fingerprint VARCHAR,
+    created_at TIMESTAMP NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS processes (
+    scenario_key VARCHAR NOT NULL,
+    policy VARCHAR NOT NULL,
+    seed BIGINT NOT NULL,
+    scenario VARCHAR,
+    pid INTEGER,
+    name VARCHAR,
+    cgroup VARCHAR,
+    oom_score_adj INTEGER,
+    threads INTEGER,
+    killed_at_ms DOUBLE,
+    exit_ms DOUBLE,
+    release_ms DOUBLE,
+    held_at_kill_mib DOUBLE,
+    kill_reason VARCHAR
+  )`,
+  `CREATE TABLE IF NOT EXISTS run_records (
+    scenario_key VARCHAR NOT NULL,
+    policy VARCHAR NOT NULL,
+    seed BIGINT NOT NULL,
+    record_json VARCHAR NOT NULL
+  )`,
+];
+
+const PROCESS_COLUMNS = ['scenario_key', 'policy', 'seed', 'scenario', 'pid', 'name', 'cgroup', 'oom_score_adj', 'threads', 'killed_at_ms', 'exit_ms', 'release_ms', 'held_at_kill_mib', 'kill_reason'];
+
+let legacyNoted = false;
+
+export async function openResultsDb(path: string): Promise<ResultsDb> {
+  if (path !== ':memory:') {
+    refuseSqliteFile(path);
+    noteLegacyStore(path);
+    mkdirSync(dirname(path), { recursive: true });
+  }
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const holder = /Conflicting lock is held in .*\(PID (\d+)\)/.exec(msg);
+    if (holder) throw new ResultsStoreError(`results store ${path} is in use by another process (PID ${holder[1]}); wait for it, or pass another --db`);
+    throw new ResultsStoreError(`cannot open results store ${path}: ${msg.split('\n')[0]}`);
+  }
+  const conn = await instance.connect();
+  for (const sql of SCHEMA) await conn.run(sql);
+  return new DuckResultsDb(path, instance, conn, await runColumns(conn));
 }
 
-export function openResultsDb(path: string): ResultsDb {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
-  // WAL: readers (dashboard, reports) never block the sweep's writes. In WAL
-  // mode synchronous=NORMAL still survives a killed process; only a power
-  // cut may lose the last commits, never corrupt the file.
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
+async function runColumns(conn: DuckDBConnection): Promise<Set<string>> {
+  const r = await conn.runAndReadAll(`SELECT column_name FROM information_schema.columns WHERE table_name = 'runs'`);
+  return new Set(r.getRows().map((row) => String(row[0])));
+}
 
-  const getStmt = db.prepare<[string, string, number], Row>(
-    'SELECT output_json, series_json FROM runs WHERE scenario_key = ? AND policy = ? AND seed = ?',
-  );
-  const hasStmt = db.prepare<[string, string, number], { one: number }>(
-    'SELECT 1 AS one FROM runs WHERE scenario_key = ? AND policy = ? AND seed = ?',
-  );
-  const putStmt = db.prepare<[string, string, number, string, string, string]>(
-    'INSERT OR REPLACE INTO runs (scenario_key, policy, seed, output_json, series_json, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  const listStmt = db.prepare<[string], Row>(
-    'SELECT output_json, series_json FROM runs WHERE scenario_key = ? ORDER BY policy, seed',
-  );
+/** A SQLite file is the old store: opening it as DuckDB would fail obscurely. */
+function refuseSqliteFile(path: string): void {
+  if (!existsSync(path)) return;
+  const head = Buffer.alloc(16);
+  const fd = openSync(path, 'r');
+  try {
+    readSync(fd, head, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (head.toString('latin1') === 'SQLite format 3\0') {
+    throw new ResultsStoreError(`${path} is a SQLite results store of an older swaplab, which is no longer read; pass a new --db (results are now kept in DuckDB) or delete it`);
+  }
+}
 
-  return {
-    path,
-    get(key, policy, seed) {
-      const row = getStmt.get(key, policy, seed);
-      return row ? toRecord(row) : undefined;
-    },
-    has(key, policy, seed) {
-      return hasStmt.get(key, policy, seed) !== undefined;
-    },
-    put(key, policy, seed, record) {
-      // Outside an explicit transaction each statement autocommits: every
-      // finished run is durable on its own.
-      putStmt.run(key, policy, seed, JSON.stringify(record.output), JSON.stringify(record.series), new Date().toISOString());
-    },
-    listRuns(key) {
-      return listStmt.all(key).map(toRecord);
-    },
-    close() {
-      if (db.open) db.close();
-    },
-  };
+/** Say once that an old SQLite store next to this one is not read (its runs would otherwise re-run silently). */
+function noteLegacyStore(path: string): void {
+  const legacy = join(dirname(path), LEGACY_SQLITE_NAME);
+  if (legacyNoted || legacy === path || !existsSync(legacy)) return;
+  legacyNoted = true;
+  console.error(`swaplab: note: ${legacy} (the SQLite store of swaplab < 0.2) is not read; results are now kept in ${path}, so its runs will be simulated again. Delete it to silence this.`);
+}
+
+class DuckResultsDb implements ResultsDb {
+  /** Writes run one at a time: a transaction per put on one connection. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    private readonly columns: Set<string>,
+  ) {}
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async get(key: string, policy: string, seed: number): Promise<RunRecord | undefined> {
+    const r = await this.serial(() =>
+      this.conn.runAndReadAll(
+        `SELECT record_json FROM run_records WHERE scenario_key = $1 AND policy = $2 AND seed = $3`,
+        [key, policy, seed],
+      ),
+    );
+    const row = r.getRows()[0];
+    return row ? (JSON.parse(String(row[0])) as RunRecord) : undefined;
+  }
+
+  async has(key: string, policy: string, seed: number): Promise<boolean> {
+    const r = await this.serial(() =>
+      this.conn.runAndReadAll(`SELECT 1 FROM runs WHERE scenario_key = $1 AND policy = $2 AND seed = $3 AND status = 'ok'`, [key, policy, seed]),
+    );
+    return r.getRows().length > 0;
+  }
+
+  async finishedRuns(key: string): Promise<Map<string, RunRecord>> {
+    const r = await this.serial(() =>
+      this.conn.runAndReadAll(`SELECT policy, seed, record_json FROM run_records WHERE scenario_key = $1`, [key]),
+    );
+    return new Map(r.getRows().map((row) => [jobKey(String(row[0]), Number(row[1])), JSON.parse(String(row[2])) as RunRecord]));
+  }
+
+  put(key: string, policy: string, seed: number, record: RunRecord, meta?: RunMeta): Promise<void> {
+    const o = record.output;
+    const columns: Column[] = [
+      ...this.identity(key, policy, seed, meta),
+      { name: 'status', type: 'VARCHAR', value: 'ok' },
+      { name: 'kernel', type: 'VARCHAR', value: o.kernel },
+      { name: 'fingerprint', type: 'VARCHAR', value: o.fingerprint },
+      ...metricColumns(o),
+      ...paramColumns(meta?.params ?? {}),
+    ];
+    return this.replaceRun(key, policy, seed, columns, async () => {
+      await this.conn.run(`INSERT INTO run_records VALUES ($1, $2, $3, $4)`, [key, policy, seed, JSON.stringify(record)]);
+      const procs = record.processes ?? [];
+      // One multi-row INSERT per run: server scenarios kill dozens of processes.
+      if (procs.length > 0) {
+        const values: DuckDBValue[] = [];
+        for (const p of procs) {
+          values.push(key, policy, seed, meta?.scenario ?? o.scenario, p.pid, p.name, p.cgroup, p.oomScoreAdj, p.threads, p.killedAtMs, p.exitMs, p.releaseMs, p.heldAtKillMib, p.killReason);
+        }
+        const row = `(${PROCESS_COLUMNS.map(() => '?').join(', ')})`;
+        await this.conn.run(`INSERT INTO processes (${PROCESS_COLUMNS.join(', ')}) VALUES ${procs.map(() => row).join(', ')}`, values);
+      }
+    });
+  }
+
+  putFailure(key: string, policy: string, seed: number, message: string, meta?: RunMeta): Promise<void> {
+    const columns: Column[] = [
+      ...this.identity(key, policy, seed, meta),
+      { name: 'status', type: 'VARCHAR', value: 'failed' },
+      { name: 'error', type: 'VARCHAR', value: message },
+      ...paramColumns(meta?.params ?? {}),
+    ];
+    return this.replaceRun(key, policy, seed, columns, async () => {});
+  }
+
+  private identity(key: string, policy: string, seed: number, meta?: RunMeta): Column[] {
+    const version = meta?.codeVersion ?? null;
+    return [
+      { name: 'scenario_key', type: 'VARCHAR', value: key },
+      { name: 'policy', type: 'VARCHAR', value: policy },
+      { name: 'seed', type: 'DOUBLE', value: seed },
+      { name: 'scenario', type: 'VARCHAR', value: meta?.scenario ?? null },
+      { name: 'scenario_hash', type: 'VARCHAR', value: meta?.scenarioHash ?? null },
+      { name: 'code_version', type: 'VARCHAR', value: version },
+      { name: 'model_hash', type: 'VARCHAR', value: version?.split('+')[1] ?? null },
+    ];
+  }
+
+  /** Delete whatever is stored for the run and insert `columns` (+ `more`), in one transaction. */
+  private replaceRun(key: string, policy: string, seed: number, columns: Column[], more: () => Promise<void>): Promise<void> {
+    return this.serial(async () => {
+      for (const c of columns) {
+        if (this.columns.has(c.name)) continue;
+        await this.conn.run(`ALTER TABLE runs ADD COLUMN IF NOT EXISTS "${c.name}" ${c.type}`);
+        this.columns.add(c.name);
+      }
+      await this.conn.run('BEGIN TRANSACTION');
+      try {
+        for (const table of ['runs', 'processes', 'run_records']) {
+          await this.conn.run(`DELETE FROM ${table} WHERE scenario_key = $1 AND policy = $2 AND seed = $3`, [key, policy, seed]);
+        }
+        const names = [...columns.map((c) => `"${c.name}"`), 'created_at'];
+        const values: ColumnValue[] = columns.map((c) => c.value);
+        await this.conn.run(`INSERT INTO runs (${names.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}, current_timestamp)`, values);
+        await more();
+        await this.conn.run('COMMIT');
+      } catch (err) {
+        await this.conn.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+  }
+
+  async listRuns(key: string): Promise<RunRecord[]> {
+    const r = await this.serial(() =>
+      this.conn.runAndReadAll(`SELECT record_json FROM run_records WHERE scenario_key = $1 ORDER BY policy, seed`, [key]),
+    );
+    return r.getRows().map((row) => JSON.parse(String(row[0])) as RunRecord);
+  }
+
+  async listFailures(key: string): Promise<StoredFailure[]> {
+    const r = await this.serial(() =>
+      this.conn.runAndReadAll(`SELECT policy, seed, error FROM runs WHERE scenario_key = $1 AND status = 'failed' ORDER BY policy, seed`, [key]),
+    );
+    return r.getRows().map((row) => ({ policy: String(row[0]), seed: Number(row[1]), message: String(row[2]) }));
+  }
+
+  async query(sql: string): Promise<QueryResult> {
+    const r = await this.serial(() => this.conn.runAndReadAll(sql));
+    return { columns: r.columnNames(), rows: r.getRowsJson() as unknown[][] };
+  }
+
+  async exportTable(table: ExportTable, format: ExportFormat, file: string, where?: string): Promise<number> {
+    const filter = where ? ` WHERE ${where}` : '';
+    const options = format === 'parquet' ? '(FORMAT parquet)' : '(FORMAT csv, HEADER true)';
+    const r = await this.serial(() => this.conn.runAndReadAll(`COPY (SELECT * FROM ${table}${filter} ORDER BY scenario_key, policy, seed) TO '${file.replace(/'/g, "''")}' ${options}`));
+    return Number(r.getRows()[0]?.[0] ?? 0);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.queue;
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
 }

@@ -1,14 +1,20 @@
-// Run every (policy, seed) job of one scenario, in parallel worker threads,
-// resuming from and saving to the results store. Results come back in
+// Run every (policy, seed) job of one scenario (runSweep), or of several
+// scenario variants at once (runGridSweep: a parameter sweep), in parallel
+// worker threads (or on Redis workers, see redis.ts), resuming from and
+// saving to the results store. Results come back in
 // (policy, seed) order whatever order the workers finish in, so reports built
-// from a sweep are byte-identical run to run.
+// from a sweep are byte-identical run to run. A job that throws does not stop
+// the others: its message is stored as a failed run, and once every job has
+// finished the sweep rejects with a SweepFailedError carrying both the
+// finished records and the failures.
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { RunRecord } from '../metrics/types.js';
 import type { Scenario } from '../scenario/schema.js';
-import { openResultsDb } from '../store/results-db.js';
+import { jobKey, openResultsDb, type RunMeta } from '../store/results-db.js';
+import { codeVersion, scenarioHash } from './scenario-key.js';
 import type { SweepTask } from './worker.js';
 
 /** Runs one job; `runSweep` calls it inline, in this thread. */
@@ -24,6 +30,11 @@ export interface SweepOptions {
   /** Results store; without it nothing is resumed or saved. */
   dbPath?: string;
   /**
+   * Scenario fields this sweep overrides (path -> value as the scenario
+   * holds it); the store gives each its own column.
+   */
+  params?: Readonly<Record<string, unknown>>;
+  /**
    * After each job that ran in this call: `done` of `total`, where total
    * counts only the jobs not already in the store.
    */
@@ -36,6 +47,55 @@ export interface SweepOptions {
   runner?: SweepRunner;
   /** Cap on worker threads (default: os.availableParallelism()). */
   maxThreads?: number;
+  /** After a job failed (its failure is already stored); the sweep goes on. */
+  onFailure?: (failure: SweepFailure) => void;
+  /**
+   * Run the jobs as BullMQ jobs on this Redis (redis://host:port) for
+   * `swaplab worker` processes, instead of in local threads.
+   */
+  redisUrl?: string;
+}
+
+/** One job that threw instead of returning a record. */
+export interface SweepFailure {
+  /** Index into the grid sweep's points (0 for runSweep). */
+  point: number;
+  policy: string;
+  seed: number;
+  message: string;
+}
+
+/** One scenario variant of a grid sweep. */
+export interface SweepPoint {
+  scenario: Scenario;
+  /** From scenarioKey(). */
+  scenarioKey: string;
+  /** Overridden fields, path -> value as the scenario holds it (store columns). */
+  params?: Readonly<Record<string, unknown>>;
+}
+
+export interface GridSweepOptions extends Omit<SweepOptions, 'scenario' | 'scenarioKey' | 'params'> {
+  points: readonly SweepPoint[];
+}
+
+/**
+ * Rejection of a sweep in which some jobs failed; every other job finished
+ * (and is stored). `byPoint[i]` are the finished runs of point i, in
+ * (policy, seed) order; `records` is their concatenation.
+ */
+export class SweepFailedError extends Error {
+  override name = 'SweepFailedError';
+  constructor(
+    readonly byPoint: RunRecord[][],
+    readonly failures: SweepFailure[],
+    readonly total: number,
+  ) {
+    super(`${failures.length} of ${total} runs failed: ${failures.map((f) => `policy=${f.policy} seed=${f.seed}: ${f.message}`).join('; ')}`);
+  }
+
+  get records(): RunRecord[] {
+    return this.byPoint.flat();
+  }
 }
 
 /** Rejection of a cancelled sweep; `name` is 'AbortError' like DOM/Node aborts. */
@@ -48,7 +108,9 @@ export class SweepAbortedError extends Error {
 }
 
 interface Job {
+  /** Position over all points, in (point, policy, seed) order. */
   index: number;
+  point: number;
   policy: string;
   seed: number;
 }
@@ -59,39 +121,68 @@ const RUNNING_FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER_FILE = new URL('./worker.js', import.meta.url);
 
 export async function runSweep(opts: SweepOptions): Promise<RunRecord[]> {
-  const { scenarioKey, signal } = opts;
+  const { scenario, scenarioKey, params, ...rest } = opts;
+  const point: SweepPoint = params === undefined ? { scenario, scenarioKey } : { scenario, scenarioKey, params };
+  return (await runGridSweep({ ...rest, points: [point] }))[0]!;
+}
+
+/** Every (point, policy, seed) job; resolves to each point's records in (policy, seed) order. */
+export async function runGridSweep(opts: GridSweepOptions): Promise<RunRecord[][]> {
+  const { signal, points } = opts;
   if (signal?.aborted) throw new SweepAbortedError(signal.reason);
 
   const policies = [...new Set(opts.policies)];
   const seeds = [...new Set(opts.seeds)];
-  const jobs: Job[] = policies.flatMap((policy, p) => seeds.map((seed, s) => ({ index: p * seeds.length + s, policy, seed })));
+  const perPoint = policies.length * seeds.length;
+  const jobs: Job[] = points.flatMap((_, point) =>
+    policies.flatMap((policy, p) => seeds.map((seed, s) => ({ index: point * perPoint + p * seeds.length + s, point, policy, seed }))),
+  );
   const results: Array<RunRecord | undefined> = new Array(jobs.length);
 
-  const db = opts.dbPath !== undefined ? openResultsDb(opts.dbPath) : undefined;
+  const db = opts.dbPath !== undefined ? await openResultsDb(opts.dbPath) : undefined;
   try {
+    const metas: Array<RunMeta | undefined> = points.map(
+      (pt) => db && { scenario: pt.scenario.name, scenarioHash: scenarioHash(pt.scenario), codeVersion: codeVersion(), params: pt.params ?? {} },
+    );
+    const stored = db ? await Promise.all(points.map((pt) => db.finishedRuns(pt.scenarioKey))) : [];
     const pending: Job[] = [];
     for (const job of jobs) {
-      const stored = db?.get(scenarioKey, job.policy, job.seed);
-      if (stored) results[job.index] = stored;
+      const rec = stored[job.point]?.get(jobKey(job.policy, job.seed));
+      if (rec) results[job.index] = rec;
       else pending.push(job);
     }
 
     let done = 0;
+    const failures: Array<SweepFailure & { index: number }> = [];
     // Store first, then report: a crash in the callback loses no result.
-    const finish = (job: Job, rec: RunRecord) => {
+    const finish = async (job: Job, rec: RunRecord) => {
       results[job.index] = rec;
-      db?.put(scenarioKey, job.policy, job.seed, rec);
+      await db?.put(points[job.point]!.scenarioKey, job.policy, job.seed, rec, metas[job.point]);
       done++;
       opts.onProgress?.(done, pending.length, rec);
     };
+    const fail = async (job: Job, err: unknown) => {
+      const failure = { point: job.point, policy: job.policy, seed: job.seed, message: errorMessage(err) };
+      failures.push({ ...failure, index: job.index });
+      await db?.putFailure(points[job.point]!.scenarioKey, job.policy, job.seed, failure.message, metas[job.point]);
+      opts.onFailure?.(failure);
+    };
 
     if (pending.length > 0) {
-      if (opts.runner || RUNNING_FROM_SOURCE) await runInline(opts, pending, finish, opts.runner ?? (await loadRunScenario()));
-      else await runInPool(opts, pending, finish);
+      if (opts.redisUrl !== undefined) await runOnRedis(opts.redisUrl, opts.signal, points, pending, finish, fail);
+      else if (opts.runner || RUNNING_FROM_SOURCE) await runInline(opts, points, pending, finish, fail, opts.runner ?? (await loadRunScenario()));
+      else await runInPool(opts, points, pending, finish, fail);
     }
-    return results as RunRecord[];
+    const byPoint = points.map((_, point) =>
+      results.slice(point * perPoint, (point + 1) * perPoint).filter((r): r is RunRecord => r !== undefined),
+    );
+    if (failures.length > 0) {
+      failures.sort((a, b) => a.index - b.index);
+      throw new SweepFailedError(byPoint, failures.map(({ index: _index, ...f }) => f), jobs.length);
+    }
+    return byPoint;
   } finally {
-    db?.close();
+    await db?.close();
   }
 }
 
@@ -101,30 +192,35 @@ async function loadRunScenario(): Promise<SweepRunner> {
   return (scenario, o) => runScenario(scenario, o);
 }
 
-async function runInline(opts: SweepOptions, pending: Job[], finish: (job: Job, rec: RunRecord) => void, runner: SweepRunner): Promise<void> {
+type Finish = (job: Job, rec: RunRecord) => Promise<void>;
+type Fail = (job: Job, err: unknown) => Promise<void>;
+
+async function runInline(opts: GridSweepOptions, points: readonly SweepPoint[], pending: Job[], finish: Finish, fail: Fail, runner: SweepRunner): Promise<void> {
   for (const job of pending) {
     if (opts.signal?.aborted) throw new SweepAbortedError(opts.signal.reason);
     let rec: RunRecord;
     try {
-      rec = await runner(opts.scenario, { policy: job.policy, seed: job.seed });
+      rec = await runner(points[job.point]!.scenario, { policy: job.policy, seed: job.seed });
     } catch (err) {
-      throw jobError(job, err);
+      await fail(job, err);
+      continue;
     }
-    finish(job, rec);
+    await finish(job, rec);
     // Let abort events (SIGINT handlers, timers) in between synchronous runs.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   if (opts.signal?.aborted) throw new SweepAbortedError(opts.signal.reason);
 }
 
-async function runInPool(opts: SweepOptions, pending: Job[], finish: (job: Job, rec: RunRecord) => void): Promise<void> {
+async function runInPool(opts: GridSweepOptions, points: readonly SweepPoint[], pending: Job[], finish: Finish, fail: Fail): Promise<void> {
   const threads = Math.max(1, Math.min(opts.maxThreads ?? availableParallelism(), availableParallelism(), pending.length));
   const pool = new Piscina<SweepTask, RunRecord>({
     filename: fileURLToPath(WORKER_FILE),
     minThreads: Math.min(2, threads),
     maxThreads: threads,
   });
-  // One controller cancels everything: the caller's abort or our first failure.
+  // One controller cancels everything: the caller's abort, or a failure to
+  // store a result (a run that throws is recorded and does not stop the rest).
   const stop = new AbortController();
   // Every queued job listens on this one signal; that many listeners is intended, not a leak.
   setMaxListeners(pending.length + 10, stop.signal);
@@ -134,20 +230,24 @@ async function runInPool(opts: SweepOptions, pending: Job[], finish: (job: Job, 
   try {
     await Promise.all(
       pending.map((job) =>
-        pool.run({ scenario: opts.scenario, policy: job.policy, seed: job.seed }, { signal: stop.signal }).then(
-          (rec) => {
+        pool.run({ scenario: points[job.point]!.scenario, policy: job.policy, seed: job.seed }, { signal: stop.signal }).then(
+          async (rec) => {
             // A run that completed is kept even if we are stopping: resume skips it.
             try {
-              finish(job, rec);
+              await finish(job, rec);
             } catch (err) {
               failure ??= err;
               stop.abort();
             }
           },
-          (err: unknown) => {
+          async (err: unknown) => {
             if (stop.signal.aborted) return; // cancelled by us; the cause is recorded
-            failure ??= jobError(job, err);
-            stop.abort();
+            try {
+              await fail(job, err);
+            } catch (storeErr) {
+              failure ??= storeErr;
+              stop.abort();
+            }
           },
         ),
       ),
@@ -160,8 +260,14 @@ async function runInPool(opts: SweepOptions, pending: Job[], finish: (job: Job, 
   if (failure !== undefined) throw failure;
 }
 
-/** Say which run failed: a sweep has hundreds. */
-function jobError(job: Job, err: unknown): Error {
-  const msg = err instanceof Error ? err.message : String(err);
-  return new Error(`sweep job policy=${job.policy} seed=${job.seed} failed: ${msg}`, { cause: err });
+async function runOnRedis(url: string, signal: AbortSignal | undefined, points: readonly SweepPoint[], pending: Job[], finish: Finish, fail: Fail): Promise<void> {
+  // Imported lazily: local sweeps never load BullMQ.
+  const { runViaRedis } = await import('./redis.js');
+  const runs = pending.map((job) => ({ scenarioKey: points[job.point]!.scenarioKey, scenario: points[job.point]!.scenario, policy: job.policy, seed: job.seed }));
+  await runViaRedis(url, codeVersion(), runs, (i, rec) => finish(pending[i]!, rec), (i, err) => fail(pending[i]!, err), signal);
+  if (signal?.aborted) throw new SweepAbortedError(signal.reason);
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -70,3 +70,8 @@ function modelHash(root: string): string {
 export function scenarioKey(scenario: unknown, version: string = codeVersion()): string {
   return createHash('sha256').update(canonicalJson({ scenario, version })).digest('hex');
 }
+
+/** sha256 of the canonical scenario JSON alone (no code version), 16 hex digits: the same scenario across builds. */
+export function scenarioHash(scenario: unknown): string {
+  return createHash('sha256').update(canonicalJson(scenario)).digest('hex').slice(0, 16);
+}
