@@ -1,6 +1,6 @@
 // The reductions behind the report and dashboard charts.
 import { describe, expect, it } from 'vitest';
-import { alignTimeSeries, cdfChart } from '../src/web/chart-data.js';
+import { alignTimeSeries, cdfChart } from '../src/report/chart-data.js';
 
 describe('alignTimeSeries', () => {
   it('puts step series on one x array, carrying values forward', () => {

@@ -12,7 +12,7 @@ import type { JsonEvent } from './support/chrome-event.js';
 import { one, protoc, protocDecode, sub, type TextMsg } from './support/protoc-text.js';
 import { writeTrace, type TraceLog } from '../src/report/trace/index.js';
 import { nestTaskSlices } from '../src/report/trace/collector.js';
-import { recordTrace, traceSimulation } from '../src/report/trace/record-run.js';
+import { recordTrace, traceSimulation } from '../src/cli/record-trace.js';
 import { loadScenario } from '../src/scenario/loader.js';
 import type { RunRecord } from '../src/metrics/types.js';
 import type { Simulation } from '../src/sim/build.js';

@@ -10,7 +10,7 @@ import type { RunOutput } from '../metrics/types.js';
 import { renderHtmlReport } from '../report/html.js';
 import { SimulationError } from '../engine/engine.js';
 import { KERNEL_PRESETS } from '../kernel/presets/presets.js';
-import { findPolicy, isPolicyFile, POLICY_NAMES, SHIPPED_POLICIES } from '../policies/registry.js';
+import { findPolicy, isPolicyFile, loadPolicyFile, POLICY_NAMES, SHIPPED_POLICIES } from '../policies/registry.js';
 import { COMPARE_FORMATS, formatCompare, summarizeCompare, type CompareFormat } from '../report/compare.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { didYouMean } from '../scenario/nearest-name.js';
@@ -19,7 +19,7 @@ import { PLATFORMS } from '../sim/platforms.js';
 import { runScenario } from '../sim/run.js';
 import { runSweep, SweepAbortedError } from '../sweep/pool.js';
 import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
-import { recordTrace } from '../report/trace/record-run.js';
+import { recordTrace } from './record-trace.js';
 import { buildValidationReport } from '../report/validation.js';
 import { DEFAULT_RESULTS_DB, ResultsStoreError } from '../store/results-db.js';
 import { overriddenParams } from '../sweep/params.js';
@@ -65,6 +65,7 @@ export function buildProgram(): Command {
       const sc = loadScenario(name, o.set);
       const policy = o.policy ?? sc.kernel.policy;
       const seed = o.seed ?? sc.seed;
+      if (isPolicyFile(policy)) await loadPolicyFile(policy);
       let output: RunOutput;
       if (o.trace) {
         const r = recordTrace(sc, { policy, seed }, o.traceFormat);
@@ -181,7 +182,13 @@ export function buildProgram(): Command {
     .option('--db <file>', 'results store (resume)', DEFAULT_RESULTS_DB)
     .action(async (o: { seeds: number; out: string; db: string }) => {
       const progress = new Progress('validate');
-      const text = await buildValidationReport({ seeds: o.seeds, dbPath: o.db, onProgress: (_l, d, t) => progress.update(d, t) });
+      const text = await buildValidationReport({
+        seeds: o.seeds,
+        run: async (name, sets, policies, seeds) => {
+          const sc = loadScenario(name, sets);
+          return runSweep({ scenario: sc, scenarioKey: scenarioKey(sc), policies, seeds, dbPath: o.db, onProgress: (d, t) => progress.update(d, t) });
+        },
+      });
       progress.stop();
       writeFileSync(o.out, text);
       console.log(`wrote ${o.out}`);

@@ -8,7 +8,7 @@ import { loadCalibration } from '../calibration/calibration.js';
 import { renderHtmlReport } from '../report/html.js';
 import { loadScenario } from '../scenario/loader.js';
 import { didYouMean } from '../scenario/nearest-name.js';
-import { POLICY_NAMES } from '../scenario/schema.js';
+import { isPolicyFile, POLICY_NAMES } from '../policies/registry.js';
 import { overriddenParams } from '../sweep/params.js';
 import { runSweep } from '../sweep/pool.js';
 import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
@@ -22,7 +22,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 /** `--policies a,b`: known names, in the given order (the first is the baseline). */
 export function parsePolicies(text: string): string[] {
   const list = text.split(',').map((p) => p.trim()).filter(Boolean);
-  const unknown = list.filter((p) => !POLICY_NAMES.includes(p));
+  const unknown = list.filter((p) => !POLICY_NAMES.includes(p) && !isPolicyFile(p));
   if (list.length === 0 || unknown.length > 0) {
     const hints = unknown.map((p) => didYouMean(p, POLICY_NAMES)).filter(Boolean).join('');
     throw new InvalidArgumentError(`unknown polic${unknown.length === 1 ? 'y' : 'ies'} ${unknown.join(', ') || '(none given)'}${hints} (known: ${POLICY_NAMES.join(', ')})`);

@@ -5,8 +5,8 @@
 import { stringify as toYaml } from 'yaml';
 import type { RunRecord } from '../metrics/types.js';
 import type { Scenario } from '../scenario/schema.js';
-import { chartHead, escapeHtml, jsonScriptBody, readAsset, scriptBody } from '../web/assets.js';
-import { buildReportData, freeMemRefsOf } from '../web/chart-data.js';
+import { chartHead, escapeHtml, jsonScriptBody, readAsset, scriptBody } from './assets.js';
+import { buildReportData, freeMemRefsOf } from './chart-data.js';
 import { formatCompare, summarizeCompare } from './compare.js';
 
 export interface HtmlReportInput {

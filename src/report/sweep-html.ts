@@ -3,7 +3,7 @@
 // line per policy and its 95% CI as a band. With several axes, each chart
 // holds the other axes at one combination of their values (named in its
 // title). No timestamp: the same sweep renders the same page.
-import { chartHead, escapeHtml, jsonScriptBody, scriptBody } from '../web/assets.js';
+import { chartHead, escapeHtml, jsonScriptBody, scriptBody } from './assets.js';
 import type { GridPoint } from '../sweep/grid.js';
 import { formatSweepTables, type SweepSummary } from './sweep-summary.js';
 

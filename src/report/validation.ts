@@ -1,17 +1,17 @@
 // docs/validation.md: each published figure of DESIGN.md "Validation" beside
-// the simulator's, with the calibration that produced it. Runs the sweeps,
-// then formats; the text states where the model disagrees.
+// the simulator's, with the calibration that produced it. The caller runs
+// the sweeps (ValidationRunner); this formats, and the text states where the
+// model disagrees.
 
 import { confidenceInterval95 } from '../metrics/stats.js';
 import type { RunRecord } from '../metrics/types.js';
-import { loadScenario } from '../scenario/loader.js';
-import { runSweep } from '../sweep/pool.js';
-import { scenarioKey } from '../sweep/scenario-key.js';
+
+/** Runs a shipped scenario with `sets` for each policy x seed (the caller owns the simulator: report/ runs none). */
+export type ValidationRunner = (scenario: string, sets: string[], policies: string[], seeds: number[]) => Promise<RunRecord[]>;
 
 export interface ValidationOptions {
   seeds: number;
-  dbPath?: string;
-  onProgress?: (label: string, done: number, total: number) => void;
+  run: ValidationRunner;
 }
 
 const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
@@ -22,11 +22,7 @@ function ci(xs: number[], d = 1): string {
 }
 
 async function sweep(name: string, sets: string[], policies: string[], seeds: number[], o: ValidationOptions): Promise<Map<string, RunRecord[]>> {
-  const sc = loadScenario(name, sets);
-  const recs = await runSweep({
-    scenario: sc, scenarioKey: scenarioKey(sc), policies, seeds, dbPath: o.dbPath,
-    onProgress: (done, total) => o.onProgress?.(`${name} ${sets.join(' ')}`, done, total),
-  });
+  const recs = await o.run(name, sets, policies, seeds);
   const by = new Map<string, RunRecord[]>();
   for (const r of recs) {
     const l = by.get(r.output.policy) ?? [];

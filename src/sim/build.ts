@@ -31,7 +31,11 @@ export interface Simulation {
   launch: LaunchResult | null;
 }
 
-export function buildSimulation(sc: Scenario, policyName: string, seed: number): Simulation {
+/**
+ * `observe` runs on the bare kernel, before any process exists, so that
+ * observers of the mm tracepoints see every process from its creation.
+ */
+export function buildSimulation(sc: Scenario, policyName: string, seed: number, observe?: (K: Kernel) => void): Simulation {
   const platform = platformOf(sc);
   const calibration = loadCalibration(sc.kernel.calibration);
   const preset = kernelPreset(sc.kernel.version);
@@ -53,6 +57,7 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number):
     policy,
   });
   for (const [name, ids] of Object.entries(platform.cpusets)) K.sched.defineCpuset(name, ids);
+  observe?.(K);
 
   // Cached apps: sizes and oom_score_adj drawn from the workload stream.
   const rng = K.engine.rng.stream('apps');

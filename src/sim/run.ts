@@ -25,9 +25,10 @@ export function runScenario(scenario: Scenario, opts: RunOptions): RunRecord {
 export function runSimulation(scenario: Scenario, opts: RunOptions): { record: RunRecord; sim: Simulation } {
   injectTestFault(opts.policy, opts.seed);
   const wall0 = performance.now();
-  const sim = buildSimulation(scenario, opts.policy, opts.seed);
+  let collector: RunCollector | undefined;
+  const sim = buildSimulation(scenario, opts.policy, opts.seed, (k) => { collector = new RunCollector(k); });
   const K = sim.K;
-  const collector = new RunCollector(K);
+  if (!collector) throw new Error('buildSimulation did not call observe()');
   opts.attach?.(sim);
   const endNs = scenario.duration_ms * 1e6;
   K.engine.run(endNs);

@@ -7,7 +7,7 @@ import { summarizeCompare, type CompareSummary } from '../report/compare.js';
 import type { Scenario } from '../scenario/schema.js';
 import { runSweep, type SweepRunner } from '../sweep/pool.js';
 import { scenarioKey } from '../sweep/scenario-key.js';
-import { buildReportData, freeMemRefsOf, outputsOf, type ReportData } from './chart-data.js';
+import { buildReportData, freeMemRefsOf, outputsOf, type ReportData } from '../report/chart-data.js';
 
 export interface RunResult {
   /** Per-run outputs (metrics, vmstat); the series are reduced into `report`. */

@@ -10,7 +10,10 @@ import { listShippedScenarios, loadScenario } from '../scenario/loader.js';
 import { ScenarioError } from '../scenario/errors.js';
 import { KERNEL_VERSIONS, POLICY_NAMES, ScenarioSchema } from '../scenario/schema.js';
 import type { SweepRunner } from '../sweep/pool.js';
-import { chartHead, readAsset, scriptBody } from './assets.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chartHead, scriptBody } from '../report/assets.js';
+import { projectRoot } from '../scenario/loader.js';
 import { RunRegistry, TooManyRunsError, type RunEvent } from './runs.js';
 
 export interface ServerOptions {
@@ -182,10 +185,10 @@ function dashboardPage(): string {
   const head = chartHead();
   const fill: Record<string, string> = {
     '<!-- swaplab:styles -->': head.styles,
-    '<!-- swaplab:scripts -->': `${head.scripts}\n<script>${scriptBody(readAsset('dashboard.js'))}</script>`,
+    '<!-- swaplab:scripts -->': `${head.scripts}\n<script>${scriptBody(readDashboardAsset('dashboard.js'))}</script>`,
   };
   // A function replacement: the inlined code may contain `$&`-like sequences.
-  return readAsset('dashboard.html').replace(/<!-- swaplab:(styles|scripts) -->/g, (m) => fill[m]!);
+  return readDashboardAsset('dashboard.html').replace(/<!-- swaplab:(styles|scripts) -->/g, (m) => fill[m]!);
 }
 
 /** Current values of MAIN_PARAMS in a shipped scenario ({} if it does not load). */
@@ -249,4 +252,17 @@ function parseRunRequest(body: unknown): RunRequest {
   const jobs = new Set(policies).size * new Set(seeds).size;
   if (jobs > MAX_JOBS) throw new Error(`too many runs: ${jobs} (policies × seeds), at most ${MAX_JOBS}`);
   return { scenario: b['scenario'], sets, policies: policies as string[], seeds: seeds as number[] };
+}
+
+/** The dashboard's own page and script: a fixed list, never a client-supplied path (src/web/assets is not compiled). */
+const DASHBOARD_ASSETS = { 'dashboard.js': 'src/web/assets/dashboard.js', 'dashboard.html': 'src/web/assets/dashboard.html' } as const;
+const dashboardCache = new Map<string, string>();
+
+function readDashboardAsset(name: keyof typeof DASHBOARD_ASSETS): string {
+  let text = dashboardCache.get(name);
+  if (text === undefined) {
+    text = readFileSync(join(projectRoot(), DASHBOARD_ASSETS[name]), 'utf8');
+    dashboardCache.set(name, text);
+  }
+  return text;
 }

@@ -5,7 +5,7 @@
 // on a bounded grid.
 import { CPU_CATEGORIES, type CpuCategory, type RunOutput, type RunRecord } from '../metrics/types.js';
 import { POLICY_NAMES, type Scenario } from '../scenario/schema.js';
-import { formatNumber, formatPct, relativeChangePct, summarizeCompare, type CompareSummary, type PolicyStat } from '../report/compare.js';
+import { formatNumber, formatPct, relativeChangePct, summarizeCompare, type CompareSummary, type PolicyStat } from './compare.js';
 
 /** Series sharing one x array (uPlot's data layout); null = no sample there. */
 export interface XYChart {

@@ -1,13 +1,13 @@
 // One run with a TraceCollector attached: the run's record plus its trace,
 // written in the chosen format. Tracing never changes the fingerprint.
 
-import type { RunRecord } from '../../metrics/types.js';
-import type { Scenario } from '../../scenario/schema.js';
-import type { Simulation } from '../../sim/build.js';
-import { runSimulation } from '../../sim/run.js';
-import { TraceCollector } from './collector.js';
-import { writeTrace, type TraceFormat } from './index.js';
-import type { TraceLog } from './model.js';
+import type { RunRecord } from '../metrics/types.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { Simulation } from '../sim/build.js';
+import { runSimulation } from '../sim/run.js';
+import { TraceCollector } from '../report/trace/collector.js';
+import { writeTrace, type TraceFormat } from '../report/trace/index.js';
+import type { TraceLog } from '../report/trace/model.js';
 
 export interface TraceRunOptions {
   policy: string;

@@ -1,4 +1,4 @@
-// Browser assets of the report and the dashboard, read from a fixed list and
+// Browser assets of the report's charts (also inlined by the dashboard), read from a fixed list and
 // inlined into the pages: nothing is ever served or read by a client-supplied
 // path, and a saved report opens offline with no external request.
 import { readFileSync } from 'node:fs';
@@ -8,15 +8,13 @@ import { projectRoot } from '../scenario/loader.js';
 
 const require = createRequire(import.meta.url);
 
-/** The only files the web code reads. The .js/.css under src/web/assets are not compiled, so they are found from the project root (works from src/ and dist/src/). */
+/** The only chart files read. The .js/.css under src/report/assets are not compiled, so they are found from the project root (works from src/ and dist/src/). */
 const ASSET_FILES = {
   'uPlot.js': () => require.resolve('uplot/dist/uPlot.iife.min.js'),
   'uPlot.css': () => require.resolve('uplot/dist/uPlot.min.css'),
-  'charts.js': () => join(projectRoot(), 'src/web/assets/charts.js'),
-  'charts.css': () => join(projectRoot(), 'src/web/assets/charts.css'),
-  'report-client.js': () => join(projectRoot(), 'src/web/assets/report-client.js'),
-  'dashboard.js': () => join(projectRoot(), 'src/web/assets/dashboard.js'),
-  'dashboard.html': () => join(projectRoot(), 'src/web/assets/dashboard.html'),
+  'charts.js': () => join(projectRoot(), 'src/report/assets/charts.js'),
+  'charts.css': () => join(projectRoot(), 'src/report/assets/charts.css'),
+  'report-client.js': () => join(projectRoot(), 'src/report/assets/report-client.js'),
 } as const;
 
 export type AssetName = keyof typeof ASSET_FILES;
