@@ -9,6 +9,7 @@ import { ScenarioError, SET_SOURCE } from './errors.js';
 import { MAX_SCENARIO_BYTES, MAX_YAML_ALIASES, MAX_YAML_NODES } from './limits.js';
 import { ScenarioSchema, type Scenario } from './schema.js';
 import { applySets, knownFields } from './set.js';
+import { preflight } from '../sim/preflight.js';
 
 /** The project root: the first ancestor of this module with package.json and scenarios/ (works from src/ and dist/src/). */
 export function projectRoot(): string {
@@ -147,9 +148,15 @@ export function scenarioFromText(text: string, fileLabel: string, sets: string[]
   if (data['name'] === undefined) data['name'] = basename(fileLabel, extname(fileLabel));
 
   const result = ScenarioSchema.safeParse(data, { reportInput: true });
-  if (result.success) return result.data;
-
-  const problem = explain(result.error.issues[0]!);
+  let problem: Problem;
+  if (result.success) {
+    // What building and running it needs (calibration, swap, RAM): the same checks run makes.
+    const unrunnable = preflight(result.data);
+    if (!unrunnable) return result.data;
+    problem = unrunnable;
+  } else {
+    problem = explain(result.error.issues[0]!);
+  }
   const fromSet = setSourceOf(problem.path, setPaths, doc);
   if (fromSet) {
     // Name the --set that caused it; add the field path when it is not the one set.

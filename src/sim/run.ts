@@ -7,13 +7,17 @@ import { mean, summarize } from '../metrics/stats.js';
 import type { Metrics, RunRecord } from '../metrics/types.js';
 import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
 import type { Scenario } from '../scenario/schema.js';
+import { SimulationError } from '../engine/engine.js';
 import { buildSimulation, type Simulation } from './build.js';
+import { defaultRunBudget, runWithinBudget, type RunBudget } from './budget.js';
 
 export interface RunOptions {
   policy: string;
   seed: number;
   /** Called with the built simulation before it runs (trace collectors attach here). */
   attach?: (sim: Simulation) => void;
+  /** Wall-clock and event limits (default: defaultRunBudget()). */
+  budget?: RunBudget;
 }
 
 export function runScenario(scenario: Scenario, opts: RunOptions): RunRecord {
@@ -22,12 +26,14 @@ export function runScenario(scenario: Scenario, opts: RunOptions): RunRecord {
 
 export function runSimulation(scenario: Scenario, opts: RunOptions): { record: RunRecord; sim: Simulation } {
   const wall0 = performance.now();
+  const budget = opts.budget ?? defaultRunBudget();
   const sim = buildSimulation(scenario, opts.policy, opts.seed);
+  injectTestFault(opts.seed);
   const K = sim.K;
   const collector = new RunCollector(K);
   opts.attach?.(sim);
   const endNs = scenario.duration_ms * 1e6;
-  K.engine.run(endNs);
+  runWithinBudget(K.engine, endNs, budget, wall0);
   K.sched.finish();
   const fingerprint = K.engine.fingerprint.hex();
   const runWallMs = performance.now() - wall0;
@@ -59,7 +65,7 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
     if (L.freePagesAtPreview >= 0) metrics.free_mem_at_preview_mib = L.freePagesAtPreview / PAGES_PER_MIB;
   }
   const vmstat: Record<string, number> = { ...K.vmstat };
-  const inv = drainAndCheck(sim, endNs);
+  const inv = drainAndCheck(sim, endNs, budget, wall0);
   metrics.swap_entries_leaked = inv.leaked;
   vmstat.nr_free_pages = K.zone.freePages;
   vmstat.zram_notify_free = K.zram.stats.notify_free;
@@ -112,8 +118,23 @@ const DRAIN_LIMIT_NS = 60_000_000_000;
  * queued work items, a free in progress), then check conservation. Only the
  * leak count comes from here; nothing the metrics report is affected.
  */
-function drainAndCheck(sim: Simulation, endNs: number): ReturnType<Simulation['K']['checkInvariants']> {
+function drainAndCheck(sim: Simulation, endNs: number, budget: RunBudget, wall0: number): ReturnType<Simulation['K']['checkInvariants']> {
   const K = sim.K;
-  while (!K.quiescent() && K.now < endNs + DRAIN_LIMIT_NS && K.engine.pending > 0) K.engine.run(K.now + 10_000_000);
+  while (!K.quiescent() && K.now < endNs + DRAIN_LIMIT_NS && K.engine.pending > 0) runWithinBudget(K.engine, K.now + 10_000_000, budget, wall0);
   return K.checkInvariants(K.policy.parkedEntries());
+}
+
+/**
+ * TEST ONLY: SWAPLAB_FAULT=invariant or =exception makes a run fail as a bug
+ * would (a SimulationError, or a TypeError), so tests can check the bug path
+ * (exit 70, the report) and that a sweep survives one failed run. A suffix
+ * @<seed> limits it to that seed. Never set it for real runs.
+ */
+function injectTestFault(seed: number): void {
+  const fault = process.env['SWAPLAB_FAULT'];
+  if (!fault) return;
+  const [kind, onlySeed] = fault.split('@');
+  if (onlySeed !== undefined && Number(onlySeed) !== seed) return;
+  if (kind === 'invariant') throw new SimulationError('test-fault', `SWAPLAB_FAULT injected an invariant violation (seed ${seed})`);
+  if (kind === 'exception') throw new TypeError(`SWAPLAB_FAULT injected an unexpected exception (seed ${seed})`);
 }
