@@ -60,6 +60,6 @@ function checkBudget(engine: Engine, budget: RunBudget, wallStartMs: number): vo
   }
   const wallMs = performance.now() - wallStartMs;
   if (wallMs > budget.maxWallMs) {
-    throw new RunBudgetError(`${BUDGET_MESSAGE_PREFIX}took more than ${Math.round(budget.maxWallMs / 1000)} s of wall-clock time ${at} (SWAPLAB_MAX_WALL_S raises the budget)`);
+    throw new RunBudgetError(`${BUDGET_MESSAGE_PREFIX}took more than ${budget.maxWallMs / 1000} s of wall-clock time ${at} (SWAPLAB_MAX_WALL_S raises the budget)`);
   }
 }
