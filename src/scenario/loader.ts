@@ -189,7 +189,7 @@ function firstProblemNode(doc: Document): { node: Node; message: string } | unde
     for (const pair of node.items) {
       const k = isScalar(pair.key) ? pair.key.value : pair.key;
       if (seen.has(k)) {
-        found = { node: pair.key as Node, message: `duplicate key ${JSON.stringify(String(k))}` };
+        found = { node: pair.key as Node, message: `duplicate key ${JSON.stringify(String(k))}: map keys must be unique` };
         return visit.BREAK;
       }
       seen.add(k);
