@@ -226,6 +226,8 @@ function reaperChoices(): readonly string[] {
   return lmkd.shape.reaper.unwrap().options;
 }
 
+const REQUEST_FIELDS = ['scenario', 'set', 'policies', 'seeds'];
+
 interface RunRequest {
   scenario: string;
   sets: string[];
@@ -241,6 +243,8 @@ interface RunRequest {
 function parseRunRequest(body: unknown): RunRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('expected a JSON object body');
   const b = body as Record<string, unknown>;
+  const unknown = Object.keys(b).find((k) => !REQUEST_FIELDS.includes(k));
+  if (unknown !== undefined) throw new Error(`unknown field ${JSON.stringify(unknown)} (known: ${REQUEST_FIELDS.join(', ')})`);
   const shipped = listShippedScenarios().map((s) => s.name);
   if (typeof b['scenario'] !== 'string' || !shipped.includes(b['scenario'])) {
     throw new Error(`scenario: expected one of ${shipped.join(', ')}`);
