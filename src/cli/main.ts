@@ -38,6 +38,12 @@ export function parseSeed(s: string): number {
   return Number(s);
 }
 
+function parseSeedCount(text: string): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 1000)) throw new InvalidArgumentError(`expected a number of seeds 1..1000, got '${text}'`);
+  return n;
+}
+
 function parseSeedList(text: string): number[] {
   const seeds = parseSeeds(text);
   const bad = seeds.find((s) => s > MAX_SEED);
@@ -198,7 +204,7 @@ export function buildProgram(): Command {
   program
     .command('validate')
     .description('regenerate docs/validation.md: published figures beside the simulated ones')
-    .option('--seeds <n>', 'seeds per figure', (v) => parseSeed(v), 10)
+    .option('--seeds <n>', 'seeds per figure (1..1000)', parseSeedCount, 10)
     .option('--out <file>', 'where to write', 'docs/validation.md')
     .option('--db <file>', 'results store (resume)', '.swaplab/results.sqlite')
     .action(async (o: { seeds: number; out: string; db: string }) => {
