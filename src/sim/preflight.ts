@@ -11,10 +11,10 @@
 
 import { CalibrationError, loadCalibration } from '../calibration/calibration.js';
 import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
-import { SWAPFILE_CLUSTER } from '../kernel/swap/swap-info.js';
 import { MAX_SIMULATED_MIB } from '../scenario/limits.js';
 import type { Scenario } from '../scenario/schema.js';
 import { platformOf } from './platforms.js';
+import { swapFits } from './swap-fit.js';
 
 export interface PreflightProblem {
   /** The field to blame, e.g. ['apps', 'count']. */
@@ -28,14 +28,6 @@ export interface PreflightProblem {
  * draws them around that mean), and thousands of them make the average tight.
  */
 const ZSMALLOC_OVERHEAD = 1.1;
-/** Swap-out allocates from a few per-CPU clusters and aligns runs, so each of them may leave a cluster partly used. */
-const ALLOC_CURSORS = 8;
-/**
- * Share of the swap device lost to alignment holes: runs of n slots are
- * n-aligned, and once the free clusters are gone a run needs an aligned hole.
- * Measured: exit-one (fragmentation 0.9) fills 6000 of 6144 MiB, fails at 6100.
- */
-const SWAP_ALIGNMENT_LOSS = 0.04;
 /** Standard deviations above the mean for the apps' drawn sizes. */
 const DRAW_SIGMAS = 6;
 
@@ -78,14 +70,19 @@ export function preflight(sc: Scenario): PreflightProblem | undefined {
   const microPresentPages = Math.round(sc.present_mib * PAGES_PER_MIB);
 
   const swapPages = appsSwapPages + sc.processes * microSwapPages;
-  const swappers = (appsSwapPages > 0 ? a.count : 0) + (microSwapPages > 0 ? sc.processes : 0);
-  const slots = Math.ceil((platform.zramMib * PAGES_PER_MIB) / SWAPFILE_CLUSTER) * SWAPFILE_CLUSTER;
-  // One slot is the swap header; every swapping process and allocation cursor may strand most of a cluster.
-  const usableSlots = Math.floor(slots * (1 - SWAP_ALIGNMENT_LOSS)) - 1 - (swappers + ALLOC_CURSORS) * SWAPFILE_CLUSTER;
-  if (swapPages > usableSlots) {
+  const zramSlots = platform.zramMib * PAGES_PER_MIB;
+  // As build.ts lays them out: apps in base pages, micro processes in mTHP folios (unfragmented when > 4 KiB).
+  const fits = swapFits(
+    [
+      { count: a.count, pages: a.count > 0 ? appsSwapPages / a.count : 0, folioPages: 1, fragmentation: sc.kernel.swap_fragmentation },
+      { count: sc.processes, pages: microSwapPages, folioPages: sc.mthp_kib / 4, fragmentation: sc.mthp_kib > 4 ? 0 : sc.kernel.swap_fragmentation },
+    ],
+    zramSlots,
+  );
+  if (!fits) {
     return {
       path: blame(sc),
-      message: `the processes' swap (up to ${fmtMib(swapPages)}) does not fit in the swap device (zram ${platform.zramMib} MiB, ${fmtMib(Math.max(0, usableSlots))} usable after cluster alignment): lower apps.count, anon_mib, swap_ratio, processes or swap_mib, or use a bigger platform`,
+      message: `the processes' swap (up to ${fmtMib(swapPages)}) does not fit in the swap device (zram ${platform.zramMib} MiB, less the holes swap_fragmentation ${sc.kernel.swap_fragmentation} leaves): lower apps.count, anon_mib, swap_ratio, processes or swap_mib, or use a bigger platform`,
     };
   }
 
