@@ -49,10 +49,13 @@ describe('paths the user names', () => {
   it.each([
     ['--db', ['compare', 'exit-one', '--policies', 'sync', '--seeds', '1', ...SMALL, '--db', '/proc/nope/x.db']],
     ['--report', ['compare', 'exit-one', '--policies', 'sync', '--seeds', '1', ...SMALL, '--no-db', '--report', '/proc/nope/x.html']],
-    ['--trace', ['run', 'exit-one', ...SMALL, '--trace', '/proc/nope/t.pftrace']],
     ['--out', ['validate', '--out', '/proc/nope/v.md']],
   ])('%s under /proc/nope fails at once, naming the path', (option, args) => {
     expectOneLine(swaplab(args), new RegExp(`^swaplab: ${option} /proc/nope/\\S+: cannot create directory /proc/nope: no such file or directory \\(ENOENT\\)`));
+  });
+
+  it('--trace into /proc/nope: the directory is not created, and the line says so', () => {
+    expectOneLine(swaplab(['run', 'exit-one', ...SMALL, '--trace', '/proc/nope/t.pftrace']), /^swaplab: --trace \/proc\/nope\/t\.pftrace: cannot use directory \/proc\/nope: no such file or directory \(ENOENT\)$/m);
   });
 
   it('a full disk (--trace /dev/full) is one line and exit 2', () => {

@@ -90,7 +90,8 @@ export function buildProgram(): Command {
     .addOption(new Option('--trace-format <fmt>', 'trace format').choices(['perfetto', 'json']).default('perfetto'))
     .action(async (name: string, o: { policy?: string; seed?: number; set: string[]; json?: boolean; trace?: string; traceFormat: 'perfetto' | 'json' }) => {
       Object.assign(context, { command: 'run', scenario: name, sets: o.set });
-      if (o.trace !== undefined) prepareOutputFile(o.trace, '--trace');
+      // A trace goes into an existing directory (as before); reports and stores create theirs.
+      if (o.trace !== undefined) prepareOutputFile(o.trace, '--trace', false);
       const sc = loadScenario(name, o.set);
       const policy = o.policy ?? sc.kernel.policy;
       const seed = o.seed ?? sc.seed;
@@ -98,7 +99,7 @@ export function buildProgram(): Command {
       let output: RunOutput;
       if (o.trace !== undefined) {
         const r = recordTrace(sc, { policy, seed }, o.traceFormat);
-        writeOutputFile(o.trace, r.trace, '--trace');
+        writeOutputFile(o.trace, r.trace, '--trace', false);
         output = r.record.output;
         if (!o.json) console.error(`trace written to ${o.trace} (${o.traceFormat}); open it at ui.perfetto.dev`);
       } else {

@@ -66,9 +66,9 @@ export function ensureDir(dir: string, option: string, label = dir): void {
 
 /**
  * Checks an output path before the work that fills it: not empty, not a
- * directory, and its directory exists or can be created.
+ * directory, and its directory exists or (with createDirs) can be created.
  */
-export function prepareOutputFile(path: string, option: string): void {
+export function prepareOutputFile(path: string, option: string, createDirs = true): void {
   if (path.trim() === '') throw new UserError(`${option}: empty file name`);
   try {
     if (statSync(path).isDirectory()) throw new UserError(`${option} ${path}: is a directory`);
@@ -76,12 +76,23 @@ export function prepareOutputFile(path: string, option: string): void {
     if (e instanceof UserError) throw e;
     // A missing file is fine: it is about to be written.
   }
-  ensureDir(dirname(resolve(path)), option, path);
+  const dir = dirname(resolve(path));
+  if (createDirs) {
+    ensureDir(dir, option, path);
+    return;
+  }
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (e) {
+    throw new UserError(`${option} ${path}: cannot use directory ${dir}: ${errnoReason(e)}`);
+  }
+  if (!isDir) throw new UserError(`${option} ${path}: ${dir} is not a directory`);
 }
 
 /** writeFileSync whose failures (disk full, permissions, a device) are one line naming the option and path. */
-export function writeOutputFile(path: string, data: string | Uint8Array, option: string): void {
-  prepareOutputFile(path, option);
+export function writeOutputFile(path: string, data: string | Uint8Array, option: string, createDirs = true): void {
+  prepareOutputFile(path, option, createDirs);
   try {
     writeFileSync(path, data);
   } catch (e) {
