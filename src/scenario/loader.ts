@@ -118,6 +118,13 @@ export function scenarioFromText(text: string, fileLabel: string, sets: string[]
   let lineCount = 1;
   for (let i = text.indexOf('\n'); i >= 0 && lineCount <= MAX_YAML_NODES; i = text.indexOf('\n', i + 1)) lineCount++;
   if (lineCount > MAX_YAML_NODES) throw new ScenarioError(fileLabel, `more than ${MAX_YAML_NODES} lines; a scenario file is a few dozen`);
+  // Likewise every key has a colon and every flow item a comma: a one-line map of 40k keys parses for seconds.
+  let separators = 0;
+  for (let i = 0; i < text.length && separators <= MAX_YAML_NODES; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 58 /* : */ || c === 44 /* , */) separators++;
+  }
+  if (separators > MAX_YAML_NODES) throw new ScenarioError(fileLabel, `more than ${MAX_YAML_NODES} keys or list items; a scenario has a few dozen`);
   const lines = new LineCounter();
   const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines });
   const posOf = (offset: number): Pos => {
