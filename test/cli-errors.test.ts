@@ -50,6 +50,7 @@ describe('paths the user names', () => {
     ['--db', ['compare', 'exit-one', '--policies', 'sync', '--seeds', '1', ...SMALL, '--db', '/proc/nope/x.db']],
     ['--report', ['compare', 'exit-one', '--policies', 'sync', '--seeds', '1', ...SMALL, '--no-db', '--report', '/proc/nope/x.html']],
     ['--out', ['validate', '--out', '/proc/nope/v.md']],
+    ['--out', ['report', 'exit-one', '--policies', 'sync', '--seeds', '1', ...SMALL, '--out', '/proc/nope/x.html']],
   ])('%s under /proc/nope fails at once, naming the path', (option, args) => {
     expectOneLine(swaplab(args), new RegExp(`^swaplab: ${option} /proc/nope/\\S+: cannot create directory /proc/nope: no such file or directory \\(ENOENT\\)`));
   });
@@ -84,6 +85,10 @@ describe('seeds', () => {
 
   it('--seeds with one out of range is refused', () => {
     expectOneLine(swaplab(['compare', 'exit-one', '--policies', 'sync', '--seeds', '3,4294967296', '--no-db']), /seeds must be integers 0\.\.4294967295, got 4294967296/);
+  });
+
+  it('report --seeds with one out of range is refused', () => {
+    expectOneLine(swaplab(['report', 'exit-one', '--policies', 'sync', '--seeds', '4294967296,1', '--out', join(dir, 'r.html')]), /--seeds: seeds must be integers 0\.\.4294967295, got 4294967296/);
   });
 
   it('the largest seed runs', () => {

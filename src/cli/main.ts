@@ -51,6 +51,32 @@ function parseSeedList(text: string): number[] {
   return seeds;
 }
 
+/**
+ * Output options of every command, checked before its action: a bad path
+ * fails before minutes of runs, and the directories exist before anything
+ * else (results-db, report) would call Node's mkdir -p, which loops under
+ * /proc. A trace goes into an existing directory (as before); the others
+ * create theirs. Also bounds the seeds of every command (report's included).
+ */
+function checkOutputsAndSeeds(_root: Command, cmd: Command): void {
+  const o = cmd.opts() as Record<string, unknown>;
+  const outputs: Array<[key: string, option: string, createDirs: boolean]> = [
+    ['trace', '--trace', false],
+    ['report', '--report', true],
+    ['out', '--out', true],
+    ['db', '--db', true],
+  ];
+  for (const [key, option, createDirs] of outputs) {
+    const path = o[key];
+    if (typeof path === 'string') prepareOutputFile(path, option, createDirs);
+  }
+  const seeds = o['seeds'];
+  if (Array.isArray(seeds)) {
+    const bad = seeds.find((s) => typeof s === 'number' && s > MAX_SEED);
+    if (bad !== undefined) throw new UserError(`--seeds: seeds must be integers 0..${MAX_SEED}, got ${bad}`);
+  }
+}
+
 /** What the running command is doing, for a bug report. */
 const context: RunContext = {};
 
@@ -59,7 +85,6 @@ const context: RunContext = {};
  * complaints (not a database, disk full) named after the option.
  */
 async function withStore<T>(dbPath: string | undefined, work: () => Promise<T>): Promise<T> {
-  if (dbPath !== undefined) prepareOutputFile(dbPath, '--db');
   try {
     return await work();
   } catch (e) {
@@ -76,7 +101,8 @@ export function buildProgram(): Command {
     .description('Deterministic simulator of Linux process exit with swap on zram, and of swap-free policies')
     .option('--debug', 'on an internal error, print the stack')
     // Usage errors come back as CommanderError so they exit 2 like every other user mistake.
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', checkOutputsAndSeeds);
 
   program
     .command('run')
@@ -90,8 +116,6 @@ export function buildProgram(): Command {
     .addOption(new Option('--trace-format <fmt>', 'trace format').choices(['perfetto', 'json']).default('perfetto'))
     .action(async (name: string, o: { policy?: string; seed?: number; set: string[]; json?: boolean; trace?: string; traceFormat: 'perfetto' | 'json' }) => {
       Object.assign(context, { command: 'run', scenario: name, sets: o.set });
-      // A trace goes into an existing directory (as before); reports and stores create theirs.
-      if (o.trace !== undefined) prepareOutputFile(o.trace, '--trace', false);
       const sc = loadScenario(name, o.set);
       const policy = o.policy ?? sc.kernel.policy;
       const seed = o.seed ?? sc.seed;
@@ -131,8 +155,6 @@ export function buildProgram(): Command {
     .action(async (name: string, o: { policies: string[]; seeds: number[]; set: string[]; format: CompareFormat; db: string | false; report?: string }) => {
       Object.assign(context, { command: 'compare', scenario: name, sets: o.set });
       const dbPath = o.db === false ? undefined : o.db;
-      // Checked before the sweep: a bad path must not cost minutes of runs.
-      if (o.report !== undefined) prepareOutputFile(o.report, '--report');
       const sc = loadScenario(name, o.set);
       const calibration = loadCalibration(sc.kernel.calibration);
       const progress = new Progress(`compare ${sc.name}`);
@@ -209,7 +231,6 @@ export function buildProgram(): Command {
     .option('--out <file>', 'where to write', 'docs/validation.md')
     .option('--db <file>', 'results store (resume)', '.swaplab/results.sqlite')
     .action(async (o: { seeds: number; out: string; db: string }) => {
-      prepareOutputFile(o.out, '--out');
       const progress = new Progress('validate');
       const text = await withStore(o.db, () => buildValidationReport({ seeds: o.seeds, dbPath: o.db, onProgress: (_l, d, t) => progress.update(d, t) }));
       progress.stop();
