@@ -248,7 +248,8 @@ describe('defaults and --set', () => {
   });
 
   it('--set can build a custom platform', () => {
-    const s = scenarioFromText('', FILE, ['platform.ram_mib=4096', 'platform.cpus=[{capacity: 1024, cluster: big, count: 4}]']);
+    // 4 GiB of RAM has 2 GiB of zram: two apps' swap fits, the default 18 would not.
+    const s = scenarioFromText('', FILE, ['platform.ram_mib=4096', 'platform.cpus=[{capacity: 1024, cluster: big, count: 4}]', 'apps.count=2']);
     expect(s.platform).toEqual({ ram_mib: 4096, cpus: [{ capacity: 1024, cluster: 'big', count: 4, node: 0 }] });
   });
 });

@@ -1,37 +1,38 @@
 #!/usr/bin/env node
 // The swaplab command line: run, compare, list, check, trace export, report,
-// serve, demo. User errors become one line on stderr and exit code 2.
+// serve, demo. User errors become one line on stderr and exit 2; bugs a short
+// report and exit 70 (failures.ts).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { CalibrationError, loadCalibration } from '../calibration/calibration.js';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { loadCalibration } from '../calibration/calibration.js';
 import type { RunOutput } from '../metrics/types.js';
 import { renderHtmlReport } from '../report/html.js';
-import { SimulationError } from '../engine/engine.js';
 import { KERNEL_PRESETS } from '../kernel/presets/presets.js';
 import { findPolicy, isPolicyFile, loadPolicyFile, POLICY_NAMES, SHIPPED_POLICIES } from '../policies/registry.js';
 import { COMPARE_FORMATS, formatCompare, summarizeCompare, type CompareFormat } from '../report/compare.js';
-import { ScenarioError } from '../scenario/errors.js';
+import { UserError } from '../scenario/errors.js';
+import { MAX_SEED } from '../scenario/limits.js';
 import { didYouMean } from '../scenario/nearest-name.js';
 import { listShippedScenarios, loadScenario } from '../scenario/loader.js';
 import { PLATFORMS } from '../sim/platforms.js';
 import { runScenario } from '../sim/run.js';
-import { runSweep, SweepAbortedError } from '../sweep/pool.js';
+import { runSweep } from '../sweep/pool.js';
 import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
-import { recordTrace } from './record-trace.js';
 import { buildValidationReport } from '../report/validation.js';
-import { DEFAULT_RESULTS_DB, ResultsStoreError } from '../store/results-db.js';
+import { DEFAULT_RESULTS_DB } from '../store/results-db.js';
 import { overriddenParams } from '../sweep/params.js';
 import { runDemo } from './demo.js';
 import { isEntryPoint } from './entry-point.js';
-import { reportSweepFailures, runCommandLine, settleSweep } from './sweep-outcome.js';
+import { classifyFailure, describeUserError, EXIT_BUG, EXIT_USER_ERROR, type RunContext } from './failures.js';
+import { prepareOutputFile, writeOutputFile } from './output-files.js';
 import { Progress } from './progress.js';
+import { recordTrace } from './record-trace.js';
 import { parseJobs, parsePolicies, parseSeeds, registerReportCommands } from './report-command.js';
 import { registerStoreCommands } from './store-commands.js';
 import { registerSweepCommand } from './sweep-command.js';
-import { registerWorkerCommand } from './worker-command.js';
+import { reportSweepFailures, runCommandLine, settleSweep } from './sweep-outcome.js';
 import { packageVersion } from './version.js';
+import { registerWorkerCommand } from './worker-command.js';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -40,16 +41,62 @@ function parsePolicy(p: string): string {
   return p;
 }
 
-function parseSeed(s: string): number {
-  if (!/^\d+$/.test(s)) throw new InvalidArgumentError(`seed must be a non-negative integer, got '${s}'`);
+/** Seeds are 32-bit; a larger one would silently alias a smaller one, so it is refused. */
+export function parseSeed(s: string): number {
+  if (!/^\d+$/.test(s.trim()) || Number(s) > MAX_SEED) throw new InvalidArgumentError(`seed must be an integer 0..${MAX_SEED}, got '${s}'`);
   return Number(s);
 }
+
+function parseSeedCount(text: string): number {
+  const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(n >= 1 && n <= 1000)) throw new InvalidArgumentError(`expected a number of seeds 1..1000, got '${text}'`);
+  return n;
+}
+
+function parseSeedList(text: string): number[] {
+  const seeds = parseSeeds(text);
+  const bad = seeds.find((s) => s > MAX_SEED);
+  if (bad !== undefined) throw new InvalidArgumentError(`seeds must be integers 0..${MAX_SEED}, got ${bad}`);
+  return seeds;
+}
+
+/**
+ * Output options of every command, checked before its action: a bad path
+ * fails before minutes of runs, and the directories exist before anything
+ * else (results-db, report) would call Node's mkdir -p, which loops under
+ * /proc. A trace goes into an existing directory (as before); the others
+ * create theirs. Also bounds the seeds of every command (report's included).
+ */
+function checkOutputsAndSeeds(_root: Command, cmd: Command): void {
+  const o = cmd.opts() as Record<string, unknown>;
+  const outputs: Array<[key: string, option: string, createDirs: boolean]> = [
+    ['trace', '--trace', false],
+    ['report', '--report', true],
+    ['out', '--out', true],
+    ['db', '--db', true],
+  ];
+  for (const [key, option, createDirs] of outputs) {
+    const path = o[key];
+    if (typeof path === 'string') prepareOutputFile(path, option, createDirs);
+  }
+  const seeds = o['seeds'];
+  if (Array.isArray(seeds)) {
+    const bad = seeds.find((s) => typeof s === 'number' && s > MAX_SEED);
+    if (bad !== undefined) throw new UserError(`--seeds: seeds must be integers 0..${MAX_SEED}, got ${bad}`);
+  }
+}
+
+/** What the running command is doing, for a bug report. */
+const context: RunContext = {};
 
 export function buildProgram(): Command {
   const program = new Command('swaplab')
     .description('Deterministic simulator of Linux process exit with swap on zram, and of swap-free policies')
     .version(packageVersion(), '-V, --version', 'print the swaplab version')
-    .showHelpAfterError('(run with --help for usage)');
+    .option('--debug', 'on an internal error, print the stack')
+    // Usage errors come back as CommanderError so they exit 2 like every other user mistake.
+    .exitOverride()
+    .hook('preAction', checkOutputsAndSeeds);
 
   program
     .command('run')
@@ -62,14 +109,16 @@ export function buildProgram(): Command {
     .option('--trace <file>', 'write a timeline trace of the run')
     .addOption(new Option('--trace-format <fmt>', 'trace format').choices(['perfetto', 'json']).default('perfetto'))
     .action(async (name: string, o: { policy?: string; seed?: number; set: string[]; json?: boolean; trace?: string; traceFormat: 'perfetto' | 'json' }) => {
+      Object.assign(context, { command: 'run', scenario: name, sets: o.set });
       const sc = loadScenario(name, o.set);
       const policy = o.policy ?? sc.kernel.policy;
       const seed = o.seed ?? sc.seed;
+      Object.assign(context, { policy, seed });
       if (isPolicyFile(policy)) await loadPolicyFile(policy);
       let output: RunOutput;
-      if (o.trace) {
+      if (o.trace !== undefined) {
         const r = recordTrace(sc, { policy, seed }, o.traceFormat);
-        writeFileSync(o.trace, r.trace);
+        writeOutputFile(o.trace, r.trace, '--trace', false);
         output = r.record.output;
         if (!o.json) console.error(`trace written to ${o.trace} (${o.traceFormat}); open it at ui.perfetto.dev`);
       } else {
@@ -92,7 +141,7 @@ export function buildProgram(): Command {
     .description('run several policies over several seeds; mean and 95% CI per metric')
     .argument('<scenario>', 'shipped scenario name or YAML file')
     .requiredOption('--policies <list>', 'comma-separated policies; the first is the baseline', parsePolicies)
-    .option('--seeds <n>', 'seeds 1..N, or a list "3,7,9", or a range "5..8"', parseSeeds, parseSeeds('5'))
+    .option('--seeds <n>', 'seeds 1..N, or a list "3,7,9", or a range "5..8"', parseSeedList, parseSeeds('5'))
     .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
     .addOption(new Option('--format <fmt>', 'output format').choices([...COMPARE_FORMATS]).default('table'))
     .option('--db <file>', 'results store: finished runs persist here and are reused (resume)', DEFAULT_RESULTS_DB)
@@ -101,7 +150,10 @@ export function buildProgram(): Command {
     .option('--jobs <n>', 'parallel runs (default: one per CPU)', parseJobs)
     .option('--redis <url>', 'queue the runs on this Redis (redis://host:port) for `swaplab worker` processes')
     .action(async (name: string, o: { policies: string[]; seeds: number[]; set: string[]; format: CompareFormat; db: string | false; report?: string; jobs?: number; redis?: string }) => {
+      Object.assign(context, { command: 'compare', scenario: name, sets: o.set });
+      const dbPath = o.db === false ? undefined : o.db;
       const sc = loadScenario(name, o.set);
+      const calibration = loadCalibration(sc.kernel.calibration);
       const progress = new Progress(`compare ${sc.name}`);
       const ac = new AbortController();
       const onSig = () => ac.abort();
@@ -112,7 +164,7 @@ export function buildProgram(): Command {
           scenarioKey: scenarioKey(sc),
           policies: o.policies,
           seeds: o.seeds,
-          dbPath: o.db === false ? undefined : o.db,
+          dbPath,
           params: overriddenParams(sc, o.set),
           ...(o.redis !== undefined ? { redisUrl: o.redis } : {}),
           onProgress: (done, total) => progress.update(done, total),
@@ -124,12 +176,12 @@ export function buildProgram(): Command {
         const provenance = { version: codeVersion(), argv: process.argv.slice(2) };
         const summary = summarizeCompare({ scenario: sc.name, kernel: sc.kernel.version, seeds: o.seeds, policies: o.policies, runs: records.map((r) => r.output), provenance });
         process.stdout.write(formatCompare(summary, o.format) + (o.format === 'json' ? '\n' : ''));
-        if (o.report) {
-          mkdirSync(dirname(resolve(o.report)), { recursive: true });
-          writeFileSync(o.report, renderHtmlReport({
-            scenario: sc, calibration: loadCalibration(sc.kernel.calibration), policies: o.policies, seeds: o.seeds, records,
+        // A report of no finished run would claim something was measured: none is written.
+        if (o.report !== undefined && records.length > 0) {
+          writeOutputFile(o.report, renderHtmlReport({
+            scenario: sc, calibration, policies: o.policies, seeds: o.seeds, records,
             generatedBy: `${codeVersion()}: swaplab compare ${name} --policies ${o.policies.join(',')} --seeds ${o.seeds.length}${o.set.map((x) => ` --set ${x}`).join('')}`,
-          }));
+          }), '--report');
           console.error(`report written to ${o.report}`);
         }
         reportSweepFailures(outcome, (f) => runCommandLine(name, o.set, f.policy, f.seed));
@@ -164,6 +216,8 @@ export function buildProgram(): Command {
     .argument('<file>', 'scenario name or YAML file')
     .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
     .action((file: string, o: { set: string[] }) => {
+      Object.assign(context, { command: 'check', scenario: file, sets: o.set });
+      // The same loading and checks as run: schema, bounds, calibration, swap and RAM (sim/preflight.ts).
       const sc = loadScenario(file, o.set);
       console.log(`${file}: ok (${sc.name}: ${sc.kernel.version}, policy ${sc.kernel.policy}, ${sc.apps.count} apps, duration ${sc.duration_ms} ms)`);
     });
@@ -177,7 +231,7 @@ export function buildProgram(): Command {
   program
     .command('validate')
     .description('regenerate docs/validation.md: published figures beside the simulated ones')
-    .option('--seeds <n>', 'seeds per figure', (v) => parseSeed(v), 10)
+    .option('--seeds <n>', 'seeds per figure (1..1000)', parseSeedCount, 10)
     .option('--out <file>', 'where to write', 'docs/validation.md')
     .option('--db <file>', 'results store (resume)', DEFAULT_RESULTS_DB)
     .action(async (o: { seeds: number; out: string; db: string }) => {
@@ -190,7 +244,7 @@ export function buildProgram(): Command {
         },
       });
       progress.stop();
-      writeFileSync(o.out, text);
+      writeOutputFile(o.out, text, '--out');
       console.log(`wrote ${o.out}`);
     });
 
@@ -201,29 +255,29 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Turns a user-caused error into one line; anything else is a bug and keeps its stack. */
-export function describeError(e: unknown): string | null {
-  if (e instanceof ScenarioError) return e.format();
-  if (e instanceof CalibrationError) return e.message;
-  if (e instanceof ResultsStoreError) return e.message;
-  if (e instanceof SweepAbortedError) return 'interrupted; finished runs are saved and will be reused';
-  if (e instanceof SimulationError) return `simulation stopped: ${e.message}`;
-  // A file the user named cannot be read or written (ENOENT, EACCES, EISDIR...).
-  const fsErr = e as { code?: unknown; path?: unknown; syscall?: unknown };
-  if (e instanceof Error && typeof fsErr.code === 'string' && typeof fsErr.path === 'string') {
-    return `cannot ${fsErr.syscall === 'open' ? 'open' : String(fsErr.syscall ?? 'use')} ${fsErr.path}: ${fsErr.code}`;
+/** One line for a user mistake, or null for a bug (kept for callers of the old name). */
+export const describeError = describeUserError;
+
+/** Print a failure the one way: one line and exit 2, or the bug report and exit 70. */
+function fail(e: unknown, argv: readonly string[]): never {
+  if (e instanceof CommanderError) {
+    // Commander has printed its message (or the help) already.
+    process.exit(e.exitCode === 0 ? 0 : EXIT_USER_ERROR);
   }
-  // Our configuration checks throw RangeError; a stack overflow is a RangeError too, but a bug.
-  if (e instanceof RangeError && !/call stack/.test(e.message)) return e.message;
-  return null;
+  const debug = argv.includes('--debug');
+  const f = classifyFailure(e, context, argv.filter((a) => a !== '--debug'), debug);
+  if (f.kind === 'user') {
+    console.error(`swaplab: ${f.message}`);
+    process.exit(EXIT_USER_ERROR);
+  }
+  console.error(f.report);
+  process.exit(EXIT_BUG);
 }
 
-const isMain = isEntryPoint(import.meta.url);
-if (isMain) {
-  buildProgram().parseAsync(process.argv).catch((e: unknown) => {
-    const msg = describeError(e);
-    if (msg === null) { console.error(e); process.exit(1); }
-    console.error(`swaplab: ${msg}`);
-    process.exit(2);
-  });
+if (isEntryPoint(import.meta.url)) {
+  const argv = process.argv.slice(2);
+  // A throw from a timer or stream callback escapes the promise chain; it gets the same treatment.
+  process.on('uncaughtException', (e) => fail(e, argv));
+  process.on('unhandledRejection', (e) => fail(e, argv));
+  buildProgram().parseAsync(process.argv).catch((e: unknown) => fail(e, argv));
 }

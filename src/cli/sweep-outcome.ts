@@ -32,6 +32,7 @@ export function reportSweepFailures(outcome: SweepOutcome, reproduce: (failure: 
   for (const f of outcome.failures) {
     console.error(`  ${f.policy} seed ${f.seed}: ${f.message}`);
     console.error(`    reproduce: ${reproduce(f)}`);
+    if (f.stack && process.argv.includes('--debug')) console.error(f.stack.replace(/^/gm, '    '));
   }
   process.exitCode = EXIT_RUNS_FAILED;
 }

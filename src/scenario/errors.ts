@@ -1,5 +1,13 @@
-// A mistake in a scenario file or a --set override. These are user errors, so
-// the CLI prints format() and exits: never a stack trace.
+// Mistakes the user can fix: a scenario file, a --set override, a path, a
+// port, a budget. The CLI prints the message as one line and exits 2, the
+// server answers 400; never a stack trace. Anything else that escapes is a bug.
+
+/** A user mistake; `message` is one line naming the file, field or path. */
+export class UserError extends Error {
+  override name = 'UserError';
+}
+
+/** A mistake in a scenario file or a --set override. */
 
 /** The `file` of an error that comes from a `--set path=value` override. */
 export const SET_SOURCE = '--set';
@@ -11,8 +19,8 @@ export interface ScenarioErrorLocation {
   path?: string;
 }
 
-export class ScenarioError extends Error {
-  override readonly name = 'ScenarioError';
+export class ScenarioError extends UserError {
+  override name = 'ScenarioError';
   /** File label as the user should see it, or SET_SOURCE. */
   readonly file: string;
   readonly line?: number;

@@ -1,14 +1,16 @@
 // Load a scenario: find the file, parse YAML, apply --set, validate, and turn
 // any failure into one ScenarioError that points at the offending line:column.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, relative, resolve, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError, SET_SOURCE } from './errors.js';
 import { didYouMean } from './nearest-name.js';
+import { MAX_SCENARIO_BYTES, MAX_YAML_ALIASES, MAX_YAML_NODES } from './limits.js';
 import { ScenarioSchema, type Scenario } from './schema.js';
 import { applySets, knownFields } from './set.js';
+import { preflight } from '../sim/preflight.js';
 
 /** The project root: the first ancestor of this module with package.json and scenarios/ (works from src/ and dist/src/). */
 export function projectRoot(): string {
@@ -37,7 +39,7 @@ export function listShippedScenarios(): { name: string; description: string }[] 
   return shippedNames().map((name) => {
     let description = '';
     try {
-      const js = parseDocument(readFileSync(join(shippedScenarioDir(), `${name}.yaml`), 'utf8')).toJS();
+      const js = parseDocument(readCapped(join(shippedScenarioDir(), `${name}.yaml`)), YAML_OPTIONS).toJS({ maxAliasCount: MAX_YAML_ALIASES });
       if (typeof js?.description === 'string') description = js.description;
     } catch {
       // Listing must not fail because one file is broken; loading it will say why.
@@ -77,20 +79,55 @@ export function loadScenario(nameOrPath: string, sets: string[] = []): Scenario 
   const file = resolveScenarioFile(nameOrPath);
   let text: string;
   try {
-    text = readFileSync(file.abs, 'utf8');
+    text = readCapped(file.abs);
   } catch (e) {
+    if (e instanceof TooLargeError) throw new ScenarioError(file.label, e.message);
     const code = (e as NodeJS.ErrnoException).code;
     throw new ScenarioError(file.label, code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : `cannot read (${code ?? String(e)})`);
   }
   return scenarioFromText(text, file.label, sets);
 }
 
+class TooLargeError extends Error {}
+
+/**
+ * Read at most MAX_SCENARIO_BYTES: a scenario is a few KB, and `/dev/zero`
+ * or a huge file must fail at once rather than fill memory.
+ */
+function readCapped(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(MAX_SCENARIO_BYTES + 1);
+    let n = 0;
+    for (let got = -1; got !== 0 && n < buf.length; n += got) got = readSync(fd, buf, n, buf.length - n, null);
+    if (n > MAX_SCENARIO_BYTES) throw new TooLargeError(`larger than ${MAX_SCENARIO_BYTES / 1024} KiB; a scenario file is a few KB`);
+    return buf.toString('utf8', 0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// uniqueKeys is checked by firstDuplicateKey below: the yaml package's own check is quadratic (40k keys: 15 s).
+const YAML_OPTIONS = { uniqueKeys: false, prettyErrors: false } as const;
+
 type Pos = { line: number; column: number };
 
 /** Parse and validate scenario YAML; `fileLabel` names it in errors and gives the default `name`. */
 export function scenarioFromText(text: string, fileLabel: string, sets: string[] = []): Scenario {
+  if (text.length > MAX_SCENARIO_BYTES) throw new ScenarioError(fileLabel, `larger than ${MAX_SCENARIO_BYTES / 1024} KiB; a scenario file is a few KB`);
+  // Counting lines is linear and cheap; it turns away a generated file before the parser spends time on it.
+  let lineCount = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && lineCount <= MAX_YAML_NODES; i = text.indexOf('\n', i + 1)) lineCount++;
+  if (lineCount > MAX_YAML_NODES) throw new ScenarioError(fileLabel, `more than ${MAX_YAML_NODES} lines; a scenario file is a few dozen`);
+  // Likewise every key has a colon and every flow item a comma: a one-line map of 40k keys parses for seconds.
+  let separators = 0;
+  for (let i = 0; i < text.length && separators <= MAX_YAML_NODES; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 58 /* : */ || c === 44 /* , */) separators++;
+  }
+  if (separators > MAX_YAML_NODES) throw new ScenarioError(fileLabel, `more than ${MAX_YAML_NODES} keys or list items; a scenario has a few dozen`);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const doc = parseDocument(text, { ...YAML_OPTIONS, lineCounter: lines });
   const posOf = (offset: number): Pos => {
     const p = lines.linePos(offset);
     return { line: p.line, column: p.col };
@@ -100,8 +137,16 @@ export function scenarioFromText(text: string, fileLabel: string, sets: string[]
     // The message has no location when prettyErrors is off; keep its first line only.
     throw new ScenarioError(fileLabel, yamlError.message.split('\n')[0]!, posOf(yamlError.pos[0]));
   }
+  const tooBig = firstProblemNode(doc);
+  if (tooBig) throw new ScenarioError(fileLabel, tooBig.message, tooBig.node.range ? posOf(tooBig.node.range[0]) : {});
 
-  const raw: unknown = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES }) ?? {};
+  } catch (e) {
+    // The yaml package throws a ReferenceError for an alias bomb ("excessive alias count").
+    throw new ScenarioError(fileLabel, `too many YAML aliases (at most ${MAX_YAML_ALIASES}): ${(e as Error).message}`);
+  }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     const at = doc.contents?.range ? posOf(doc.contents.range[0]) : { line: 1, column: 1 };
     throw new ScenarioError(fileLabel, 'expected a map of scenario fields at the top level', at);
@@ -111,9 +156,15 @@ export function scenarioFromText(text: string, fileLabel: string, sets: string[]
   if (data['name'] === undefined) data['name'] = basename(fileLabel, extname(fileLabel));
 
   const result = ScenarioSchema.safeParse(data, { reportInput: true });
-  if (result.success) return result.data;
-
-  const problem = explain(result.error.issues[0]!);
+  let problem: Problem;
+  if (result.success) {
+    // What building and running it needs (calibration, swap, RAM): the same checks run makes.
+    const unrunnable = preflight(result.data);
+    if (!unrunnable) return result.data;
+    problem = unrunnable;
+  } else {
+    problem = explain(result.error.issues[0]!);
+  }
   const fromSet = setSourceOf(problem.path, setPaths, doc);
   if (fromSet) {
     // Name the --set that caused it; add the field path when it is not the one set.
@@ -127,6 +178,33 @@ export function scenarioFromText(text: string, fileLabel: string, sets: string[]
   const node = locate(doc, problem.path, problem.unknownKey !== undefined);
   const at = node?.range ? posOf(node.range[0]) : { line: 1, column: 1 };
   throw new ScenarioError(fileLabel, problem.message, { ...at, path: problem.path.join('.') });
+}
+
+/**
+ * A duplicate key (YAML forbids them; the parser's own check is turned off for
+ * speed), or the node past MAX_YAML_NODES.
+ */
+function firstProblemNode(doc: Document): { node: Node; message: string } | undefined {
+  let nodes = 0;
+  let found: { node: Node; message: string } | undefined;
+  visit(doc, (_key, node) => {
+    if (++nodes > MAX_YAML_NODES) {
+      found = { node: node as Node, message: `more than ${MAX_YAML_NODES} YAML nodes; a scenario has a few dozen` };
+      return visit.BREAK;
+    }
+    if (!isMap(node)) return undefined;
+    const seen = new Set<unknown>();
+    for (const pair of node.items) {
+      const k = isScalar(pair.key) ? pair.key.value : pair.key;
+      if (seen.has(k)) {
+        found = { node: pair.key as Node, message: `duplicate key ${JSON.stringify(String(k))}: map keys must be unique` };
+        return visit.BREAK;
+      }
+      seen.add(k);
+    }
+    return undefined;
+  });
+  return found;
 }
 
 const startsWith = (path: readonly (string | number)[], prefix: readonly string[]) =>

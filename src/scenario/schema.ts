@@ -5,6 +5,11 @@
 import { z } from 'zod';
 import { isPolicyFile, POLICY_NAMES, SHIPPED_POLICIES } from '../policies/registry.js';
 import { unknownName } from './nearest-name.js';
+import {
+  MAX_APPS, MAX_COMPRESSION_RATIO, MAX_CPU_GROUPS, MAX_CPUS, MAX_DESCRIPTION_CHARS, MAX_DURATION_MS, MAX_FRAMES,
+  MAX_LOAD_THREADS, MAX_NAME_CHARS, MAX_NUMA_NODE, MAX_PROCESSES, MAX_RAM_MIB, MAX_SEED, MAX_SIZE_MIB, MAX_THREADS,
+  MAX_TIME_MS, MIN_PERIOD_MS, MIN_RAM_MIB,
+} from './limits.js';
 
 export const PLATFORM_NAMES = z.enum(['phone-8core', 'server-2node-128cpu'], {
   error: (iss) => unknownName('platform', iss.input, ['phone-8core', 'server-2node-128cpu']),
@@ -26,25 +31,36 @@ const PolicyOptions = z
   .prefault({})
   .describe('Per-policy options, keyed by policy name');
 
+// Every number has both bounds (see limits.ts); the descriptions state them.
 const mib = (def: number, what: string) =>
-  z.number().nonnegative().default(def).describe(`${what} (MiB, >= 0)`);
-const ms = (def: number, what: string) => z.number().nonnegative().default(def).describe(`${what} (ms)`);
+  z.number().min(0).max(MAX_SIZE_MIB).default(def).describe(`${what} (MiB, 0..${MAX_SIZE_MIB})`);
+const ms = (def: number, what: string) =>
+  z.number().min(0).max(MAX_TIME_MS).default(def).describe(`${what} (ms, 0..${MAX_TIME_MS})`);
+/** A period something repeats at: never below MIN_PERIOD_MS, or a run is all polling. */
+const periodMs = (def: number, what: string) =>
+  z.number().min(MIN_PERIOD_MS).max(MAX_TIME_MS).default(def).describe(`${what} (ms, ${MIN_PERIOD_MS}..${MAX_TIME_MS})`);
+const count = (min: number, max: number, def: number, what: string) =>
+  z.int().min(min).max(max).default(def).describe(`${what} (${min}..${max})`);
 const fraction = (def: number, what: string) =>
   z.number().min(0).max(1).default(def).describe(`${what} (fraction 0..1)`);
 
 const CpuGroup = z
   .strictObject({
     capacity: z.int().min(1).max(1024).describe('Relative CPU capacity, 1024 = the biggest core (1..1024)'),
-    cluster: z.string().min(1).describe('Cluster name, e.g. "little", "mid", "big"'),
-    node: z.int().min(0).default(0).describe('NUMA node of these CPUs'),
-    count: z.int().min(1).default(1).describe('How many identical CPUs this entry stands for'),
+    cluster: z.string().min(1).max(64).describe('Cluster name, e.g. "little", "mid", "big"'),
+    node: count(0, MAX_NUMA_NODE, 0, 'NUMA node of these CPUs'),
+    count: count(1, MAX_CPUS, 1, `How many identical CPUs this entry stands for (at most ${MAX_CPUS} in all groups)`),
   })
   .describe('A group of identical CPUs');
 
 const CustomPlatform = z
   .strictObject({
-    cpus: z.array(CpuGroup).min(1).describe('CPU groups, in CPU number order'),
-    ram_mib: z.number().positive().describe('Total RAM (MiB, > 0)'),
+    cpus: z.array(CpuGroup).min(1).max(MAX_CPU_GROUPS).describe(`CPU groups, in CPU number order (1..${MAX_CPU_GROUPS} groups, ${MAX_CPUS} CPUs in all)`),
+    ram_mib: z.number().min(MIN_RAM_MIB).max(MAX_RAM_MIB).describe(`Total RAM (MiB, ${MIN_RAM_MIB}..${MAX_RAM_MIB}); zram is half of it`),
+  })
+  .superRefine((p, ctx) => {
+    const total = p.cpus.reduce((n, g) => n + g.count, 0);
+    if (total > MAX_CPUS) ctx.addIssue({ code: 'custom', path: ['cpus'], message: `${total} CPUs in all; at most ${MAX_CPUS}` });
   })
   .describe('A custom machine');
 
@@ -61,7 +77,7 @@ const Kernel = z
       .describe('How exit frees swap entries (the CLI --policy overrides this)'),
     policy_options: PolicyOptions,
     rt_throttling: z.boolean().default(true).describe('RT throttling: SCHED_FIFO tasks get at most 95% of each CPU'),
-    compression_ratio: z.number().min(1).default(2.8).describe('zram (lz4) compression ratio, >= 1'),
+    compression_ratio: z.number().min(1).max(MAX_COMPRESSION_RATIO).default(2.8).describe(`zram (lz4) compression ratio (1..${MAX_COMPRESSION_RATIO})`),
     swap_fragmentation: fraction(0.9, "How scattered a process's swap entries are: probability a run of contiguous slots ends after each folio (LRU-order swap-out of 4 KiB pages scatters them; Lei Liu's profile, where free_swap_slot dominates, implies mostly single-entry runs)"),
     zram_slot_contention: z
       .boolean()
@@ -74,6 +90,7 @@ const Kernel = z
       .describe("Event granularity: 'chunk' = one step per lock hold per page-table chunk; 'fine' = one per free_swap_and_cache_nr call"),
     calibration: z
       .string()
+      .max(100)
       .regex(/^[A-Za-z0-9._-]+$/, 'expected a file name under calibration/, without a directory')
       .default('phone-8core')
       .describe('Cost calibration: name of a file under calibration/'),
@@ -110,30 +127,30 @@ const Lmkd = z
       .describe('setprio: victim raised to nice -20 in the foreground cpuset; mrelease: reaper threads call process_mrelease()'),
     psi_partial_stall_ms: ms(70, 'PSI "some" stall per window that triggers a kill'),
     psi_complete_stall_ms: ms(700, 'PSI "full" stall per window that triggers a kill'),
-    psi_window_ms: z.number().positive().default(1000).describe('PSI tracking window (ms, > 0)'),
+    psi_window_ms: periodMs(1000, 'PSI tracking window'),
     minfree_mib: mib(400, 'Kill when free memory is below this'),
     kill_timeout_ms: ms(100, "How long LMKD waits for the victim's death before the next kill"),
-    poll_ms: z.number().positive().default(10).describe('LMKD polling period while memory is low (ms, > 0)'),
+    poll_ms: periodMs(10, 'LMKD polling period while memory is low'),
   })
   .prefault({})
   .describe('Android low memory killer daemon');
 
 const AnonRange = z
-  .tuple([z.number().nonnegative(), z.number().nonnegative()])
+  .tuple([z.number().min(0).max(MAX_SIZE_MIB), z.number().min(0).max(MAX_SIZE_MIB)])
   .refine(([lo, hi]) => lo <= hi, 'expected [min, max] with min <= max');
 
 const Apps = z
   .strictObject({
-    count: z.int().min(0).default(18).describe('Cached background apps (kill candidates)'),
+    count: count(0, MAX_APPS, 18, 'Cached background apps (kill candidates)'),
     anon_mib: z
-      .union([z.number().nonnegative(), AnonRange])
+      .union([z.number().min(0).max(MAX_SIZE_MIB), AnonRange])
       .default([200, 500])
-      .describe('Anonymous memory per app (MiB): a number, or [min, max] drawn uniformly per app'),
+      .describe(`Anonymous memory per app (MiB, 0..${MAX_SIZE_MIB}): a number, or [min, max] drawn uniformly per app`),
     swap_ratio: fraction(0.6, 'Share of anonymous memory already swapped to zram (30% fresh, 60%+ after minutes)'),
     file_mib: mib(50, 'File-backed memory per app'),
-    oom_score_adj_min: z.int().min(-1000).max(1000).default(700).describe('Lowest oom_score_adj of the apps'),
-    oom_score_adj_max: z.int().min(-1000).max(1000).default(999).describe('Highest oom_score_adj of the apps'),
-    threads: z.int().min(1).default(1).describe('Threads per app that must exit before the process is dead'),
+    oom_score_adj_min: z.int().min(-1000).max(1000).default(700).describe('Lowest oom_score_adj of the apps (-1000..1000)'),
+    oom_score_adj_max: z.int().min(-1000).max(1000).default(999).describe('Highest oom_score_adj of the apps (-1000..1000)'),
+    threads: count(1, MAX_THREADS, 1, 'Threads per app that must exit before the process is dead'),
   })
   .superRefine((a, ctx) => {
     if (a.oom_score_adj_max < a.oom_score_adj_min)
@@ -147,7 +164,7 @@ const Load = z
     share: fraction(0.6, 'Share of all CPUs that system services keep busy'),
     class: z.enum(['fair', 'fifo']).default('fair').describe('Scheduling class of the service threads'),
     fifo_priority: z.int().min(1).max(99).default(50).describe('RT priority when class is fifo (1..99)'),
-    threads: z.int().min(0).default(8).describe('Service threads'),
+    threads: count(0, MAX_LOAD_THREADS, 8, 'Service threads'),
   })
   .prefault({})
   .describe('Background system load');
@@ -156,23 +173,23 @@ const Launch = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Cold-start the camera app'),
     at_ms: ms(100, 'When the launch starts'),
-    threads: z.int().min(1).default(4).describe('Top-app threads doing the launch work'),
+    threads: count(1, MAX_THREADS, 4, 'Top-app threads doing the launch work'),
     cpu_ms: ms(900, 'CPU work of the cold start, at capacity 1024'),
     alloc_mib: mib(900, 'Memory the launch allocates'),
     preview_cpu_ms: ms(120, 'CPU work from preview request to first frame, at capacity 1024'),
     frame_hz: z.literal([60, 120]).default(60).describe('Display refresh rate (Hz): 60 or 120'),
     frame_cpu_ms: ms(6, 'CPU work per frame, at capacity 1024'),
-    frames: z.int().min(0).default(120).describe('Frames rendered after preview'),
+    frames: count(0, MAX_FRAMES, 120, 'Frames rendered after preview'),
   })
   .prefault({})
   .describe('Foreground camera launch');
 
 export const ScenarioSchema = z
   .strictObject({
-    name: z.string().min(1).default('scenario').describe("Scenario name in reports (default: the file's base name)"),
-    description: z.string().default('').describe('One-line description'),
-    duration_ms: z.number().positive().default(4000).describe('Simulated time limit (ms, > 0)'),
-    seed: z.int().min(0).default(1).describe('Random seed (the CLI --seed overrides)'),
+    name: z.string().min(1).max(MAX_NAME_CHARS).default('scenario').describe("Scenario name in reports (default: the file's base name)"),
+    description: z.string().max(MAX_DESCRIPTION_CHARS).default('').describe('One-line description'),
+    duration_ms: z.number().positive().max(MAX_DURATION_MS).default(4000).describe(`Simulated time limit (ms, > 0, <= ${MAX_DURATION_MS})`),
+    seed: count(0, MAX_SEED, 1, 'Random seed, 32 bits (the CLI --seed overrides)'),
     platform: z
       .union([PLATFORM_NAMES, CustomPlatform])
       .default('phone-8core')
@@ -183,7 +200,7 @@ export const ScenarioSchema = z
     apps: Apps,
     load: Load,
     launch: Launch,
-    processes: z.int().min(0).default(0).describe('Micro scenarios: processes that die at t=0 (0 = none)'),
+    processes: count(0, MAX_PROCESSES, 0, 'Micro scenarios: processes that die at t=0 (0 = none)'),
     swap_mib: mib(400, 'Micro: swapped-out memory per process'),
     present_mib: mib(0, 'Micro: resident anonymous memory per process'),
     mthp_kib: z.literal([4, 16, 32, 64]).default(4).describe('Micro: swap-out page size (KiB): 4, 16, 32 or 64'),

@@ -6,6 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ScenarioError, SET_SOURCE } from './errors.js';
 import { didYouMean } from './nearest-name.js';
+import { MAX_CPU_GROUPS, MAX_SETS } from './limits.js';
 import { ScenarioSchema } from './schema.js';
 
 export type FieldPath = string[];
@@ -69,6 +70,19 @@ function checkPath(path: FieldPath): void {
   }
 }
 
+/**
+ * A list element may be set or appended, nothing further: `platform.cpus.4294967294.count`
+ * would otherwise make a list of four billion holes.
+ */
+function checkIndex(path: FieldPath, at: number, list: readonly unknown[]): void {
+  const index = Number(path[at]);
+  const limit = Math.min(list.length, MAX_CPU_GROUPS - 1);
+  if (index > limit) {
+    const what = list.length === 0 ? 'the list is empty: use index 0' : `the list has ${list.length} item${list.length === 1 ? '' : 's'}: use 0..${limit}`;
+    throw new ScenarioError(SET_SOURCE, `index ${path[at]} is beyond the end of ${path.slice(0, at).join('.')} (${what})`, { path: path.join('.') });
+  }
+}
+
 /** The value of `--set`: a YAML flow value, so `20`, `true`, `[100, 300]` parse; else the raw text. */
 function parseValue(text: string): unknown {
   if (text.trim() === '') return '';
@@ -91,6 +105,7 @@ const isMap = (v: unknown): v is Record<string, unknown> =>
  * reported as `--set <path>` rather than a file location.
  */
 export function applySets(data: Record<string, unknown>, sets: readonly string[]): FieldPath[] {
+  if (sets.length > MAX_SETS) throw new ScenarioError(SET_SOURCE, `${sets.length} overrides; at most ${MAX_SETS}`);
   const paths: FieldPath[] = [];
   for (const s of sets) {
     const eq = s.indexOf('=');
@@ -108,8 +123,10 @@ export function applySets(data: Record<string, unknown>, sets: readonly string[]
       const next: Record<string, unknown> | unknown[] =
         wantList ? (Array.isArray(cur) ? cur : []) : isMap(cur) ? cur : {};
       (node as Record<string, unknown>)[key] = next;
+      if (wantList) checkIndex(path, i + 1, next as unknown[]);
       node = next;
     }
+    if (Array.isArray(node)) checkIndex(path, path.length - 1, node);
     const raw = s.slice(eq + 1);
     let value = parseValue(raw);
     // A string field (kernel.version, kernel.policy) keeps the text as written: "6.12" is not the number 6.12.

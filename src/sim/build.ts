@@ -13,7 +13,9 @@ import type { KProcess } from '../kernel/process.js';
 import { kernelPreset } from '../kernel/presets/presets.js';
 import { createPolicy } from '../policies/registry.js';
 import type { Scenario } from '../scenario/schema.js';
+import { ScenarioError } from '../scenario/errors.js';
 import { platformOf, type Platform } from './platforms.js';
+import { preflight } from './preflight.js';
 
 export interface Simulation {
   scenario: Scenario;
@@ -36,6 +38,9 @@ export interface Simulation {
  * observers of the mm tracepoints see every process from its creation.
  */
 export function buildSimulation(sc: Scenario, policyName: string, seed: number, observe?: (K: Kernel) => void): Simulation {
+  // loadScenario has run this already; a scenario built in code has not.
+  const unrunnable = preflight(sc);
+  if (unrunnable) throw new ScenarioError(`scenario ${sc.name}`, unrunnable.message, { path: unrunnable.path.join('.') });
   const platform = platformOf(sc);
   const calibration = loadCalibration(sc.kernel.calibration);
   const preset = kernelPreset(sc.kernel.version);

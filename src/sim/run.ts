@@ -9,13 +9,18 @@ import type { KilledProcessRecord, Metrics, RunRecord } from '../metrics/types.j
 import { checkConservation, quiescent, type Conservation } from '../kernel/invariants.js';
 import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
 import type { Scenario } from '../scenario/schema.js';
+import { SimulationError } from '../engine/engine.js';
 import { buildSimulation, type Simulation } from './build.js';
+import { injectTestFault } from './test-fault.js';
+import { defaultRunBudget, runWithinBudget, type RunBudget } from './budget.js';
 
 export interface RunOptions {
   policy: string;
   seed: number;
   /** Called with the built simulation before it runs (trace collectors attach here). */
   attach?: (sim: Simulation) => void;
+  /** Wall-clock and event limits (default: defaultRunBudget()). */
+  budget?: RunBudget;
 }
 
 export function runScenario(scenario: Scenario, opts: RunOptions): RunRecord {
@@ -23,15 +28,16 @@ export function runScenario(scenario: Scenario, opts: RunOptions): RunRecord {
 }
 
 export function runSimulation(scenario: Scenario, opts: RunOptions): { record: RunRecord; sim: Simulation } {
-  injectTestFault(opts.policy, opts.seed);
   const wall0 = performance.now();
+  const budget = opts.budget ?? defaultRunBudget();
   let collector: RunCollector | undefined;
   const sim = buildSimulation(scenario, opts.policy, opts.seed, (k) => { collector = new RunCollector(k); });
+  injectTestFault(opts.policy, opts.seed);
   const K = sim.K;
   if (!collector) throw new Error('buildSimulation did not call observe()');
   opts.attach?.(sim);
   const endNs = scenario.duration_ms * 1e6;
-  K.engine.run(endNs);
+  runWithinBudget(K.engine, endNs, budget, wall0);
   K.sched.finish();
   const fingerprint = K.engine.fingerprint.hex();
   const runWallMs = performance.now() - wall0;
@@ -66,7 +72,7 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
     if (L.freePagesAtPreview >= 0) metrics.free_mem_at_preview_mib = L.freePagesAtPreview / PAGES_PER_MIB;
   }
   const vmstat: Record<string, number> = { ...K.vmstat.counters };
-  const inv = drainAndCheck(sim, endNs);
+  const inv = drainAndCheck(sim, endNs, budget, wall0);
   metrics.swap_entries_leaked = inv.leaked;
   vmstat.nr_free_pages = K.zone.freePages;
   vmstat.zram_notify_free = K.zram.stats.notify_free;
@@ -139,18 +145,9 @@ const DRAIN_LIMIT_NS = 60_000_000_000;
  * queued work items, a free in progress), then check conservation. Only the
  * leak count comes from here; nothing the metrics report is affected.
  */
-function drainAndCheck(sim: Simulation, endNs: number): Conservation {
+function drainAndCheck(sim: Simulation, endNs: number, budget: RunBudget, wall0: number): Conservation {
   const K = sim.K;
-  while (!quiescent(K) && K.now < endNs + DRAIN_LIMIT_NS && K.engine.pending > 0) K.engine.run(K.now + 10_000_000);
+  while (!quiescent(K) && K.now < endNs + DRAIN_LIMIT_NS && K.engine.pending > 0) runWithinBudget(K.engine, K.now + 10_000_000, budget, wall0);
   return checkConservation(K);
 }
 
-/**
- * Test-only fault hook: SWAPLAB_FAULT=<policy>:<seed> makes that one run throw
- * as a model bug would, so tests can check that a sweep survives a failed
- * run. Unset in normal use; read here and nowhere else.
- */
-function injectTestFault(policy: string, seed: number): void {
-  const fault = process.env.SWAPLAB_FAULT;
-  if (fault !== undefined && fault === `${policy}:${seed}`) throw new Error('injected fault (SWAPLAB_FAULT)');
-}

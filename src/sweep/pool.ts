@@ -63,6 +63,8 @@ export interface SweepFailure {
   policy: string;
   seed: number;
   message: string;
+  /** The error's stack, shown with --debug. */
+  stack?: string;
 }
 
 /** One scenario variant of a grid sweep. */
@@ -162,7 +164,7 @@ export async function runGridSweep(opts: GridSweepOptions): Promise<RunRecord[][
       opts.onProgress?.(done, pending.length, rec);
     };
     const fail = async (job: Job, err: unknown) => {
-      const failure = { point: job.point, policy: job.policy, seed: job.seed, message: errorMessage(err) };
+      const failure: SweepFailure = { point: job.point, policy: job.policy, seed: job.seed, message: errorMessage(err), ...(err instanceof Error && err.stack ? { stack: err.stack } : {}) };
       failures.push({ ...failure, index: job.index });
       await db?.putFailure(points[job.point]!.scenarioKey, job.policy, job.seed, failure.message, metas[job.point]);
       opts.onFailure?.(failure);

@@ -7,7 +7,8 @@ import { isIPv4, isIPv6, type AddressInfo } from 'node:net';
 import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { listShippedScenarios, loadScenario } from '../scenario/loader.js';
-import { ScenarioError } from '../scenario/errors.js';
+import { UserError } from '../scenario/errors.js';
+import { MAX_SEED, MAX_SETS } from '../scenario/limits.js';
 import { KERNEL_VERSIONS, POLICY_NAMES, ScenarioSchema } from '../scenario/schema.js';
 import type { SweepRunner } from '../sweep/pool.js';
 import { readFileSync } from 'node:fs';
@@ -56,14 +57,18 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   const loopback = isLoopbackHost(host);
   if (!loopback && !opts.allowNonLoopback) {
-    throw new Error(
+    throw new UserError(
       `refusing to listen on non-loopback address ${JSON.stringify(host)}: anyone who can reach it could start simulations. ` +
         `Use 127.0.0.1, or pass allowNonLoopback (--allow-remote) if you mean it.`,
     );
   }
   const registry = new RunRegistry(opts.runner ? { runner: opts.runner } : {});
   const app = buildApp(registry, { checkHost: loopback });
-  await app.listen({ port: opts.port, host });
+  try {
+    await app.listen({ port: opts.port, host });
+  } catch (e) {
+    throw listenError(e, host, opts.port);
+  }
   const addr = app.server.address() as AddressInfo;
   const urlHost = addr.family === 'IPv6' || isIPv6(host) ? `[${addr.address}]` : addr.address;
   return {
@@ -73,6 +78,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       await app.close();
     },
   };
+}
+
+/** Why the server cannot listen, as the user's mistake it nearly always is (port in use, bad host). */
+function listenError(e: unknown, host: string, port: number): Error {
+  const code = (e as { code?: unknown }).code;
+  const reasons: Record<string, string> = {
+    EADDRINUSE: 'the port is in use (pick another with --port, or 0 for a free one)',
+    EACCES: 'permission denied (ports below 1024 need privileges)',
+    EADDRNOTAVAIL: 'no such address on this machine',
+    ENOTFOUND: 'unknown host name',
+    EAI_AGAIN: 'host name lookup failed',
+  };
+  if (typeof code === 'string' && reasons[code]) return new UserError(`cannot listen on ${host}:${port}: ${reasons[code]} (${code})`);
+  return e instanceof Error ? e : new Error(String(e));
 }
 
 function buildApp(registry: RunRegistry, o: { checkHost: boolean }): FastifyInstance {
@@ -126,9 +145,10 @@ function buildApp(registry: RunRegistry, o: { checkHost: boolean }): FastifyInst
     }
     let scenario;
     try {
+      // The CLI's checks: schema bounds, --set indices, calibration, swap and RAM (sim/preflight.ts).
       scenario = loadScenario(parsed.scenario, parsed.sets);
     } catch (e) {
-      if (e instanceof ScenarioError) return reply.code(400).send({ error: e.format() });
+      if (e instanceof UserError) return reply.code(400).send({ error: e.message });
       throw e;
     }
     try {
@@ -209,6 +229,8 @@ function reaperChoices(): readonly string[] {
   return lmkd.shape.reaper.unwrap().options;
 }
 
+const REQUEST_FIELDS = ['scenario', 'set', 'policies', 'seeds'];
+
 interface RunRequest {
   scenario: string;
   sets: string[];
@@ -224,13 +246,18 @@ interface RunRequest {
 function parseRunRequest(body: unknown): RunRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('expected a JSON object body');
   const b = body as Record<string, unknown>;
+  const unknown = Object.keys(b).find((k) => !REQUEST_FIELDS.includes(k));
+  if (unknown !== undefined) throw new Error(`unknown field ${JSON.stringify(unknown)} (known: ${REQUEST_FIELDS.join(', ')})`);
   const shipped = listShippedScenarios().map((s) => s.name);
   if (typeof b['scenario'] !== 'string' || !shipped.includes(b['scenario'])) {
     throw new Error(`scenario: expected one of ${shipped.join(', ')}`);
   }
   const setObj = b['set'] ?? {};
   if (typeof setObj !== 'object' || setObj === null || Array.isArray(setObj)) throw new Error('set: expected an object of path: value');
-  const sets = Object.entries(setObj as Record<string, unknown>).map(([path, value]) => {
+  const entries = Object.entries(setObj as Record<string, unknown>);
+  if (entries.length > MAX_SETS) throw new Error(`set: ${entries.length} fields; at most ${MAX_SETS}`);
+  const sets = entries.map(([path, value]) => {
+    if (path.length > 200) throw new Error('set: field path longer than 200 characters');
     if (!/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/.test(path)) throw new Error(`set: bad field path ${JSON.stringify(path)}`);
     const ok =
       (typeof value === 'number' && Number.isFinite(value)) ||
@@ -246,9 +273,10 @@ function parseRunRequest(body: unknown): RunRequest {
     throw new Error(`policies: expected a non-empty list of ${POLICY_NAMES.join(', ')}`);
   }
   const seeds = b['seeds'];
-  if (!Array.isArray(seeds) || seeds.length === 0 || !seeds.every((s) => Number.isSafeInteger(s) && s >= 0)) {
-    throw new Error('seeds: expected a non-empty list of integers >= 0');
+  if (!Array.isArray(seeds) || seeds.length === 0 || seeds.length > MAX_JOBS || !seeds.every((s) => Number.isInteger(s) && s >= 0 && s <= MAX_SEED)) {
+    throw new Error(`seeds: expected a non-empty list of at most ${MAX_JOBS} integers 0..${MAX_SEED}`);
   }
+  if (policies.length > POLICY_NAMES.length * 4) throw new Error('policies: too many entries');
   const jobs = new Set(policies).size * new Set(seeds).size;
   if (jobs > MAX_JOBS) throw new Error(`too many runs: ${jobs} (policies × seeds), at most ${MAX_JOBS}`);
   return { scenario: b['scenario'], sets, policies: policies as string[], seeds: seeds as number[] };

@@ -75,14 +75,8 @@ function swapOutRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec, runSt
   const same = d.sameFilledRatio;
   const { si, zram } = d;
   while (left > 0) {
-    // Folios swapped out together get neighbouring slots; a break (probability = fragmentation) ends the run.
-    let nr = folio;
-    const cap = Math.min(left, PTRS_PER_PTE);
-    while (nr + folio <= cap && rng.float() >= frag) nr += folio;
-    nr = Math.min(nr, left);
-    // One draw decides whether the run lands on another CPU's cluster, and on which.
-    const u = rng.float();
-    const start = si.allocRun(nr, u < frag ? u / frag : -1);
+    const nr = swapRunLength(left, folio, frag, rng);
+    const start = allocSwapRun(si, nr, frag, rng);
     si.recordCgroup(start, nr, pid);
     for (let s = start; s < start + nr; s++) {
       const v = zrng.float();
@@ -96,6 +90,20 @@ function swapOutRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec, runSt
     left -= nr;
   }
   return { nRuns, zramBytes };
+}
+
+/** Slots of the next run: folios swapped out together get neighbouring slots; a break (probability = fragmentation) or a full PMD ends the run. */
+export function swapRunLength(left: number, folioPages: number, fragmentation: number, rng: { float(): number }): number {
+  let nr = folioPages;
+  const cap = Math.min(left, PTRS_PER_PTE);
+  while (nr + folioPages <= cap && rng.float() >= fragmentation) nr += folioPages;
+  return Math.min(nr, left);
+}
+
+/** Allocates the run; one draw decides whether it lands on another CPU's cluster, and on which. */
+export function allocSwapRun(si: SwapInfo, nr: number, fragmentation: number, rng: { float(): number }): number {
+  const u = rng.float();
+  return si.allocRun(nr, u < fragmentation ? u / fragmentation : -1);
 }
 
 function layoutChunks(mm: MmStruct, spec: SwapLayoutSpec, sw: SwappedOut, rng: RngStream, locks: LockRegistry): void {
