@@ -20,6 +20,8 @@ export interface Metrics {
   frames?: number;
   janky_frames?: number;
   cpu_busy_peak_pct: number;
+  /** Energy over the run by CPU category (mJ), from the platform's energy model; absent without one. */
+  energy_mj?: Record<CpuCategory, number>;
   free_mem_at_preview_mib?: number;
   deferred_entries_peak: number;
   deferred_mib_peak: number;

@@ -161,6 +161,18 @@ const Launch = z
   .prefault({})
   .describe('Foreground camera launch');
 
+// ---- added for issue 11 (phone model): CPU frequency ----
+const Cpufreq = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("DVFS: a schedutil-like governor sets each cluster's operating point (platforms with an OPP table); off: every CPU at its top point"),
+  })
+  .prefault({})
+  .describe('CPU frequency scaling (the energy model reports energy_mj either way)');
+// ---- end of issue 11 additions ----
+
 export const ScenarioSchema = z
   .strictObject({
     name: z.string().min(1).default('scenario').describe("Scenario name in reports (default: the file's base name)"),
@@ -177,6 +189,7 @@ export const ScenarioSchema = z
     apps: Apps,
     load: Load,
     launch: Launch,
+    cpufreq: Cpufreq, // issue 11
     processes: z.int().min(0).default(0).describe('Micro scenarios: processes that die at t=0 (0 = none)'),
     swap_mib: mib(400, 'Micro: swapped-out memory per process'),
     present_mib: mib(0, 'Micro: resident anonymous memory per process'),

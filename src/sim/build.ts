@@ -13,6 +13,9 @@ import type { KProcess } from '../kernel/process.js';
 import { kernelPreset } from '../kernel/presets/presets.js';
 import { createPolicy } from '../policies/registry.js';
 import type { Scenario } from '../scenario/schema.js';
+import { Cpufreq } from '../kernel/sched/cpufreq.js';
+import { EnergyMeter } from '../kernel/sched/energy-model.js';
+import { loadOppTable } from './opp-table.js';
 import { platformOf, type Platform } from './platforms.js';
 
 export interface Simulation {
@@ -29,6 +32,9 @@ export interface Simulation {
   munmapNs: number[];
   kills: LmkdKill[];
   launch: LaunchResult | null;
+  /** Null when the platform has no operating-point table (fixed frequency, no energy model). */
+  cpufreq: Cpufreq | null;
+  energy: EnergyMeter | null;
 }
 
 export function buildSimulation(sc: Scenario, policyName: string, seed: number): Simulation {
@@ -53,6 +59,13 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number):
     policy,
   });
   for (const [name, ids] of Object.entries(platform.cpusets)) K.sched.defineCpuset(name, ids);
+  let cpufreq: Cpufreq | null = null;
+  let energy: EnergyMeter | null = null;
+  if (platform.oppTable) {
+    const opp = loadOppTable(platform.oppTable);
+    cpufreq = new Cpufreq(K.sched, opp.clusters, { enabled: sc.cpufreq.enabled, ...opp.governor });
+    energy = new EnergyMeter(K.sched, cpufreq);
+  }
 
   // Cached apps: sizes and oom_score_adj drawn from the workload stream.
   const rng = K.engine.rng.stream('apps');
@@ -130,5 +143,5 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number):
       frames: s.frames,
     })
     : null;
-  return { scenario: sc, policy: policyName, seed, K, reclaim, platform, calibration, apps, micro, munmapNs, kills, launch };
+  return { scenario: sc, policy: policyName, seed, K, reclaim, platform, calibration, apps, micro, munmapNs, kills, launch, cpufreq, energy };
 }

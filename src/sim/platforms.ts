@@ -12,6 +12,8 @@ export interface Platform {
   zramMib: number;
   /** cpuset name -> CPU ids. */
   cpusets: Record<string, number[]>;
+  /** calibration/<name>.yaml with the CPU operating points and energy model; absent: fixed frequency, no energy model. */
+  oppTable?: string;
 }
 
 function range(a: number, b: number): number[] {
@@ -30,6 +32,7 @@ export const PLATFORMS: Record<string, () => Platform> = {
     ramMib: 12 * 1024,
     zramMib: 6 * 1024,
     cpusets: { background: range(0, 4), 'system-background': range(0, 4), foreground: range(0, 7), 'top-app': range(0, 8) },
+    oppTable: 'phone-opp',
   }),
   'server-2node-128cpu': () => ({
     name: 'server-2node-128cpu',

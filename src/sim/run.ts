@@ -50,6 +50,7 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
     events: K.engine.eventsProcessed,
     wall_ms: 0,
   };
+  if (sim.energy) metrics.energy_mj = roundAll(sim.energy.byCategory(endNs));
   const L = sim.launch;
   if (L) {
     if (L.launchDoneNs >= 0) metrics.launch_ms = (L.launchDoneNs - L.startNs) / 1e6;
@@ -77,6 +78,10 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
     vmstat[`workqueue_${wq.name}_executed`] = wq.executed;
     vmstat[`workqueue_${wq.name}_workers`] = wq.workersCreated;
   }
+  if (sim.cpufreq) for (const d of sim.cpufreq.domains) {
+    vmstat[`cpufreq_${d.spec.cluster}_transitions`] = d.transitions;
+    vmstat[`cpufreq_${d.spec.cluster}_cur_mhz`] = d.curMhz;
+  }
   if (sim.munmapNs.length) vmstat.munmap_mean_us = Math.round(mean(sim.munmapNs) / 1000);
   const perPmd = K.freeSwapPerPmdNs;
   if (perPmd.length) {
@@ -102,6 +107,12 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
     series,
   };
   return { record, sim };
+}
+
+function roundAll<T extends Record<string, number>>(r: T): T {
+  const out = {} as Record<string, number>;
+  for (const [k, v] of Object.entries(r)) out[k] = Math.round(v * 1000) / 1000;
+  return out as T;
 }
 
 /** Longest the conservation check waits, past the scenario's end, for in-flight frees. */
