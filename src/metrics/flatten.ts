@@ -4,7 +4,9 @@
 //
 //   exit_latency_ms.{mean,p50,p90,p99,max,count}
 //   memory_release_ms.{mean,p50,p90,p99,max,count}
-//   launch_ms, preview_ms, frames, janky_frames          (when present)
+//   launch_ms, preview_ms, frames, janky_frames, jank_rate_pct, dropped_frames,
+//   frame_time_ms.{...}, preview_frames, preview_stutter_frames,
+//   preview_stutter_pct                                  (when present)
 //   cpu_busy_peak_pct
 //   energy_mj.<category> ...                             (when present, CPU_CATEGORIES order)
 //   free_mem_at_preview_mib                              (when present)
@@ -17,7 +19,7 @@ import { CPU_CATEGORIES, type Distribution, type Metrics } from './types.js';
 /** Sub-keys of a distribution, in the order they are flattened. */
 export const DISTRIBUTION_FIELDS = ['mean', 'p50', 'p90', 'p99', 'max', 'count'] as const satisfies readonly (keyof Distribution)[];
 
-type DistributionKey = 'exit_latency_ms' | 'memory_release_ms';
+type DistributionKey = 'exit_latency_ms' | 'memory_release_ms' | 'frame_time_ms';
 type RecordKey = 'energy_mj';
 type ScalarKey = Exclude<keyof Metrics, DistributionKey | RecordKey | 'lock_wait_ms'>;
 
@@ -29,6 +31,12 @@ const ORDER: ReadonlyArray<{ kind: 'dist'; key: DistributionKey } | { kind: 'sca
   { kind: 'scalar', key: 'preview_ms' },
   { kind: 'scalar', key: 'frames' },
   { kind: 'scalar', key: 'janky_frames' },
+  { kind: 'scalar', key: 'jank_rate_pct' },
+  { kind: 'scalar', key: 'dropped_frames' },
+  { kind: 'dist', key: 'frame_time_ms' },
+  { kind: 'scalar', key: 'preview_frames' },
+  { kind: 'scalar', key: 'preview_stutter_frames' },
+  { kind: 'scalar', key: 'preview_stutter_pct' },
   { kind: 'scalar', key: 'cpu_busy_peak_pct' },
   { kind: 'category', key: 'energy_mj' },
   { kind: 'scalar', key: 'free_mem_at_preview_mib' },
@@ -63,7 +71,7 @@ export function flattenMetrics(m: Metrics): Record<string, number> {
   for (const item of ORDER) {
     if (item.kind === 'dist') {
       const d = m[item.key];
-      for (const f of DISTRIBUTION_FIELDS) out[`${item.key}.${f}`] = d[f];
+      if (d) for (const f of DISTRIBUTION_FIELDS) out[`${item.key}.${f}`] = d[f];
     } else if (item.kind === 'category') {
       const r = m[item.key];
       if (r) for (const c of CPU_CATEGORIES) out[`${item.key}.${c}`] = r[c];

@@ -157,6 +157,13 @@ const Launch = z
     frame_hz: z.literal([60, 120]).default(60).describe('Display refresh rate (Hz): 60 or 120'),
     frame_cpu_ms: ms(6, 'CPU work per frame, at capacity 1024'),
     frames: z.int().min(0).default(120).describe('Frames rendered after preview'),
+    // ---- added for issue 11: the frame pipeline ----
+    render_thread_share: fraction(0.5, "Share of frame_cpu_ms drawn by RenderThread; the rest is the UI thread's doFrame"),
+    frame_alloc_kib: mib(64, "UI thread allocations per frame (KiB; page faults that may stall in direct reclaim)"),
+    surfaceflinger_cpu_ms: ms(1.5, 'SurfaceFlinger composition per new frame, at capacity 1024'),
+    camera_fps: z.number().positive().default(30).describe('Camera sensor frame rate: preview buffers per second from the HAL'),
+    camera_hal_cpu_ms: ms(2, "Camera HAL result processing per preview buffer, at capacity 1024"),
+    // ---- end of issue 11 additions ----
   })
   .prefault({})
   .describe('Foreground camera launch');

@@ -138,9 +138,16 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number):
       cpuNs: s.cpu_ms * 1e6,
       allocPages: Math.round(s.alloc_mib * PAGES_PER_MIB),
       previewCpuNs: s.preview_cpu_ms * 1e6,
-      frameHz: s.frame_hz,
-      frameCpuNs: s.frame_cpu_ms * 1e6,
-      frames: s.frames,
+      pipeline: {
+        hz: s.frame_hz,
+        frames: s.frames,
+        uiCpuNs: s.frame_cpu_ms * (1 - s.render_thread_share) * 1e6,
+        renderCpuNs: s.frame_cpu_ms * s.render_thread_share * 1e6,
+        allocPagesPerFrame: Math.round(s.frame_alloc_kib / 4),
+        surfaceflingerCpuNs: s.surfaceflinger_cpu_ms * 1e6,
+        cameraFps: s.camera_fps,
+        cameraHalCpuNs: s.camera_hal_cpu_ms * 1e6,
+      },
     })
     : null;
   return { scenario: sc, policy: policyName, seed, K, reclaim, platform, calibration, apps, micro, munmapNs, kills, launch, cpufreq, energy };

@@ -55,11 +55,19 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
   if (L) {
     if (L.launchDoneNs >= 0) metrics.launch_ms = (L.launchDoneNs - L.startNs) / 1e6;
     if (L.previewDoneNs >= 0) metrics.preview_ms = (L.previewDoneNs - L.launchDoneNs) / 1e6;
-    metrics.frames = L.frames;
-    metrics.janky_frames = L.jankyFrames;
+    const F = L.frames;
+    metrics.frames = F.frames;
+    metrics.janky_frames = F.jankyFrames;
+    metrics.jank_rate_pct = F.frames > 0 ? (100 * F.jankyFrames) / F.frames : 0;
+    metrics.dropped_frames = F.droppedVsyncs;
+    metrics.frame_time_ms = summarize(F.frameTimesNs.map((ns) => ns / 1e6));
+    metrics.preview_frames = F.previewFrames;
+    metrics.preview_stutter_frames = F.previewLateFrames;
+    metrics.preview_stutter_pct = F.previewFrames > 0 ? (100 * F.previewLateFrames) / F.previewFrames : 0;
     if (L.freePagesAtPreview >= 0) metrics.free_mem_at_preview_mib = L.freePagesAtPreview / PAGES_PER_MIB;
   }
   const vmstat: Record<string, number> = { ...K.vmstat };
+  if (L) vmstat.surfaceflinger_late = L.frames.surfaceflingerLate;
   const inv = drainAndCheck(sim, endNs);
   metrics.swap_entries_leaked = inv.leaked;
   vmstat.nr_free_pages = K.zone.freePages;
