@@ -108,6 +108,10 @@ const Lmkd = z
     minfree_mib: mib(400, 'Kill when free memory is below this'),
     kill_timeout_ms: ms(100, "How long LMKD waits for the victim's death before the next kill"),
     poll_ms: z.number().positive().default(10).describe('LMKD polling period while memory is low (ms, > 0)'),
+    // ---- added for issue 11: LMKD's own CPU time ----
+    poll_cpu_us: z.number().nonnegative().default(100).describe("lmkd main thread CPU per poll: PSI, /proc/zoneinfo and /proc/meminfo parsing (us at capacity 1024)"),
+    kill_cpu_us: z.number().nonnegative().default(300).describe('lmkd main thread CPU per kill: find_and_kill_process over the candidates\' /proc files, pidfd_open (us at capacity 1024)'),
+    // ---- end of issue 11 additions ----
   })
   .prefault({})
   .describe('Android low memory killer daemon');

@@ -128,6 +128,8 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number):
       minfreePages: l.minfree_mib * PAGES_PER_MIB,
       killTimeoutNs: l.kill_timeout_ms * 1e6,
       pollNs: l.poll_ms * 1e6,
+      pollCpuNs: l.poll_cpu_us * 1e3,
+      killCpuNs: l.kill_cpu_us * 1e3,
     }, () => apps)
     : [];
   const s = sc.launch;
