@@ -188,7 +188,7 @@ describe('shipped scenarios', () => {
   it('have the intended shape', () => {
     const cam = loadScenario('camera-launch');
     expect([cam.platform, cam.kernel.version, cam.apps.count, cam.lmkd.reaper, cam.processes]).toEqual([
-      'phone-8core', '6.6-android', 20, 'setprio', 0,
+      'phone-8core', '6.6-android', 20, 'mrelease', 0,
     ]);
     expect(cam.launch.enabled).toBe(true);
     const one = loadScenario('exit-one');
