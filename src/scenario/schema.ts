@@ -4,8 +4,8 @@
 // scenarios/scenario.schema.json, which editors show as hover help.
 import { z } from 'zod';
 
-export const PLATFORM_NAMES = z.enum(['phone-8core', 'server-2node-128cpu'], {
-  error: (iss) => `unknown platform ${JSON.stringify(iss.input)} (known: phone-8core, server-2node-128cpu)`,
+export const PLATFORM_NAMES = z.enum(['phone-8core', 'server-2node-128cpu', /* issue 11: */ 'phone-8gb', 'phone-16gb'], {
+  error: (iss) => `unknown platform ${JSON.stringify(iss.input)} (known: phone-8core, server-2node-128cpu, phone-8gb, phone-16gb)`,
 });
 export type PlatformName = z.infer<typeof PLATFORM_NAMES>;
 
