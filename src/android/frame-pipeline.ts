@@ -46,6 +46,8 @@ export interface FrameStats {
   frameTimesNs: number[];
   /** Refresh intervals in which the app queued no new frame. */
   droppedVsyncs: number;
+  /** Display refreshes while the pipeline ran. */
+  refreshes: number;
   previewFrames: number;
   previewLateFrames: number;
   /** Compositions that ended after the next vsync. */
@@ -56,6 +58,8 @@ export interface FrameStats {
 class Vsync implements EventTarget {
   lastNs = -1;
   count = 0;
+  /** Refreshes since the current window started. */
+  windowCount = 0;
   private remaining = 0;
   readonly app = new WaitQueue('vsync-app');
   readonly sf = new WaitQueue('vsync-sf');
@@ -64,6 +68,10 @@ class Vsync implements EventTarget {
 
   start(n: number): void {
     this.remaining = n;
+    this.windowCount = 0;
+    // A refresh the UI thread never waited for in the last window must not start a frame in this one.
+    this.app.ready();
+    this.sf.ready();
     this.fire();
   }
 
@@ -75,6 +83,7 @@ class Vsync implements EventTarget {
     if (this.remaining <= 0) return;
     this.remaining--;
     this.count++;
+    this.windowCount++;
     this.lastNs = this.K.now;
     this.onTick();
     for (const w of this.app.wakeAll()) this.K.sched.wake(w);
@@ -84,10 +93,11 @@ class Vsync implements EventTarget {
 }
 
 export class FramePipeline {
-  readonly stats: FrameStats = { frames: 0, jankyFrames: 0, frameTimesNs: [], droppedVsyncs: 0, previewFrames: 0, previewLateFrames: 0, surfaceflingerLate: 0 };
+  readonly stats: FrameStats = { frames: 0, jankyFrames: 0, frameTimesNs: [], droppedVsyncs: 0, refreshes: 0, previewFrames: 0, previewLateFrames: 0, surfaceflingerLate: 0 };
   private readonly vsync: Vsync;
   private readonly sfTask: Task;
-  private readonly halTask: Task;
+  private readonly halTask: Task | null;
+  private started = false;
   private readonly toRender = new WaitQueue('syncFrameState');
   private readonly rendered = new WaitQueue('frame-drawn');
   /** Frame handed to RenderThread and not yet drawn: its vsync time, or -1. */
@@ -105,20 +115,38 @@ export class FramePipeline {
     // Created parked; start() wakes them with the first preview frame.
     this.sfTask = K.sched.spawn({ name: 'surfaceflinger', proc: system, policy: 'fifo', rtPriority: 2, cpuset: 'foreground', category: 'system', startSleeping: true }, (k) => this.surfaceflinger(k));
     // nice -8: ANDROID_PRIORITY_URGENT_DISPLAY
-    this.halTask = K.sched.spawn({ name: 'CamHalResult', proc: provider, nice: -8, cpuset: 'foreground', category: 'foreground', startSleeping: true }, (k) => this.cameraHal(k));
+    this.halTask = spec.cameraFps <= 0 ? null : K.sched.spawn({ name: 'CamHalResult', proc: provider, nice: -8, cpuset: 'foreground', category: 'foreground', startSleeping: true }, (k) => this.cameraHal(k));
   }
 
-  /** The first preview frame is up: vsync, SurfaceFlinger and the camera HAL start. */
-  start(): void {
-    this.previewEndNs = this.K.now + this.spec.frames * this.vsync.periodNs;
-    this.K.sched.wake(this.sfTask);
-    this.K.sched.wake(this.halTask);
-    this.vsync.start(this.spec.frames);
+  /**
+   * The first preview frame is up: vsync, SurfaceFlinger and the camera HAL
+   * start, for `frames` refreshes (default: the spec's). Called again, it
+   * opens another window of refreshes (continuous launches: one per app).
+   */
+  start(frames = this.spec.frames): void {
+    if (!this.started) {
+      this.started = true;
+      this.previewEndNs = this.K.now + frames * this.vsync.periodNs;
+      this.K.sched.wake(this.sfTask);
+      if (this.halTask) this.K.sched.wake(this.halTask);
+    }
+    this.framesAtLastVsync = this.stats.frames;
+    this.vsync.start(frames);
+  }
+
+  get periodNs(): number {
+    return this.vsync.periodNs;
+  }
+
+  /** Refreshes run so far. */
+  get vsyncs(): number {
+    return this.vsync.count;
   }
 
   private onVsync(): void {
+    this.stats.refreshes++;
     // No app frame was queued during the refresh interval that just ended.
-    if (this.vsync.count > 1 && this.stats.frames === this.framesAtLastVsync) this.stats.droppedVsyncs++;
+    if (this.vsync.windowCount > 1 && this.stats.frames === this.framesAtLastVsync) this.stats.droppedVsyncs++;
     this.framesAtLastVsync = this.stats.frames;
   }
 

@@ -7,6 +7,7 @@
 //   launch_ms, preview_ms, frames, janky_frames, jank_rate_pct, dropped_frames,
 //   frame_time_ms.{...}, preview_frames, preview_stutter_frames,
 //   preview_stutter_pct                                  (when present)
+//   continuous_total_ms, app_launch_ms.{...}, cold_launches, warm_launches (when present)
 //   cpu_busy_peak_pct
 //   energy_mj.<category> ...                             (when present, CPU_CATEGORIES order)
 //   free_mem_at_preview_mib                              (when present)
@@ -19,7 +20,7 @@ import { CPU_CATEGORIES, type Distribution, type Metrics } from './types.js';
 /** Sub-keys of a distribution, in the order they are flattened. */
 export const DISTRIBUTION_FIELDS = ['mean', 'p50', 'p90', 'p99', 'max', 'count'] as const satisfies readonly (keyof Distribution)[];
 
-type DistributionKey = 'exit_latency_ms' | 'memory_release_ms' | 'frame_time_ms';
+type DistributionKey = 'exit_latency_ms' | 'memory_release_ms' | 'frame_time_ms' | 'app_launch_ms';
 type RecordKey = 'energy_mj';
 type ScalarKey = Exclude<keyof Metrics, DistributionKey | RecordKey | 'lock_wait_ms'>;
 
@@ -33,10 +34,15 @@ const ORDER: ReadonlyArray<{ kind: 'dist'; key: DistributionKey } | { kind: 'sca
   { kind: 'scalar', key: 'janky_frames' },
   { kind: 'scalar', key: 'jank_rate_pct' },
   { kind: 'scalar', key: 'dropped_frames' },
+  { kind: 'scalar', key: 'frame_drop_pct' },
   { kind: 'dist', key: 'frame_time_ms' },
   { kind: 'scalar', key: 'preview_frames' },
   { kind: 'scalar', key: 'preview_stutter_frames' },
   { kind: 'scalar', key: 'preview_stutter_pct' },
+  { kind: 'scalar', key: 'continuous_total_ms' },
+  { kind: 'dist', key: 'app_launch_ms' },
+  { kind: 'scalar', key: 'cold_launches' },
+  { kind: 'scalar', key: 'warm_launches' },
   { kind: 'scalar', key: 'cpu_busy_peak_pct' },
   { kind: 'category', key: 'energy_mj' },
   { kind: 'scalar', key: 'free_mem_at_preview_mib' },

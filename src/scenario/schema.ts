@@ -184,6 +184,23 @@ const Cpufreq = z
   .describe('CPU frequency scaling (the energy model reports energy_mj either way)');
 // ---- end of issue 11 additions ----
 
+// ---- added for issue 11: continuous launches (Zhiguo Jiang's 30-app test) ----
+const Continuous = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('Launch apps one after another for rounds (set launch.enabled false); frames use the launch.* display settings'),
+    apps: z.int().min(1).default(30).describe('Apps launched in turn'),
+    rounds: z.int().min(1).default(2).describe('Rounds over all apps'),
+    anon_mib: AnonRange.default([150, 450]).describe('Heap each app faults in on a cold start (MiB), [min, max] drawn per app'),
+    threads: z.int().min(1).default(4).describe('Launch threads per app'),
+    cold_cpu_ms: ms(600, 'CPU work of a cold start, at capacity 1024'),
+    warm_cpu_ms: ms(120, 'CPU work of a warm start (app still cached), at capacity 1024'),
+    dwell_ms: ms(2000, 'Time the app is used, frames drawn, before the next launch'),
+    at_ms: ms(100, 'When the first launch starts'),
+  })
+  .prefault({})
+  .describe('Continuous launches');
+// ---- end of issue 11 additions ----
+
 export const ScenarioSchema = z
   .strictObject({
     name: z.string().min(1).default('scenario').describe("Scenario name in reports (default: the file's base name)"),
@@ -201,6 +218,7 @@ export const ScenarioSchema = z
     load: Load,
     launch: Launch,
     cpufreq: Cpufreq, // issue 11
+    continuous: Continuous, // issue 11
     processes: z.int().min(0).default(0).describe('Micro scenarios: processes that die at t=0 (0 = none)'),
     swap_mib: mib(400, 'Micro: swapped-out memory per process'),
     present_mib: mib(0, 'Micro: resident anonymous memory per process'),

@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { RunCollector } from '../metrics/collector.js';
 import { mean, summarize } from '../metrics/stats.js';
 import type { Metrics, RunRecord } from '../metrics/types.js';
+import type { FrameStats } from '../android/frame-pipeline.js';
 import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
 import type { Scenario } from '../scenario/schema.js';
 import { buildSimulation, type Simulation } from './build.js';
@@ -55,16 +56,17 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
   if (L) {
     if (L.launchDoneNs >= 0) metrics.launch_ms = (L.launchDoneNs - L.startNs) / 1e6;
     if (L.previewDoneNs >= 0) metrics.preview_ms = (L.previewDoneNs - L.launchDoneNs) / 1e6;
-    const F = L.frames;
-    metrics.frames = F.frames;
-    metrics.janky_frames = F.jankyFrames;
-    metrics.jank_rate_pct = F.frames > 0 ? (100 * F.jankyFrames) / F.frames : 0;
-    metrics.dropped_frames = F.droppedVsyncs;
-    metrics.frame_time_ms = summarize(F.frameTimesNs.map((ns) => ns / 1e6));
-    metrics.preview_frames = F.previewFrames;
-    metrics.preview_stutter_frames = F.previewLateFrames;
-    metrics.preview_stutter_pct = F.previewFrames > 0 ? (100 * F.previewLateFrames) / F.previewFrames : 0;
+    reportFrames(metrics, L.frames);
     if (L.freePagesAtPreview >= 0) metrics.free_mem_at_preview_mib = L.freePagesAtPreview / PAGES_PER_MIB;
+  }
+  const C = sim.continuous;
+  if (C && sim.continuousFrames) {
+    const r = C.result;
+    if (r.endNs >= 0) metrics.continuous_total_ms = (r.endNs - r.startNs) / 1e6;
+    metrics.app_launch_ms = summarize(r.launchesMs);
+    metrics.cold_launches = r.cold;
+    metrics.warm_launches = r.warm;
+    reportFrames(metrics, sim.continuousFrames.stats);
   }
   const vmstat: Record<string, number> = { ...K.vmstat };
   if (L) vmstat.surfaceflinger_late = L.frames.surfaceflingerLate;
@@ -115,6 +117,20 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
     series,
   };
   return { record, sim };
+}
+
+function reportFrames(metrics: Metrics, F: FrameStats): void {
+  metrics.frames = F.frames;
+  metrics.janky_frames = F.jankyFrames;
+  metrics.jank_rate_pct = F.frames > 0 ? (100 * F.jankyFrames) / F.frames : 0;
+  metrics.dropped_frames = F.droppedVsyncs;
+  metrics.frame_drop_pct = F.refreshes > 0 ? (100 * F.droppedVsyncs) / F.refreshes : 0;
+  metrics.frame_time_ms = summarize(F.frameTimesNs.map((ns) => ns / 1e6));
+  if (F.previewFrames > 0) {
+    metrics.preview_frames = F.previewFrames;
+    metrics.preview_stutter_frames = F.previewLateFrames;
+    metrics.preview_stutter_pct = (100 * F.previewLateFrames) / F.previewFrames;
+  }
 }
 
 function roundAll<T extends Record<string, number>>(r: T): T {
