@@ -44,8 +44,11 @@ const SETPRIO_PER_THREAD_NS = 5_000;
 export interface LmkdKill {
   pid: number;
   name: string;
+  /** When SIGKILL was sent (by a reaper thread in 'mrelease'). */
   atNs: number;
   reason: string;
+  /** The lmkd thread that sent it. */
+  tid: number;
 }
 
 const THREAD_POOL_SIZE = 2;
@@ -53,7 +56,7 @@ const THREAD_POOL_SIZE = 2;
 export function startLmkd(K: Kernel, reclaim: Reclaim, spec: LmkdSpec, candidates: () => KProcess[]): LmkdKill[] {
   const kills: LmkdKill[] = [];
   const proc = { pid: 300, name: 'lmkd', cgroup: 'system' };
-  const reapQueue: KProcess[] = [];
+  const reapQueue: Array<{ victim: KProcess; reason: string }> = [];
   const reapWait = new WaitQueue('lmkd_reaper');
   /** Victims given to a reaper thread, killed or about to be: never picked twice. */
   const handedOff = new Set<KProcess>();
@@ -63,10 +66,11 @@ export function startLmkd(K: Kernel, reclaim: Reclaim, spec: LmkdSpec, candidate
     for (let i = 0; i < THREAD_POOL_SIZE; i++) {
       K.sched.spawn({ name: `lmkd_reaper${i}`, proc, nice: -20, cpuset: 'foreground', category: 'lmkd' }, function* (k: TaskCtx, t: Task): Program {
         for (;;) {
-          const victim = reapQueue.shift();
-          if (!victim) { yield k.wait(reapWait); continue; }
+          const req = reapQueue.shift();
+          if (!req) { yield k.wait(reapWait); continue; }
+          const victim = req.victim;
           yield k.work(KILL_PROCESS_GROUP_NS);
-          killed(victim, t);
+          killed(victim, t, req.reason);
           setprioQueue.push(victim);
           for (const w of setprioWait.wakeAll()) K.sched.wake(w);
           const out: { result: MreleaseResult } = { result: 'skipped' };
@@ -85,10 +89,11 @@ export function startLmkd(K: Kernel, reclaim: Reclaim, spec: LmkdSpec, candidate
       }
     });
   }
-  const killed = (victim: KProcess, t: Task) => {
+  const killed = (victim: KProcess, t: Task, reason: string) => {
     K.kill(victim);
+    kills.push({ pid: victim.pid, name: victim.name, atNs: K.now, reason, tid: t.tid });
     K.count('lmkd_kills');
-    if (K.core.trace.enabled) K.core.trace.instant(t, `kill ${victim.name}`, K.now, { oom_score_adj: victim.oomScoreAdj });
+    if (K.core.trace.enabled) K.core.trace.instant(t, `kill ${victim.name}`, K.now, { reason, oom_score_adj: victim.oomScoreAdj });
   };
   // PSI samples at each poll: [time, some total, full total].
   const samples: Array<[number, number, number]> = [];
@@ -111,9 +116,8 @@ export function startLmkd(K: Kernel, reclaim: Reclaim, spec: LmkdSpec, candidate
       const victim = pickVictim(candidates(), handedOff);
       if (!victim) continue;
       yield k.work(spec.killCpuNs);
-      kills.push({ pid: victim.pid, name: victim.name, atNs: K.now, reason });
       if (spec.reaper === 'setprio') {
-        killed(victim, t);
+        killed(victim, t, reason);
         for (const th of victim.threads) {
           if (th.state === 'dead') continue;
           K.sched.setNice(th, -20);
@@ -122,7 +126,7 @@ export function startLmkd(K: Kernel, reclaim: Reclaim, spec: LmkdSpec, candidate
       } else {
         // Reaper::async_kill(): the kill itself happens on a reaper thread.
         handedOff.add(victim);
-        reapQueue.push(victim);
+        reapQueue.push({ victim, reason });
         for (const w of reapWait.wakeAll()) K.sched.wake(w);
       }
       // Wait for the death (pidfd poll) with a timeout before the next kill.
