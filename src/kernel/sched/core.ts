@@ -49,8 +49,8 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
   readonly tasks: Task[] = [];
   readonly cpusets = new Map<string, CpuMask>();
   readonly observers: SchedObserver[] = [];
-  /** cpufreq's hook: a task was queued on this CPU (cpufreq_update_util on enqueue). */
-  onEnqueue: ((cpu: Cpu) => void) | null = null;
+  /** cpufreq's hook: this CPU starts running a task (cpufreq_update_util), however it got there. */
+  onRun: ((cpu: Cpu) => void) | null = null;
   /** Thread ids start well above every process id, so a tid never names a process. */
   private nextTid = 100_000;
 
@@ -359,7 +359,6 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
     this.setState(task, 'runnable');
     cpu.rq.enqueue(task);
     this.requestResched(cpu);
-    this.onEnqueue?.(cpu);
   }
 
   private requestResched(cpu: Cpu): void {
@@ -468,6 +467,7 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
     cpu.sliceStartNs = this.engine.nowNs;
     cpu.sliceSpinning = false;
     this.setState(next, 'running');
+    this.onRun?.(cpu);
     if (next.resume) {
       next.resume = false;
       this.advance(next);

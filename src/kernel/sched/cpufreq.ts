@@ -126,7 +126,7 @@ export class Cpufreq {
       if (!this.byCpu[c.id]) throw new RangeError(`cpufreq: no operating points for cluster '${c.cluster}' of cpu${c.id}`);
     }
     if (params.enabled) {
-      sched.onEnqueue = (cpu) => this.kick(this.byCpu[cpu.id]!);
+      sched.onRun = (cpu) => this.kick(this.byCpu[cpu.id]!);
       for (const d of this.domains) this.applySpeed(d);
     }
   }
@@ -145,7 +145,7 @@ export class Cpufreq {
     return this.byCpu[cpuId]!.spec.idleMw;
   }
 
-  /** A task was queued in this domain: evaluate now if the rate limit allows, else at its end. */
+  /** A CPU of this domain started running: evaluate now if the rate limit allows, else at its end. */
   private kick(d: FreqDomain): void {
     if (d.timer >= 0) return;
     const now = this.sched.engine.nowNs;
