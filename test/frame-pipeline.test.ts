@@ -9,12 +9,12 @@ const MS = 1_000_000;
 
 // One CPU, so the UI thread, RenderThread, SurfaceFlinger and the camera HAL
 // cannot escape a hog by migrating. No LMKD, no apps, no load, ample memory.
-function oneCpuPhone() {
+function oneCpuPhone(extra: string[] = []) {
   return loadScenario('quiet', [
     'platform={"cpus":[{"capacity":1024,"cluster":"solo","count":1}],"ram_mib":8192}',
     'memory.free_mib=6000', 'lmkd.enabled=false', 'apps.count=0', 'load.threads=0', 'load.share=0',
     'launch.at_ms=10', 'launch.threads=1', 'launch.cpu_ms=50', 'launch.alloc_mib=10', 'launch.preview_cpu_ms=10',
-    'launch.frame_hz=60', 'launch.frames=60', 'duration_ms=1500',
+    'launch.frame_hz=60', 'launch.frames=60', 'duration_ms=1500', ...extra,
   ]);
 }
 
@@ -62,5 +62,16 @@ describe('frame pipeline', () => {
   it('a higher-priority task that leaves before the deadline costs no frame', () => {
     const { record } = withHog({ policy: 'fifo', atNs: 500 * MS, workNs: 2 * MS });
     expect(record.output.metrics.janky_frames).toBe(0);
+  });
+
+  it("the UI thread's own allocations stall frames in direct reclaim when memory is short, not when it is ample", () => {
+    // 8 MiB per frame: faulting it in fits a 60 Hz frame, reclaiming it (swapping a cached app to zram) does not.
+    const frameAlloc = ['launch.frame_alloc_kib=8192', 'apps.count=2', 'apps.anon_mib=1000', 'apps.swap_ratio=0', 'memory.page_cache_mib=0'];
+    const ample = runSimulation(oneCpuPhone([...frameAlloc, 'memory.free_mib=6000']), { policy: 'sync', seed: 1 });
+    expect(ample.record.output.metrics.janky_frames).toBe(0);
+    expect(ample.record.output.vmstat.allocstall ?? 0).toBe(0);
+    const short = runSimulation(oneCpuPhone([...frameAlloc, 'memory.free_mib=400', 'memory.watermark_min_mib=380', 'memory.watermark_low_mib=390', 'memory.watermark_high_mib=400']), { policy: 'sync', seed: 1 });
+    expect(short.record.output.vmstat.allocstall).toBeGreaterThan(0);
+    expect(short.record.output.metrics.janky_frames).toBeGreaterThan(0);
   });
 });
