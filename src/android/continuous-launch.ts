@@ -5,9 +5,9 @@
 // to zram and LMKD may kill it. An app still cached when its turn comes
 // again starts warm; one that was killed (or never ran) starts cold: its
 // launch threads fault in its whole heap, which may stall in direct reclaim.
-// After each launch the app is used for dwell_ms with its frames drawn at
-// vsync; the frame-drop rate is refreshes without a new frame over all
-// refreshes.
+// Frames are drawn at vsync from each launch's start (the launch animation
+// and starting window) through dwell_ms of use after it; the frame-drop rate
+// is refreshes without a new frame over all refreshes.
 //
 // Modelling shortcut: a cold-started app's process (its mm) is created when
 // its launch completes, holding the pages its launch threads allocated, so
@@ -88,6 +88,9 @@ export class ContinuousLaunch {
     for (let round = 0; round < s.rounds; round++) {
       for (let i = 0; i < s.apps; i++) {
         const t0 = K.now;
+        // The launch animation and then the app draw at vsync until the next launch.
+        this.pipeline.start(Number.MAX_SAFE_INTEGER);
+        for (const w of uiWait.wakeAll()) K.sched.wake(w);
         const proc = this.live.get(i);
         const warm = !!proc && !proc.sigkill && !proc.dead;
         let next: KProcess;
@@ -109,11 +112,8 @@ export class ContinuousLaunch {
         this.result.launchesMs.push((K.now - t0) / 1e6);
         if (front && front !== next) this.toCached(front);
         front = next;
-        // Use the app: its frames for dwell_ms.
-        const frames = Math.max(1, Math.round(s.dwellNs / this.pipeline.periodNs));
-        this.pipeline.start(frames);
-        for (const w of uiWait.wakeAll()) K.sched.wake(w);
-        yield k.sleep(frames * this.pipeline.periodNs);
+        yield k.sleep(s.dwellNs); // the app is used
+        this.pipeline.stop();
       }
     }
     this.result.endNs = K.now;

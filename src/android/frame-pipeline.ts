@@ -61,12 +61,14 @@ class Vsync implements EventTarget {
   /** Refreshes since the current window started. */
   windowCount = 0;
   private remaining = 0;
+  private next = -1;
   readonly app = new WaitQueue('vsync-app');
   readonly sf = new WaitQueue('vsync-sf');
 
   constructor(readonly fpId: number, private readonly K: Kernel, readonly periodNs: number, private readonly onTick: () => void) {}
 
   start(n: number): void {
+    this.K.engine.cancel(this.next); // one chain of refreshes at a time
     this.remaining = n;
     this.windowCount = 0;
     // A refresh the UI thread never waited for in the last window must not start a frame in this one.
@@ -79,7 +81,15 @@ class Vsync implements EventTarget {
     return this.remaining > 0;
   }
 
+  /** No refresh after this one. */
+  stop(): void {
+    this.remaining = 0;
+    this.K.engine.cancel(this.next);
+    this.next = -1;
+  }
+
   fire(): void {
+    this.next = -1;
     if (this.remaining <= 0) return;
     this.remaining--;
     this.count++;
@@ -88,7 +98,7 @@ class Vsync implements EventTarget {
     this.onTick();
     for (const w of this.app.wakeAll()) this.K.sched.wake(w);
     for (const w of this.sf.wakeAll()) this.K.sched.wake(w);
-    if (this.remaining > 0) this.K.engine.at(this.K.now + this.periodNs, EventPriority.timer, this);
+    this.next = this.remaining > 0 ? this.K.engine.at(this.K.now + this.periodNs, EventPriority.timer, this) : -1;
   }
 }
 
@@ -132,6 +142,11 @@ export class FramePipeline {
     }
     this.framesAtLastVsync = this.stats.frames;
     this.vsync.start(frames);
+  }
+
+  /** Ends the current window of refreshes now. */
+  stop(): void {
+    this.vsync.stop();
   }
 
   get periodNs(): number {
