@@ -62,7 +62,7 @@ describe('scenario errors point at file:line:column', () => {
 
   it('unknown platform', () => {
     expect(errorOf('platform: tablet\n').format()).toBe(
-      'scenarios/x.yaml:1:11: platform: unknown platform "tablet" (known: phone-8core, server-2node-128cpu)',
+      'scenarios/x.yaml:1:11: platform: unknown platform "tablet" (known: phone-8core, server-2node-128cpu, phone-8gb, phone-16gb)',
     );
   });
 
@@ -174,7 +174,7 @@ describe('shipped scenarios', () => {
   const shipped = listShippedScenarios();
 
   it('are the expected set, each with a description', () => {
-    expect(shipped.map((s) => s.name)).toEqual(['camera-launch', 'exit-one', 'munmap-concurrent', 'quiet', 'server-exit']);
+    expect(shipped.map((s) => s.name)).toEqual(['camera-launch', 'camera-launch-8gb', 'continuous-launch', 'exit-one', 'munmap-concurrent', 'quiet', 'server-exit']);
     for (const s of shipped) expect(s.description).not.toBe('');
   });
 
@@ -188,7 +188,7 @@ describe('shipped scenarios', () => {
   it('have the intended shape', () => {
     const cam = loadScenario('camera-launch');
     expect([cam.platform, cam.kernel.version, cam.apps.count, cam.lmkd.reaper, cam.processes]).toEqual([
-      'phone-8core', '6.6-android', 20, 'setprio', 0,
+      'phone-8core', '6.6-android', 20, 'mrelease', 0,
     ]);
     expect(cam.launch.enabled).toBe(true);
     const one = loadScenario('exit-one');

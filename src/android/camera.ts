@@ -1,11 +1,14 @@
 // The foreground cold launch (camera): top-app threads doing CPU work and
-// faulting in memory (each fault may stall in direct reclaim), then the
-// preview (first frame), then frames at 60 or 120 Hz, each with a deadline.
+// faulting in memory (each fault may stall in direct reclaim); then, on the
+// app's main thread, the preview (first frame); then the frame pipeline
+// (frame-pipeline.ts): the main thread as Choreographer's UI thread,
+// RenderThread, SurfaceFlinger at vsync and the camera HAL's preview buffers.
 
 import { Completion, type TaskCtx } from '../engine/steps.js';
 import type { Kernel } from '../kernel/kernel.js';
 import type { Reclaim } from '../kernel/mm/reclaim.js';
 import type { Task } from '../kernel/sched/task.js';
+import { FramePipeline, type FramePipelineSpec, type FrameStats } from './frame-pipeline.js';
 
 export interface LaunchSpec {
   atNs: number;
@@ -13,9 +16,7 @@ export interface LaunchSpec {
   cpuNs: number;
   allocPages: number;
   previewCpuNs: number;
-  frameHz: number;
-  frameCpuNs: number;
-  frames: number;
+  pipeline: FramePipelineSpec;
 }
 
 export interface LaunchResult {
@@ -23,14 +24,14 @@ export interface LaunchResult {
   launchDoneNs: number;
   previewDoneNs: number;
   freePagesAtPreview: number;
-  frames: number;
-  jankyFrames: number;
+  frames: FrameStats;
 }
 
 const STEPS = 40;
 
 export function startCameraLaunch(K: Kernel, reclaim: Reclaim, spec: LaunchSpec): LaunchResult {
-  const res: LaunchResult = { startNs: spec.atNs, launchDoneNs: -1, previewDoneNs: -1, freePagesAtPreview: -1, frames: 0, jankyFrames: 0 };
+  const pipeline = new FramePipeline(K, reclaim, spec.pipeline);
+  const res: LaunchResult = { startNs: spec.atNs, launchDoneNs: -1, previewDoneNs: -1, freePagesAtPreview: -1, frames: pipeline.stats };
   const proc = { pid: 600, name: 'camera', cgroup: 'top-app' };
   const launched = new Completion('camera:launched');
   let running = spec.threads;
@@ -53,12 +54,8 @@ export function startCameraLaunch(K: Kernel, reclaim: Reclaim, spec: LaunchSpec)
       for (const w of launched.completeAll()) K.sched.wake(w);
       if (trace.enabled) trace.instant(t, 'launch_done', K.now);
     }
-  };
-  for (let i = 0; i < spec.threads; i++) {
-    K.sched.spawn({ name: i === 0 ? 'camera' : i === 1 ? 'RenderThread' : `camera:${i}`, proc, nice: -10, cpuset: 'top-app', category: 'foreground' }, launchThread(i));
-  }
-  // Preview and frames on the render thread after the launch completes.
-  K.sched.spawn({ name: 'CameraPreview', proc, nice: -10, cpuset: 'top-app', category: 'foreground' }, function* (k, t) {
+    if (i !== 0) return;
+    // The main thread: preview request to first frame, then Choreographer's UI thread.
     yield k.wait(launched);
     res.freePagesAtPreview = K.zone.freePages;
     const t0 = K.now;
@@ -68,16 +65,12 @@ export function startCameraLaunch(K: Kernel, reclaim: Reclaim, spec: LaunchSpec)
     reclaim.psi.nonIdle--;
     res.previewDoneNs = K.now;
     if (trace.enabled) trace.span(t, 'preview', t0, K.now);
-    const periodNs = Math.round(1e9 / spec.frameHz);
-    let next = K.now;
-    for (let f = 0; f < spec.frames; f++) {
-      const deadline = next + periodNs;
-      yield k.work(spec.frameCpuNs);
-      res.frames++;
-      if (K.now > deadline) res.jankyFrames++;
-      next = Math.max(deadline, K.now - ((K.now - next) % periodNs));
-      if (next > K.now) yield k.sleep(next - K.now);
-    }
-  });
+    pipeline.start();
+    yield* pipeline.uiThread(k, t);
+  };
+  for (let i = 0; i < spec.threads; i++) {
+    K.sched.spawn({ name: i === 0 ? 'camera' : `camera:${i}`, proc, nice: -10, cpuset: 'top-app', category: 'foreground' }, launchThread(i));
+  }
+  K.sched.spawn({ name: 'RenderThread', proc, nice: -10, cpuset: 'top-app', category: 'foreground' }, (k) => pipeline.renderThread(k));
   return res;
 }

@@ -4,30 +4,47 @@
 //
 //   exit_latency_ms.{mean,p50,p90,p99,max,count}
 //   memory_release_ms.{mean,p50,p90,p99,max,count}
-//   launch_ms, preview_ms, frames, janky_frames          (when present)
+//   launch_ms, preview_ms, frames, janky_frames, jank_rate_pct, dropped_frames,
+//   frame_time_ms.{...}, preview_frames, preview_stutter_frames,
+//   preview_stutter_pct                                  (when present)
+//   continuous_total_ms, app_launch_ms.{...}, cold_launches, warm_launches (when present)
 //   cpu_busy_peak_pct
+//   energy_mj.<category> ...                             (when present, CPU_CATEGORIES order)
 //   free_mem_at_preview_mib                              (when present)
 //   deferred_entries_peak, deferred_mib_peak, held_after_exit_mib_ms,
 //   unaccounted_cpu_ms
 //   lock_wait_ms[<lock>] ...                             (locks sorted by name)
 //   swap_entries_freed, swap_entries_leaked, events, wall_ms
-import type { Distribution, Metrics } from './types.js';
+import { CPU_CATEGORIES, type Distribution, type Metrics } from './types.js';
 
 /** Sub-keys of a distribution, in the order they are flattened. */
 export const DISTRIBUTION_FIELDS = ['mean', 'p50', 'p90', 'p99', 'max', 'count'] as const satisfies readonly (keyof Distribution)[];
 
-type DistributionKey = 'exit_latency_ms' | 'memory_release_ms';
-type ScalarKey = Exclude<keyof Metrics, DistributionKey | 'lock_wait_ms'>;
+type DistributionKey = 'exit_latency_ms' | 'memory_release_ms' | 'frame_time_ms' | 'app_launch_ms';
+type RecordKey = 'energy_mj';
+type ScalarKey = Exclude<keyof Metrics, DistributionKey | RecordKey | 'lock_wait_ms'>;
 
 // Contract order; 'lock_wait_ms' marks where the per-lock keys go.
-const ORDER: ReadonlyArray<{ kind: 'dist'; key: DistributionKey } | { kind: 'scalar'; key: ScalarKey } | { kind: 'locks' }> = [
+const ORDER: ReadonlyArray<{ kind: 'dist'; key: DistributionKey } | { kind: 'scalar'; key: ScalarKey } | { kind: 'category'; key: RecordKey } | { kind: 'locks' }> = [
   { kind: 'dist', key: 'exit_latency_ms' },
   { kind: 'dist', key: 'memory_release_ms' },
   { kind: 'scalar', key: 'launch_ms' },
   { kind: 'scalar', key: 'preview_ms' },
   { kind: 'scalar', key: 'frames' },
   { kind: 'scalar', key: 'janky_frames' },
+  { kind: 'scalar', key: 'jank_rate_pct' },
+  { kind: 'scalar', key: 'dropped_frames' },
+  { kind: 'scalar', key: 'frame_drop_pct' },
+  { kind: 'dist', key: 'frame_time_ms' },
+  { kind: 'scalar', key: 'preview_frames' },
+  { kind: 'scalar', key: 'preview_stutter_frames' },
+  { kind: 'scalar', key: 'preview_stutter_pct' },
+  { kind: 'scalar', key: 'continuous_total_ms' },
+  { kind: 'dist', key: 'app_launch_ms' },
+  { kind: 'scalar', key: 'cold_launches' },
+  { kind: 'scalar', key: 'warm_launches' },
   { kind: 'scalar', key: 'cpu_busy_peak_pct' },
+  { kind: 'category', key: 'energy_mj' },
   { kind: 'scalar', key: 'free_mem_at_preview_mib' },
   { kind: 'scalar', key: 'deferred_entries_peak' },
   { kind: 'scalar', key: 'deferred_mib_peak' },
@@ -60,7 +77,10 @@ export function flattenMetrics(m: Metrics): Record<string, number> {
   for (const item of ORDER) {
     if (item.kind === 'dist') {
       const d = m[item.key];
-      for (const f of DISTRIBUTION_FIELDS) out[`${item.key}.${f}`] = d[f];
+      if (d) for (const f of DISTRIBUTION_FIELDS) out[`${item.key}.${f}`] = d[f];
+    } else if (item.kind === 'category') {
+      const r = m[item.key];
+      if (r) for (const c of CPU_CATEGORIES) out[`${item.key}.${c}`] = r[c];
     } else if (item.kind === 'locks') {
       for (const lock of Object.keys(m.lock_wait_ms).sort(byCodeUnit)) out[lockWaitKey(lock)] = m.lock_wait_ms[lock]!;
     } else {
@@ -78,6 +98,9 @@ function rank(key: string): [number, number, string] {
     if (item.kind === 'dist' && key.startsWith(`${item.key}.`)) {
       const f = DISTRIBUTION_FIELDS.indexOf(key.slice(item.key.length + 1) as (typeof DISTRIBUTION_FIELDS)[number]);
       if (f >= 0) return [i, f, ''];
+    } else if (item.kind === 'category' && key.startsWith(`${item.key}.`)) {
+      const c = CPU_CATEGORIES.indexOf(key.slice(item.key.length + 1) as (typeof CPU_CATEGORIES)[number]);
+      if (c >= 0) return [i, c, ''];
     } else if (item.kind === 'locks' && key.startsWith('lock_wait_ms[') && key.endsWith(']')) {
       return [i, 0, key];
     } else if (item.kind === 'scalar' && key === item.key) {

@@ -19,7 +19,27 @@ export interface Metrics {
   preview_ms?: number;
   frames?: number;
   janky_frames?: number;
+  /** janky_frames / frames, percent. */
+  jank_rate_pct?: number;
+  /** Refreshes with no new app frame (the frame-drop count of a continuous test). */
+  dropped_frames?: number;
+  /** dropped_frames over all refreshes, percent. */
+  frame_drop_pct?: number;
+  /** Per app frame, vsync to queueBuffer (ms). */
+  frame_time_ms?: Distribution;
+  preview_frames?: number;
+  /** Preview buffers the camera HAL delivered later than one sensor period after capture. */
+  preview_stutter_frames?: number;
+  preview_stutter_pct?: number;
+  /** Continuous launches: first launch to the end of the last app's use (ms). */
+  continuous_total_ms?: number;
+  /** Continuous launches: per launch, start to launched (ms). */
+  app_launch_ms?: Distribution;
+  cold_launches?: number;
+  warm_launches?: number;
   cpu_busy_peak_pct: number;
+  /** Energy over the run by CPU category (mJ), from the platform's energy model; absent without one. */
+  energy_mj?: Record<CpuCategory, number>;
   free_mem_at_preview_mib?: number;
   deferred_entries_peak: number;
   deferred_mib_peak: number;

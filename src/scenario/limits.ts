@@ -6,8 +6,8 @@
 /** Seeds are 32-bit: the RNG takes the seed modulo 2^32, so larger ones would silently alias. */
 export const MAX_SEED = 2 ** 32 - 1;
 
-/** Simulated time of one run (ms): 60 s. */
-export const MAX_DURATION_MS = 60_000;
+/** Simulated time of one run (ms): 10 min (continuous-launch simulates 240 s; the run budget bounds the wall time). */
+export const MAX_DURATION_MS = 600_000;
 /** Any other time field (delays, stalls, CPU work, windows), in ms. */
 export const MAX_TIME_MS = 60_000;
 /** Smallest period of a polling loop (ms): below it a run is all polling. */

@@ -11,8 +11,8 @@ import {
   MAX_TIME_MS, MIN_PERIOD_MS, MIN_RAM_MIB,
 } from './limits.js';
 
-export const PLATFORM_NAMES = z.enum(['phone-8core', 'server-2node-128cpu'], {
-  error: (iss) => unknownName('platform', iss.input, ['phone-8core', 'server-2node-128cpu']),
+export const PLATFORM_NAMES = z.enum(['phone-8core', 'server-2node-128cpu', 'phone-8gb', 'phone-16gb'], {
+  error: (iss) => unknownName('platform', iss.input, ['phone-8core', 'server-2node-128cpu', 'phone-8gb', 'phone-16gb']),
 });
 export type PlatformName = z.infer<typeof PLATFORM_NAMES>;
 
@@ -123,14 +123,16 @@ const Lmkd = z
     enabled: z.boolean().default(true).describe('Run the low memory killer'),
     reaper: z
       .enum(['setprio', 'mrelease'])
-      .default('setprio')
-      .describe('setprio: victim raised to nice -20 in the foreground cpuset; mrelease: reaper threads call process_mrelease()'),
+      .default('mrelease')
+      .describe("mrelease (today's lmkd): a reaper thread kills and calls process_mrelease() while the victim exits in its own cpuset; setprio (older lmkd): the victim is raised to nice -20 in the foreground cpuset"),
     psi_partial_stall_ms: ms(70, 'PSI "some" stall per window that triggers a kill'),
     psi_complete_stall_ms: ms(700, 'PSI "full" stall per window that triggers a kill'),
     psi_window_ms: periodMs(1000, 'PSI tracking window'),
     minfree_mib: mib(400, 'Kill when free memory is below this'),
     kill_timeout_ms: ms(100, "How long LMKD waits for the victim's death before the next kill"),
     poll_ms: periodMs(10, 'LMKD polling period while memory is low'),
+    poll_cpu_us: z.number().min(0).max(100_000).default(100).describe("lmkd main thread CPU per poll: PSI, /proc/zoneinfo and /proc/meminfo parsing (us at capacity 1024, 0..100000; an estimate)"),
+    kill_cpu_us: z.number().min(0).max(100_000).default(300).describe("lmkd main thread CPU per kill: find_and_kill_process over the candidates' /proc files, pidfd_open (us at capacity 1024, 0..100000; an estimate)"),
   })
   .prefault({})
   .describe('Android low memory killer daemon');
@@ -180,9 +182,39 @@ const Launch = z
     frame_hz: z.literal([60, 120]).default(60).describe('Display refresh rate (Hz): 60 or 120'),
     frame_cpu_ms: ms(6, 'CPU work per frame, at capacity 1024'),
     frames: count(0, MAX_FRAMES, 120, 'Frames rendered after preview'),
+    render_thread_share: fraction(0.5, "Share of frame_cpu_ms drawn by RenderThread; the rest is the UI thread's doFrame"),
+    frame_alloc_kib: z.number().min(0).max(1024 * 1024).default(64).describe('UI thread allocations per frame (KiB, 0..1048576; page faults that may stall in direct reclaim)'),
+    surfaceflinger_cpu_ms: ms(1.5, 'SurfaceFlinger composition per new frame, at capacity 1024'),
+    camera_fps: z.number().min(1).max(240).default(30).describe('Camera sensor frame rate: preview buffers per second from the HAL (1..240)'),
+    camera_hal_cpu_ms: ms(2, 'Camera HAL result processing per preview buffer, at capacity 1024'),
   })
   .prefault({})
   .describe('Foreground camera launch');
+
+const Cpufreq = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("DVFS: a schedutil-like governor sets each cluster's operating point (platforms with an OPP table); off: every CPU at its top point"),
+  })
+  .prefault({})
+  .describe('CPU frequency scaling (the energy model reports energy_mj either way)');
+
+const Continuous = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('Launch apps one after another for rounds (set launch.enabled false); frames use the launch.* display settings'),
+    apps: count(1, MAX_APPS, 30, 'Apps launched in turn'),
+    rounds: count(1, 100, 2, 'Rounds over all apps'),
+    anon_mib: AnonRange.default([150, 450]).describe('Heap each app faults in on a cold start (MiB), [min, max] drawn per app'),
+    threads: count(1, MAX_THREADS, 4, 'Launch threads per app'),
+    cold_cpu_ms: ms(600, 'CPU work of a cold start, at capacity 1024'),
+    warm_cpu_ms: ms(120, 'CPU work of a warm start (app still cached), at capacity 1024'),
+    dwell_ms: ms(2000, 'Time the app is used, frames drawn, before the next launch'),
+    at_ms: ms(100, 'When the first launch starts'),
+  })
+  .prefault({})
+  .describe('Continuous launches');
 
 export const ScenarioSchema = z
   .strictObject({
@@ -200,6 +232,8 @@ export const ScenarioSchema = z
     apps: Apps,
     load: Load,
     launch: Launch,
+    cpufreq: Cpufreq,
+    continuous: Continuous,
     processes: count(0, MAX_PROCESSES, 0, 'Micro scenarios: processes that die at t=0 (0 = none)'),
     swap_mib: mib(400, 'Micro: swapped-out memory per process'),
     present_mib: mib(0, 'Micro: resident anonymous memory per process'),

@@ -2,6 +2,8 @@
 // Android userspace created. Configuration flows one way; nothing here runs.
 
 import { startCameraLaunch, type LaunchResult } from '../android/camera.js';
+import { ContinuousLaunch } from '../android/continuous-launch.js';
+import { FramePipeline, type FramePipelineSpec } from '../android/frame-pipeline.js';
 import { createCachedApp, munmapThenIdle } from '../android/apps.js';
 import { startLmkd, type LmkdKill } from '../android/lmkd.js';
 import { startSystemLoad } from '../android/system-load.js';
@@ -14,6 +16,9 @@ import { kernelPreset } from '../kernel/presets/presets.js';
 import { createPolicy } from '../policies/registry.js';
 import type { Scenario } from '../scenario/schema.js';
 import { ScenarioError } from '../scenario/errors.js';
+import { Cpufreq } from '../kernel/sched/cpufreq.js';
+import { EnergyMeter } from '../kernel/sched/energy-model.js';
+import { loadOppTable } from './opp-table.js';
 import { platformOf, type Platform } from './platforms.js';
 import { preflight } from './preflight.js';
 
@@ -31,6 +36,12 @@ export interface Simulation {
   munmapNs: number[];
   kills: LmkdKill[];
   launch: LaunchResult | null;
+  continuous: ContinuousLaunch | null;
+  /** The continuous test's display pipeline (the camera launch keeps its own in `launch`). */
+  continuousFrames: FramePipeline | null;
+  /** Null when the platform has no operating-point table (fixed frequency, no energy model). */
+  cpufreq: Cpufreq | null;
+  energy: EnergyMeter | null;
 }
 
 /**
@@ -63,6 +74,13 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number, 
   });
   for (const [name, ids] of Object.entries(platform.cpusets)) K.sched.defineCpuset(name, ids);
   observe?.(K);
+  let cpufreq: Cpufreq | null = null;
+  let energy: EnergyMeter | null = null;
+  if (platform.oppTable) {
+    const opp = loadOppTable(platform.oppTable);
+    cpufreq = new Cpufreq(K.sched, opp.clusters, { enabled: sc.cpufreq.enabled, ...opp.governor });
+    energy = new EnergyMeter(K.sched, cpufreq);
+  }
 
   // Cached apps: sizes and oom_score_adj drawn from the workload stream.
   const rng = K.engine.rng.stream('apps');
@@ -112,7 +130,9 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number, 
   // Page cache reclaim can drop: the apps' file pages plus the system's.
   const pageCache = apps.reduce((s, p) => s + p.originalMm.MM_FILEPAGES, 0) + sc.memory.page_cache_mib * PAGES_PER_MIB;
   const reclaim = new Reclaim(K, pageCache);
-  reclaim.anonVictims = () => apps.filter((p) => !p.sigkill).sort((x, y) => y.oomScoreAdj - x.oomScoreAdj);
+  let continuous: ContinuousLaunch | null = null;
+  const cachedNow = (): KProcess[] => (continuous ? [...apps, ...continuous.cached()] : apps);
+  reclaim.anonVictims = () => cachedNow().filter((p) => !p.sigkill).sort((x, y) => y.oomScoreAdj - x.oomScoreAdj);
 
   startSystemLoad(K, { share: sc.load.share, cls: sc.load.class, fifoPriority: sc.load.fifo_priority, threads: sc.load.threads });
   const l = sc.lmkd;
@@ -125,9 +145,30 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number, 
       minfreePages: l.minfree_mib * PAGES_PER_MIB,
       killTimeoutNs: l.kill_timeout_ms * 1e6,
       pollNs: l.poll_ms * 1e6,
-    }, () => apps)
+      pollCpuNs: l.poll_cpu_us * 1e3,
+      killCpuNs: l.kill_cpu_us * 1e3,
+    }, cachedNow)
     : [];
   const s = sc.launch;
+  const pipeline = (cameraFps: number): FramePipelineSpec => ({
+    hz: s.frame_hz,
+    frames: s.frames,
+    uiCpuNs: s.frame_cpu_ms * (1 - s.render_thread_share) * 1e6,
+    renderCpuNs: s.frame_cpu_ms * s.render_thread_share * 1e6,
+    allocPagesPerFrame: Math.round(s.frame_alloc_kib / 4),
+    surfaceflingerCpuNs: s.surfaceflinger_cpu_ms * 1e6,
+    cameraFps,
+    cameraHalCpuNs: s.camera_hal_cpu_ms * 1e6,
+  });
+  const c = sc.continuous;
+  let continuousFrames: FramePipeline | null = null;
+  if (c.enabled) {
+    continuousFrames = new FramePipeline(K, reclaim, pipeline(0));
+    continuous = new ContinuousLaunch(K, reclaim, continuousFrames, {
+      apps: c.apps, rounds: c.rounds, anonMib: c.anon_mib, threads: c.threads,
+      coldCpuNs: c.cold_cpu_ms * 1e6, warmCpuNs: c.warm_cpu_ms * 1e6, dwellNs: c.dwell_ms * 1e6, startNs: c.at_ms * 1e6,
+    });
+  }
   const launch = s.enabled
     ? startCameraLaunch(K, reclaim, {
       atNs: s.at_ms * 1e6,
@@ -135,10 +176,8 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number, 
       cpuNs: s.cpu_ms * 1e6,
       allocPages: Math.round(s.alloc_mib * PAGES_PER_MIB),
       previewCpuNs: s.preview_cpu_ms * 1e6,
-      frameHz: s.frame_hz,
-      frameCpuNs: s.frame_cpu_ms * 1e6,
-      frames: s.frames,
+      pipeline: pipeline(s.camera_fps),
     })
     : null;
-  return { scenario: sc, policy: policyName, seed, K, reclaim, platform, calibration, apps, micro, munmapNs, kills, launch };
+  return { scenario: sc, policy: policyName, seed, K, reclaim, platform, calibration, apps, micro, munmapNs, kills, launch, continuous, continuousFrames, cpufreq, energy };
 }

@@ -12,25 +12,37 @@ export interface Platform {
   zramMib: number;
   /** cpuset name -> CPU ids. */
   cpusets: Record<string, number[]>;
+  /** calibration/<name>.yaml with the CPU operating points and energy model; absent: fixed frequency, no energy model. */
+  oppTable?: string;
 }
 
 function range(a: number, b: number): number[] {
   return Array.from({ length: b - a }, (_, i) => a + i);
 }
 
-export const PLATFORMS: Record<string, () => Platform> = {
-  // The seed device (Lei Liu): 1 prime (~4.2 GHz class) + 3 big + 4 little, 12 GB.
-  'phone-8core': () => ({
-    name: 'phone-8core',
+/** The seed phone's SoC with `ramGib` of RAM; zram disksize half of RAM. */
+function phone(name: string, ramGib: number): Platform {
+  return {
+    name,
     cpus: [
       ...Array.from({ length: 4 }, () => ({ capacity1024: 400, cluster: 'little', node: 0 })),
       ...Array.from({ length: 3 }, () => ({ capacity1024: 860, cluster: 'big', node: 0 })),
       { capacity1024: 1024, cluster: 'prime', node: 0 },
     ],
-    ramMib: 12 * 1024,
-    zramMib: 6 * 1024,
+    ramMib: ramGib * 1024,
+    zramMib: (ramGib / 2) * 1024,
     cpusets: { background: range(0, 4), 'system-background': range(0, 4), foreground: range(0, 7), 'top-app': range(0, 8) },
-  }),
+    oppTable: 'phone-opp',
+  };
+}
+
+export const PLATFORMS: Record<string, () => Platform> = {
+  // The seed device (Lei Liu): 1 prime (~4.2 GHz class) + 3 big + 4 little, 12 GB.
+  'phone-8core': () => phone('phone-8core', 12),
+  // Zhiguo Jiang's camera test phone (seeds/004: "Testing Platform: 8GB RAM"), same SoC class.
+  'phone-8gb': () => phone('phone-8gb', 8),
+  // Zhiguo Jiang's 30-app continuous-launch phone (seeds/004: "Test machine: RAM 16GB").
+  'phone-16gb': () => phone('phone-16gb', 16),
   'server-2node-128cpu': () => ({
     name: 'server-2node-128cpu',
     cpus: Array.from({ length: 128 }, (_, i) => ({ capacity1024: 1024, cluster: i < 64 ? 'node0' : 'node1', node: i < 64 ? 0 : 1 })),

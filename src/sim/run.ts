@@ -7,6 +7,7 @@ import type { ReleaseCollector } from '../metrics/release-collector.js';
 import { mean, summarize } from '../metrics/stats.js';
 import type { KilledProcessRecord, Metrics, RunRecord } from '../metrics/types.js';
 import { checkConservation, quiescent, type Conservation } from '../kernel/invariants.js';
+import type { FrameStats } from '../android/frame-pipeline.js';
 import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
 import type { Scenario } from '../scenario/schema.js';
 import { SimulationError } from '../engine/engine.js';
@@ -63,15 +64,25 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
     events: K.engine.eventsProcessed,
     wall_ms: 0,
   };
+  if (sim.energy) metrics.energy_mj = roundAll(sim.energy.byCategory(endNs));
   const L = sim.launch;
   if (L) {
     if (L.launchDoneNs >= 0) metrics.launch_ms = (L.launchDoneNs - L.startNs) / 1e6;
     if (L.previewDoneNs >= 0) metrics.preview_ms = (L.previewDoneNs - L.launchDoneNs) / 1e6;
-    metrics.frames = L.frames;
-    metrics.janky_frames = L.jankyFrames;
+    reportFrames(metrics, L.frames);
     if (L.freePagesAtPreview >= 0) metrics.free_mem_at_preview_mib = L.freePagesAtPreview / PAGES_PER_MIB;
   }
+  const C = sim.continuous;
+  if (C && sim.continuousFrames) {
+    const r = C.result;
+    if (r.endNs >= 0) metrics.continuous_total_ms = (r.endNs - r.startNs) / 1e6;
+    metrics.app_launch_ms = summarize(r.launchesMs);
+    metrics.cold_launches = r.cold;
+    metrics.warm_launches = r.warm;
+    reportFrames(metrics, sim.continuousFrames.stats);
+  }
   const vmstat: Record<string, number> = { ...K.vmstat.counters };
+  if (L) vmstat.surfaceflinger_late = L.frames.surfaceflingerLate;
   const inv = drainAndCheck(sim, endNs, budget, wall0);
   metrics.swap_entries_leaked = inv.leaked;
   vmstat.nr_free_pages = K.zone.freePages;
@@ -89,6 +100,10 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
   for (const wq of K.core.workqueues.workqueues) {
     vmstat[`workqueue_${wq.name}_executed`] = wq.executed;
     vmstat[`workqueue_${wq.name}_workers`] = wq.workersCreated;
+  }
+  if (sim.cpufreq) for (const d of sim.cpufreq.domains) {
+    vmstat[`cpufreq_${d.spec.cluster}_transitions`] = d.transitions;
+    vmstat[`cpufreq_${d.spec.cluster}_cur_mhz`] = d.curMhz;
   }
   if (sim.munmapNs.length) vmstat.munmap_mean_us = Math.round(mean(sim.munmapNs) / 1000);
   const perPmd = rel.freeSwapPerPmdNs;
@@ -135,6 +150,26 @@ function killedProcesses(sim: Simulation, rel: ReleaseCollector): KilledProcessR
       heldAtKillMib: rel.heldAtKillBytes(p.pid) / (1024 * 1024),
       killReason: reasons.get(p.pid) ?? null,
     }));
+}
+
+function reportFrames(metrics: Metrics, F: FrameStats): void {
+  metrics.frames = F.frames;
+  metrics.janky_frames = F.jankyFrames;
+  metrics.jank_rate_pct = F.frames > 0 ? (100 * F.jankyFrames) / F.frames : 0;
+  metrics.dropped_frames = F.droppedVsyncs;
+  metrics.frame_drop_pct = F.refreshes > 0 ? (100 * F.droppedVsyncs) / F.refreshes : 0;
+  metrics.frame_time_ms = summarize(F.frameTimesNs.map((ns) => ns / 1e6));
+  if (F.previewFrames > 0) {
+    metrics.preview_frames = F.previewFrames;
+    metrics.preview_stutter_frames = F.previewLateFrames;
+    metrics.preview_stutter_pct = (100 * F.previewLateFrames) / F.previewFrames;
+  }
+}
+
+function roundAll<T extends Record<string, number>>(r: T): T {
+  const out = {} as Record<string, number>;
+  for (const [k, v] of Object.entries(r)) out[k] = Math.round(v * 1000) / 1000;
+  return out as T;
 }
 
 /** Longest the conservation check waits, past the scenario's end, for in-flight frees. */

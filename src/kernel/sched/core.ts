@@ -49,6 +49,8 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
   readonly tasks: Task[] = [];
   readonly cpusets = new Map<string, CpuMask>();
   readonly observers: SchedObserver[] = [];
+  /** cpufreq's hook: this CPU starts running a task (cpufreq_update_util), however it got there. */
+  onRun: ((cpu: Cpu) => void) | null = null;
   /** Thread ids start well above every process id, so a tid never names a process. */
   private nextTid = 100_000;
 
@@ -146,6 +148,29 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
       task.needResched = true;
       this.requestResched(this.cpus[task.cpu]!);
     }
+  }
+
+  /**
+   * A frequency change (cpufreq_driver_fast_switch): work done so far is
+   * charged at the old speed, the CPU's stretch is cut so observers see one
+   * operating point per stretch, and the running work's completion is re-armed.
+   */
+  setCpuSpeed(cpu: Cpu, speed1024: number): void {
+    if (!(speed1024 > 0 && speed1024 <= cpu.capacity1024)) throw new SimulationError('cpu-speed', `cpu${cpu.id}: speed ${speed1024} outside 0..${cpu.capacity1024}`);
+    if (speed1024 === cpu.speed1024) return;
+    this.updateCurr(cpu);
+    this.cutCpuSlice(cpu, cpu.sliceSpinning);
+    cpu.speed1024 = speed1024;
+    const curr = cpu.curr;
+    if (curr && curr.state === 'running' && curr.workLeftNs > 0 && curr.timer >= 0) {
+      this.engine.cancel(curr.timer);
+      this.armWork(cpu, curr);
+    }
+  }
+
+  /** Brings a CPU's running task's accounting up to now (for samplers such as cpufreq). */
+  syncCpu(cpu: Cpu): void {
+    this.updateCurr(cpu);
   }
 
   // ---- events ----------------------------------------------------------
@@ -442,6 +467,7 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
     cpu.sliceStartNs = this.engine.nowNs;
     cpu.sliceSpinning = false;
     this.setState(next, 'running');
+    this.onRun?.(cpu);
     if (next.resume) {
       next.resume = false;
       this.advance(next);
@@ -464,7 +490,7 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
   }
 
   private armWork(cpu: Cpu, task: Task): void {
-    const wallNs = Math.ceil((task.workLeftNs * 1024) / cpu.capacity1024);
+    const wallNs = Math.ceil((task.workLeftNs * 1024) / cpu.speed1024);
     task.timer = this.engine.after(wallNs, EventPriority.task, task, TaskEvent.workDone);
   }
 
@@ -498,8 +524,9 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
     const delta = now - cpu.lastUpdateNs;
     cpu.lastUpdateNs = now;
     if (!curr || delta <= 0) return;
+    cpu.invariantBusyNs += (delta * cpu.speed1024) / 1024;
     if (curr.state === 'running' && curr.workLeftNs > 0) {
-      curr.workLeftNs = Math.max(0, curr.workLeftNs - (delta * cpu.capacity1024) / 1024);
+      curr.workLeftNs = Math.max(0, curr.workLeftNs - (delta * cpu.speed1024) / 1024);
     }
     if (curr.isRt) {
       // Charge RT time to the rt_period it fell in; a new period starts from zero.

@@ -26,6 +26,13 @@ export class Cpu implements EventTarget {
   /** Start of the current (task, spinning) stretch, for CPU-slice observers. */
   sliceStartNs = 0;
   sliceSpinning = false;
+  /**
+   * Capacity at the current frequency (arch capacity x cur_freq / max_freq):
+   * the rate work progresses. Equal to capacity1024 unless cpufreq lowers it.
+   */
+  speed1024: number;
+  /** Busy time scaled by speed/1024 (frequency- and CPU-invariant, as PELT counts it), ns. */
+  invariantBusyNs = 0;
 
   constructor(
     readonly id: number,
@@ -34,7 +41,9 @@ export class Cpu implements EventTarget {
     readonly cluster: string,
     readonly node: number,
     private readonly owner: CpuEventOwner,
-  ) {}
+  ) {
+    this.speed1024 = capacity1024;
+  }
 
   fire(tag: number): void {
     this.owner.onCpuEvent(this, tag);
