@@ -119,7 +119,7 @@ describe('check refuses what run would fail on', () => {
   });
 
   it('the largest swap check accepts is built and run without swap-full', () => {
-    // 6144 MiB of zram; the replay of the allocation (sim/swap-fit.ts) keeps a 3% margin over the holes fragmentation leaves.
+    // 6144 MiB of zram; the replay of the allocation (scenario/swap-fit.ts) keeps a 3% margin over the holes fragmentation leaves.
     const edge = ['swap_mib=5860', 'present_mib=0', 'duration_ms=1'];
     expect(refusal(fromSets('swap_mib=5870', 'present_mib=0'))).toMatch(/does not fit in the swap device \(zram 6144 MiB, less the holes swap_fragmentation 0\.9 leaves\)/);
     for (const seed of [1, 2]) {

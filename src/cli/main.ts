@@ -14,7 +14,7 @@ import { UserError } from '../scenario/errors.js';
 import { MAX_SEED } from '../scenario/limits.js';
 import { didYouMean } from '../scenario/nearest-name.js';
 import { listShippedScenarios, loadScenario } from '../scenario/loader.js';
-import { PLATFORMS } from '../sim/platforms.js';
+import { PLATFORMS } from '../scenario/platforms.js';
 import { runScenario } from '../sim/run.js';
 import { runSweep } from '../sweep/pool.js';
 import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
@@ -217,7 +217,7 @@ export function buildProgram(): Command {
     .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
     .action((file: string, o: { set: string[] }) => {
       Object.assign(context, { command: 'check', scenario: file, sets: o.set });
-      // The same loading and checks as run: schema, bounds, calibration, swap and RAM (sim/preflight.ts).
+      // The same loading and checks as run: schema, bounds, calibration, swap and RAM (scenario/preflight.ts).
       const sc = loadScenario(file, o.set);
       console.log(`${file}: ok (${sc.name}: ${sc.kernel.version}, policy ${sc.kernel.policy}, ${sc.apps.count} apps, duration ${sc.duration_ms} ms)`);
     });

@@ -4,7 +4,7 @@
 // holds the other axes at one combination of their values (named in its
 // title). No timestamp: the same sweep renders the same page.
 import { chartHead, escapeHtml, jsonScriptBody, scriptBody } from './assets.js';
-import type { GridPoint } from '../sweep/grid.js';
+import type { GridPoint } from '../scenario/set.js';
 import { formatSweepTables, type SweepSummary } from './sweep-summary.js';
 
 export interface SweepChart {

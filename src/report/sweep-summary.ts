@@ -4,7 +4,7 @@
 import { flattenMetrics } from '../metrics/flatten.js';
 import { confidenceInterval95 } from '../metrics/stats.js';
 import type { RunRecord } from '../metrics/types.js';
-import type { GridAxis, GridPoint } from '../sweep/grid.js';
+import type { GridAxis, GridPoint } from '../scenario/set.js';
 
 export interface SweepCell {
   mean: number;

@@ -11,6 +11,15 @@ import { ScenarioSchema } from './schema.js';
 
 export type FieldPath = string[];
 
+/** A sweep's `--grid path=v1,v2,...` axis: one --set path and its values, as text. */
+export interface GridAxis {
+  path: string;
+  values: string[];
+}
+
+/** One combination of grid axis values, in axis order: a list of --set assignments. */
+export type GridPoint = Array<{ path: string; value: string }>;
+
 /** Strip wrappers that do not change which fields exist. */
 function unwrap(s: z.ZodType): z.ZodType {
   for (;;) {

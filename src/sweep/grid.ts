@@ -2,13 +2,10 @@
 // Values stay text here; loadScenario parses and validates each point with
 // the same --set rules as any other override.
 
-export interface GridAxis {
-  path: string;
-  values: string[];
-}
+import type { GridAxis, GridPoint } from '../scenario/set.js';
 
-/** One combination of axis values, in axis order. */
-export type GridPoint = Array<{ path: string; value: string }>;
+// The types live with --set (a point is a list of --set assignments), so report/ can name them without importing sweep/.
+export type { GridAxis, GridPoint };
 
 /** Upper bound on points: a sweep is its points × policies × seeds runs. */
 export const MAX_GRID_POINTS = 10_000;

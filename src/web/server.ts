@@ -145,7 +145,7 @@ function buildApp(registry: RunRegistry, o: { checkHost: boolean }): FastifyInst
     }
     let scenario;
     try {
-      // The CLI's checks: schema bounds, --set indices, calibration, swap and RAM (sim/preflight.ts).
+      // The CLI's checks: schema bounds, --set indices, calibration, swap and RAM (scenario/preflight.ts).
       scenario = loadScenario(parsed.scenario, parsed.sets);
     } catch (e) {
       if (e instanceof UserError) return reply.code(400).send({ error: e.message });

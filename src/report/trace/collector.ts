@@ -4,11 +4,19 @@
 
 import type { Task } from '../../kernel/sched/task.js';
 import { PAGES_PER_MIB } from '../../kernel/mm/zone.js';
-import type { Simulation } from '../../sim/build.js';
+import type { Kernel } from '../../kernel/kernel.js';
+import type { Reclaim } from '../../kernel/mm/reclaim.js';
 import type { TraceCounter, TraceCpuSlice, TraceInstant, TraceLog, TraceTaskSlice } from './model.js';
 import { checkTraceLog } from './validate.js';
 
 type Args = Record<string, number | string>;
+
+/** What the collector listens to: the parts of sim/build.ts's Simulation it reads (report/ does not import sim/). */
+export interface TracedRun {
+  K: Kernel;
+  reclaim: Reclaim;
+  kills: ReadonlyArray<{ pid: number }>;
+}
 
 /**
  * A counter that keeps a point only when the value changes (ts order is the
@@ -52,7 +60,7 @@ export class TraceCollector {
   private readonly parked = new CounterTrack('parked_swap_entries', 'entries');
   private readonly psi = new CounterTrack('psi_memory_some_ms', 'ms');
 
-  constructor(private readonly sim: Simulation) {
+  constructor(private readonly sim: TracedRun) {
     const K = sim.K;
     for (const t of K.sched.tasks) this.see(t);
     K.sched.observers.push({
