@@ -9,8 +9,9 @@ import { collectPageErrors, launchChromium } from './fixtures/browser.js';
 import { fixtureRunner } from './fixtures/run-records.js';
 
 // Where the runs come from: the simulator itself, or a fake runner (25 ms
-// per run) to test the page apart from the model.
-const RECORDS: 'fixture' | 'simulator' = 'simulator';
+// per run) to test the page apart from the model. Edit the value to switch;
+// the `as` keeps the type wide so both branches stay type-checked.
+const RECORDS = 'simulator' as 'fixture' | 'simulator';
 const SCENARIO = 'exit-one';
 
 let server: RunningServer;

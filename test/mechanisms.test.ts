@@ -1,6 +1,7 @@
 // Kernel mechanisms: zsmalloc page release, zram miss_free, lock layout per
 // preset, aggregation against the fine-grained mode, invariants.
 import { describe, expect, it } from 'vitest';
+import { LockRegistry } from '../src/kernel/locking/registry.js';
 import { Zone } from '../src/kernel/mm/zone.js';
 import { Zsmalloc } from '../src/kernel/zram/zsmalloc.js';
 import { loadScenario } from '../src/scenario/loader.js';
@@ -14,7 +15,7 @@ function micro(n: number, swapMib: number, extra: string[] = []) {
 describe('zsmalloc', () => {
   it('free memory rises when a zspage empties, not before', () => {
     const zone = new Zone(10_000, 5_000, { minPages: 0, lowPages: 0, highPages: 0 }, () => 0);
-    const zs = new Zsmalloc(zone);
+    const zs = new Zsmalloc(zone, new LockRegistry(), 'class');
     const cls = zs.classFor(1000);
     const ids: number[] = [];
     for (let i = 0; i < cls.objsPerZspage; i++) ids.push(zs.malloc(1000));
@@ -29,7 +30,7 @@ describe('zsmalloc', () => {
 
   it('a double zs_free stops the run naming the invariant', () => {
     const zone = new Zone(100, 50, { minPages: 0, lowPages: 0, highPages: 0 }, () => 0);
-    const zs = new Zsmalloc(zone);
+    const zs = new Zsmalloc(zone, new LockRegistry(), 'class');
     const id = zs.malloc(3000);
     zs.free(id);
     expect(() => zs.free(id)).toThrow(/zs-double-free/);
