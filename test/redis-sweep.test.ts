@@ -86,9 +86,9 @@ describe.skipIf(!hasRedis)('sweep --redis with two workers', () => {
     const redis = start(REDIS, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
     await redis.waitFor(/Ready to accept connections/);
 
-    const worker = (name: string) => start(process.execPath, [CLI, 'worker', '--redis', url, '--threads', '1', '--lock-ms', '1500']);
-    const a = worker('a');
-    const b = worker('b');
+    const worker = () => start(process.execPath, [CLI, 'worker', '--redis', url, '--threads', '1', '--lock-ms', '1500']);
+    const a = worker();
+    const b = worker();
     await Promise.all([a.waitFor(/^worker ready/), b.waitFor(/^worker ready/)]);
 
     const db = join(dir, 'remote.duckdb');

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../src/metrics/types.js';
 import { tinyRecord } from './support/tiny-record.js';
 import type { Scenario } from '../src/scenario/schema.js';
 import { openResultsDb } from '../src/store/results-db.js';

@@ -4,9 +4,6 @@
 // non-overlapping CPU tracks, per-thread CPU time equal to the scheduler's
 // accounting, the final free memory and the peak of parked swap entries.
 
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { JsonEvent } from './support/chrome-event.js';
 import { one, protoc, protocDecode, sub, type TextMsg } from './support/protoc-text.js';
@@ -18,8 +15,6 @@ import type { RunRecord } from '../src/metrics/types.js';
 import type { Simulation } from '../src/sim/build.js';
 import { runScenario } from '../src/sim/run.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PROTO_DIR = join(ROOT, 'src/report/trace');
 const SEED = 7;
 const scenario = () => loadScenario('camera-launch', ['duration_ms=1500']);
 

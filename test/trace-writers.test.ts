@@ -3,7 +3,6 @@
 // reconstruction written here), ts ordering, and TraceLog validation.
 
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';

@@ -402,6 +402,7 @@ const ABBREV: Record<string, string> = {
 
 /** Plain ASCII for email: no tabs or control characters. */
 function asciiSafe(s: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return s.replace(/[\t\r\n\v\f]/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '?');
 }
 

@@ -10,7 +10,6 @@ import { checkConservation, quiescent, type Conservation } from '../kernel/invar
 import type { FrameStats } from '../android/frame-pipeline.js';
 import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
 import type { Scenario } from '../scenario/schema.js';
-import { SimulationError } from '../engine/engine.js';
 import { buildSimulation, type Simulation } from './build.js';
 import { injectTestFault } from './test-fault.js';
 import { defaultRunBudget, runWithinBudget, type RunBudget } from './budget.js';
