@@ -16,10 +16,7 @@ export default tseslint.config(
     rules: {
       // A leading underscore marks a parameter or binding kept on purpose
       // (a hook's signature, a property dropped by a rest pattern).
-      '@typescript-eslint/no-unused-vars': [
-        'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
-      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
       // Step programs are generator functions (function*), which cannot be
       // arrows, so they reach their owner through `const self = this`.
       '@typescript-eslint/no-this-alias': ['error', { allowedNames: ['self'] }],
