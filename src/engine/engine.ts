@@ -35,8 +35,11 @@ interface PendingEvents {
   popMin(): number;
 }
 
-/** The calendar queue is the faster of the two on simulator workloads (bench/engine.ts). */
-const DEFAULT_QUEUE: 'heap' | 'calendar' = 'calendar';
+/**
+ * The 4-ary heap beats the calendar queue at 100, 10k and 1M pending on the
+ * hold benchmark and on camera-launch (bench/engine.ts, docs/performance.md).
+ */
+const DEFAULT_QUEUE: 'heap' | 'calendar' = 'heap';
 
 /** An opaque event handle: slot + generation, so a stale cancel is harmless. */
 export type EventHandle = number;
@@ -59,11 +62,13 @@ export class Engine {
 
   private readonly heap: PendingEvents;
   private seq = 0;
-  // Event pool (struct of arrays): target, tag, generation, live flag.
+  // Event pool (struct of arrays): target (null when free or cancelled), tag,
+  // generation; freed slots on a stack, reused last-in first-out.
   private targets: Array<EventTarget | null> = [];
-  private tags: number[] = [];
-  private gens: number[] = [];
-  private freeSlots: number[] = [];
+  private tags = new Float64Array(1024);
+  private gens = new Float64Array(1024);
+  private freeSlots = new Int32Array(1024);
+  private freeTop = 0;
   private stopped = false;
 
   constructor(seed: number, queue: 'heap' | 'calendar' = DEFAULT_QUEUE) {
@@ -73,12 +78,11 @@ export class Engine {
 
   /** Schedules `target.fire(tag)` at absolute time `atNs` (integer ns, not in the past). */
   at(atNs: number, priority: number, target: EventTarget, tag = 0): EventHandle {
-    if (!(atNs >= this.nowNs) || !Number.isFinite(atNs)) {
+    // One test for "not before now" and "finite" (NaN fails both comparisons).
+    if (!(atNs >= this.nowNs && atNs < Infinity)) {
       throw new SimulationError('event-in-past', `event for ${target.fpId} at ${atNs} ns before now ${this.nowNs} ns`);
     }
-    let slot: number;
-    if (this.freeSlots.length > 0) slot = this.freeSlots.pop()!;
-    else { slot = this.targets.length; this.targets.push(null); this.tags.push(0); this.gens.push(0); }
+    const slot = this.freeTop > 0 ? this.freeSlots[--this.freeTop]! : this.newSlot();
     this.targets[slot] = target;
     this.tags[slot] = tag;
     this.heap.push(Math.round(atNs), EventHeap.orderKey(priority, this.seq++), slot);
@@ -96,7 +100,7 @@ export class Engine {
     if (handle < 0) return;
     const slot = handle % SLOT_BITS;
     const gen = Math.floor(handle / SLOT_BITS);
-    if (this.gens[slot] === gen && this.targets[slot] !== null) {
+    if (slot < this.targets.length && this.gens[slot] === gen && this.targets[slot] !== null) {
       this.targets[slot] = null; // popped later and recycled
     }
   }
@@ -112,21 +116,22 @@ export class Engine {
 
   /** Fires the earliest event; false when nothing is pending or it lies beyond `untilNs`. */
   step(untilNs = Infinity): boolean {
+    const heap = this.heap;
     for (;;) {
-      if (this.heap.peekTime() > untilNs) return false;
-      const t = this.heap.peekTime();
-      const slot = this.heap.popMin();
+      const t = heap.peekTime();
+      if (t > untilNs) return false;
+      const slot = heap.popMin();
       if (slot < 0) return false;
       const target = this.targets[slot]!;
-      const tag = this.tags[slot]!;
+      // Free the slot before firing, so the handler's first schedule reuses it.
       this.targets[slot] = null;
       this.gens[slot]!++;
-      this.freeSlots.push(slot);
+      this.freeSlots[this.freeTop++] = slot;
       if (target === null) continue; // cancelled
+      const tag = this.tags[slot]!;
       this.nowNs = t;
       this.eventsProcessed++;
-      this.fingerprint.mix(t);
-      this.fingerprint.mix(target.fpId * 64 + tag);
+      this.fingerprint.mixEvent(t, target.fpId * 64 + tag);
       target.fire(tag);
       return true;
     }
@@ -137,6 +142,19 @@ export class Engine {
     this.stopped = false;
     while (!this.stopped && this.step(untilNs)) { /* fire */ }
     if (!this.stopped && Number.isFinite(untilNs) && untilNs > this.nowNs) this.nowNs = untilNs;
+  }
+
+  /** A fresh pool slot, growing the typed arrays by doubling. */
+  private newSlot(): number {
+    const slot = this.targets.length;
+    this.targets.push(null);
+    if (slot === this.tags.length) {
+      const cap = slot * 2;
+      const tags = new Float64Array(cap); tags.set(this.tags); this.tags = tags;
+      const gens = new Float64Array(cap); gens.set(this.gens); this.gens = gens;
+      const free = new Int32Array(cap); free.set(this.freeSlots); this.freeSlots = free;
+    }
+    return slot;
   }
 }
 
