@@ -2,6 +2,7 @@
 // earliest event and fires it. Everything the kernel does lives outside.
 
 import { CalendarQueue } from './calendar-queue.js';
+import { AdaptivePendingSet } from './pending-events.js';
 import { EventHeap } from './queue.js';
 import { Fingerprint } from './fingerprint.js';
 import { Rng } from './rng.js';
@@ -27,7 +28,7 @@ export const EventPriority = {
 } as const;
 export type EventPriorityName = keyof typeof EventPriority;
 
-/** The pending-event set: EventHeap and CalendarQueue pop in the same total order. */
+/** The pending-event set: all three implementations pop in the same total order. */
 interface PendingEvents {
   readonly size: number;
   push(timeNs: number, order: number, slot: number): void;
@@ -35,11 +36,14 @@ interface PendingEvents {
   popMin(): number;
 }
 
+export type PendingSetKind = 'adaptive' | 'heap' | 'calendar';
+
 /**
- * The 4-ary heap beats the calendar queue at 100, 10k and 1M pending on the
- * hold benchmark and on camera-launch (bench/engine.ts, docs/performance.md).
+ * The calendar queue up to 256k pending and the 4-ary heap above: the faster
+ * of the two at every size of the hold benchmark (bench/engine.ts,
+ * docs/performance.md); on camera-launch the choice is within noise.
  */
-const DEFAULT_QUEUE: 'heap' | 'calendar' = 'heap';
+const DEFAULT_PENDING_SET: PendingSetKind = 'adaptive';
 
 /** An opaque event handle: slot + generation, so a stale cancel is harmless. */
 export type EventHandle = number;
@@ -71,9 +75,9 @@ export class Engine {
   private freeTop = 0;
   private stopped = false;
 
-  constructor(seed: number, queue: 'heap' | 'calendar' = DEFAULT_QUEUE) {
+  constructor(seed: number, pendingSet: PendingSetKind = DEFAULT_PENDING_SET) {
     this.rng = new Rng(seed);
-    this.heap = queue === 'heap' ? new EventHeap() : new CalendarQueue();
+    this.heap = pendingSet === 'heap' ? new EventHeap() : pendingSet === 'calendar' ? new CalendarQueue() : new AdaptivePendingSet();
   }
 
   /** Schedules `target.fire(tag)` at absolute time `atNs` (integer ns, not in the past). */

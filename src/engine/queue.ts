@@ -6,21 +6,18 @@
 // Payload is a slot index into the engine's event pool; the heap itself never
 // allocates per push once grown.
 //
-// Two tricks for the engine's pattern (pop the earliest, then usually push
-// one or more events from its handler):
-// - popMin leaves the root vacant; the next push drops its event into the
-//   hole and sifts it down once, instead of a sift-down to refill the root
-//   followed by a sift-up for the push. A peek or pop with no push in between
-//   refills the root from the last leaf.
-// - Sift-down is bottom-up (Wegener): the hole walks to a leaf along the
-//   smallest children (3 comparisons per level, no test against the moving
-//   event), then the event sifts up the few levels it belongs above the leaf.
-//   Events pushed into the future mostly belong near the leaves, so this does
-//   fewer, better-predicted comparisons than the textbook sift-down.
+// For the engine's pattern (pop the earliest, then usually push one event
+// from its handler), popMin leaves the root vacant; the next push drops its
+// event into the hole and sifts it down once, instead of a sift-down to
+// refill the root followed by a sift-up for the push. A peek or pop with no
+// push in between refills the root from the last leaf. (Tried and dropped, no
+// faster in V8: a bottom-up sift-down, a branch-free tournament of the four
+// children, keeping `order` per slot so a move writes two arrays, not three.)
 //
 // Costs (bench/engine.ts prints the figures on this machine): push and popMin
 // are O(log4 n); cancel is O(1) (the engine marks the slot dead and pop skips
-// it). Faster than the calendar queue at every size the benchmark tries.
+// it). Slower than the calendar queue up to ~100k pending on the hold model,
+// faster at 1M, where its top levels stay in cache (see pending-events.ts).
 
 const ORDER_SEQ_BITS = 2 ** 40;
 
@@ -72,6 +69,13 @@ export class EventHeap {
     return this.slot[0]!;
   }
 
+  /** Pushes every pending event into `sink` and empties this heap. */
+  drainInto(sink: { push(timeNs: number, order: number, slot: number): void }): void {
+    if (this.rootVacant) this.refillRoot();
+    for (let i = 0; i < this.n; i++) sink.push(this.timeNs[i]!, this.order[i]!, this.slot[i]!);
+    this.n = 0;
+  }
+
   /** Moves the last leaf into the vacant root. */
   private refillRoot(): void {
     this.rootVacant = false;
@@ -84,26 +88,20 @@ export class EventHeap {
   private placeFromRoot(timeNs: number, order: number, slot: number, n: number): void {
     const t = this.timeNs, o = this.order, s = this.slot;
     let i = 0;
-    // Walk the hole down to a leaf along the smallest children.
     for (;;) {
       const c = 4 * i + 1;
       if (c >= n) break;
-      let m: number;
-      if (c + 3 < n) {
-        // Tournament of the four children: two independent pairs, then their winners.
-        const a = t[c]! < t[c + 1]! || (t[c] === t[c + 1] && o[c]! < o[c + 1]!) ? c : c + 1;
-        const b = t[c + 2]! < t[c + 3]! || (t[c + 2] === t[c + 3] && o[c + 2]! < o[c + 3]!) ? c + 2 : c + 3;
-        m = t[a]! < t[b]! || (t[a] === t[b] && o[a]! < o[b]!) ? a : b;
-      } else {
-        m = c;
-        for (let k = c + 1; k < n; k++) {
-          if (t[k]! < t[m]! || (t[k] === t[m] && o[k]! < o[m]!)) m = k;
-        }
+      let m = c, mt = t[c]!;
+      const end = c + 4 < n ? c + 4 : n;
+      for (let k = c + 1; k < end; k++) {
+        const kt = t[k]!;
+        if (kt < mt || (kt === mt && o[k]! < o[m]!)) { m = k; mt = kt; }
       }
-      t[i] = t[m]!; o[i] = o[m]!; s[i] = s[m]!;
+      if (timeNs < mt || (timeNs === mt && order < o[m]!)) break;
+      t[i] = mt; o[i] = o[m]!; s[i] = s[m]!;
       i = m;
     }
-    this.siftUp(i, timeNs, order, slot);
+    t[i] = timeNs; o[i] = order; s[i] = slot;
   }
 
   /** Puts an event into the hole at `i`, moving later parents down. */
