@@ -63,8 +63,19 @@ export class CalendarQueue {
   }
 
   popMin(): number {
+    return this.popMinUntil(Infinity);
+  }
+
+  /** Time of the event the last successful pop returned. */
+  poppedTimeNs = 0;
+
+  /** popMin, unless the earliest event lies beyond `untilNs` (then -1, nothing removed). */
+  popMinUntil(untilNs: number): number {
     if (this.n === 0) return -1;
     const id = this.findMin();
+    const t = this.time[id]!;
+    if (t > untilNs) return -1;
+    this.poppedTimeNs = t;
     // The earliest event is the head of its day's list.
     const b = this.day[id]! & this.dayMask;
     const nx = this.next[id]!;

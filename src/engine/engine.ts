@@ -2,7 +2,7 @@
 // earliest event and fires it. Everything the kernel does lives outside.
 
 import { CalendarQueue } from './calendar-queue.js';
-import { AdaptivePendingSet } from './pending-events.js';
+import { CALENDAR_BELOW_PENDING, calendarFrom, HEAP_ABOVE_PENDING, heapFrom, type PendingSetKind } from './pending-events.js';
 import { EventHeap } from './queue.js';
 import { Fingerprint } from './fingerprint.js';
 import { Rng } from './rng.js';
@@ -27,16 +27,6 @@ export const EventPriority = {
   sample: 4,
 } as const;
 export type EventPriorityName = keyof typeof EventPriority;
-
-/** The pending-event set: all three implementations pop in the same total order. */
-interface PendingEvents {
-  readonly size: number;
-  push(timeNs: number, order: number, slot: number): void;
-  peekTime(): number;
-  popMin(): number;
-}
-
-export type PendingSetKind = 'adaptive' | 'heap' | 'calendar';
 
 /**
  * The calendar queue up to 256k pending and the 4-ary heap above: the faster
@@ -64,7 +54,12 @@ export class Engine {
   readonly rng: Rng;
   readonly fingerprint = new Fingerprint();
 
-  private readonly heap: PendingEvents;
+  // The pending-event set: exactly one of the two is non-null. Two typed
+  // fields and a branch, not an interface, so every call site stays
+  // monomorphic and inlinable (a wrapper object cost ~20% on the hold model).
+  private calendar: CalendarQueue | null;
+  private heap: EventHeap | null;
+  private readonly adaptive: boolean;
   private seq = 0;
   // Event pool (struct of arrays): target (null when free or cancelled), tag,
   // generation; freed slots on a stack, reused last-in first-out.
@@ -77,7 +72,9 @@ export class Engine {
 
   constructor(seed: number, pendingSet: PendingSetKind = DEFAULT_PENDING_SET) {
     this.rng = new Rng(seed);
-    this.heap = pendingSet === 'heap' ? new EventHeap() : pendingSet === 'calendar' ? new CalendarQueue() : new AdaptivePendingSet();
+    this.calendar = pendingSet === 'heap' ? null : new CalendarQueue();
+    this.heap = pendingSet === 'heap' ? new EventHeap() : null;
+    this.adaptive = pendingSet === 'adaptive';
   }
 
   /** Schedules `target.fire(tag)` at absolute time `atNs` (integer ns, not in the past). */
@@ -89,7 +86,15 @@ export class Engine {
     const slot = this.freeTop > 0 ? this.freeSlots[--this.freeTop]! : this.newSlot();
     this.targets[slot] = target;
     this.tags[slot] = tag;
-    this.heap.push(Math.round(atNs), EventHeap.orderKey(priority, this.seq++), slot);
+    const timeNs = Math.round(atNs);
+    const order = EventHeap.orderKey(priority, this.seq++);
+    const cal = this.calendar;
+    if (cal !== null) {
+      cal.push(timeNs, order, slot);
+      if (this.adaptive && cal.size > HEAP_ABOVE_PENDING) { this.heap = heapFrom(cal); this.calendar = null; }
+    } else {
+      this.heap!.push(timeNs, order, slot);
+    }
     return this.gens[slot]! * SLOT_BITS + slot;
   }
 
@@ -109,8 +114,13 @@ export class Engine {
     }
   }
 
+  /** The pending-event set in use now (the adaptive default moves between the two). */
+  get pendingSet(): 'calendar' | 'heap' {
+    return this.calendar !== null ? 'calendar' : 'heap';
+  }
+
   get pending(): number {
-    return this.heap.size;
+    return this.calendar !== null ? this.calendar.size : this.heap!.size;
   }
 
   /** Stops `run` after the current event. */
@@ -120,12 +130,20 @@ export class Engine {
 
   /** Fires the earliest event; false when nothing is pending or it lies beyond `untilNs`. */
   step(untilNs = Infinity): boolean {
-    const heap = this.heap;
     for (;;) {
-      const t = heap.peekTime();
-      if (t > untilNs) return false;
-      const slot = heap.popMin();
-      if (slot < 0) return false;
+      let slot: number, t: number;
+      const cal = this.calendar;
+      if (cal !== null) {
+        slot = cal.popMinUntil(untilNs);
+        if (slot < 0) return false;
+        t = cal.poppedTimeNs;
+      } else {
+        const heap = this.heap!;
+        slot = heap.popMinUntil(untilNs);
+        if (slot < 0) return false;
+        t = heap.poppedTimeNs;
+        if (this.adaptive && heap.size < CALENDAR_BELOW_PENDING) { this.calendar = calendarFrom(heap); this.heap = null; }
+      }
       const target = this.targets[slot]!;
       // Free the slot before firing, so the handler's first schedule reuses it.
       this.targets[slot] = null;

@@ -63,8 +63,19 @@ export class EventHeap {
 
   /** Removes the earliest event and returns its slot (-1 when empty). */
   popMin(): number {
+    return this.popMinUntil(Infinity);
+  }
+
+  /** Time of the event the last successful pop returned. */
+  poppedTimeNs = 0;
+
+  /** popMin, unless the earliest event lies beyond `untilNs` (then -1, nothing removed). */
+  popMinUntil(untilNs: number): number {
     if (this.rootVacant) this.refillRoot();
     if (this.n === 0) return -1;
+    const t = this.timeNs[0]!;
+    if (t > untilNs) return -1;
+    this.poppedTimeNs = t;
     this.rootVacant = true;
     return this.slot[0]!;
   }
