@@ -8,14 +8,15 @@
 //
 // Layout: typed arrays indexed by the event's slot (the engine's pool index,
 // unique among pending events), so a push or pop allocates nothing: per slot
-// its time, order, day number and the next/prev links of a doubly linked day
-// list; per day a head and a tail. Pops take the head; pushes walk from the
-// tail, where a later event (the usual case) belongs. A node's day is
-// computed once, at insert, and the dequeue compares day numbers (integers),
-// so rounding in t / width can never pop events out of order. (One 32-byte
-// record per node instead of five arrays was tried: faster at 1M pending,
-// where every node touched is a cache miss, but 20% slower at 100 and 10k.)
-//
+// its time, order and the next/prev links of a doubly linked day list; per
+// day a head and a tail. Pops take the head; pushes walk from the tail, where
+// a later event (the usual case) belongs. An event's day is always
+// floor(time * invWidth) at the current width (a resize reinserts every
+// event), and the dequeue compares day numbers (integers), so rounding in
+// t / width can never pop events out of order. (One 32-byte record per node
+// instead of parallel arrays was tried: faster at 1M pending, where every
+// node touched is a cache miss, but 20% slower at 100 and 10k.)
+
 // Costs (bench/engine.ts prints the figures): O(1) expected push and pop for
 // smooth time distributions, ~2x the 4-ary heap at 100 and 10k pending on the
 // hold model; a resize costs O(n log n) at each doubling or halving of the
@@ -33,7 +34,6 @@ export class CalendarQueue {
   // Per slot.
   private time = new Float64Array(1024);
   private order = new Float64Array(1024);
-  private day = new Float64Array(1024);
   private next = new Int32Array(1024);
   private prev = new Int32Array(1024);
   // Per day bucket: -1 when empty.
@@ -44,6 +44,8 @@ export class CalendarQueue {
   private n = 0;
   /** The day the dequeue is on; no pending event has an earlier day. */
   private curDay = 0;
+  /** Time of the event the last successful pop returned. */
+  poppedTimeNs = 0;
 
   get size(): number {
     return this.n;
@@ -66,9 +68,6 @@ export class CalendarQueue {
     return this.popMinUntil(Infinity);
   }
 
-  /** Time of the event the last successful pop returned. */
-  poppedTimeNs = 0;
-
   /** popMin, unless the earliest event lies beyond `untilNs` (then -1, nothing removed). */
   popMinUntil(untilNs: number): number {
     if (this.n === 0) return -1;
@@ -77,7 +76,7 @@ export class CalendarQueue {
     if (t > untilNs) return -1;
     this.poppedTimeNs = t;
     // The earliest event is the head of its day's list.
-    const b = this.day[id]! & this.dayMask;
+    const b = this.curDay & this.dayMask; // findMin left the dequeue on its day
     const nx = this.next[id]!;
     this.head[b] = nx;
     if (nx < 0) this.tail[b] = -1; else this.prev[nx] = -1;
@@ -99,7 +98,6 @@ export class CalendarQueue {
     const t = time[id]!;
     const o = order[id]!;
     const d = Math.floor(t * this.invWidth);
-    this.day[id] = d;
     const b = d & this.dayMask;
     // Walk back from the tail past the events that sort after this one.
     let after = this.tail[b]!;
@@ -121,24 +119,24 @@ export class CalendarQueue {
 
   /** The earliest event, leaving the dequeue on its day. */
   private findMin(): number {
-    const head = this.head, day = this.day, mask = this.dayMask;
+    const head = this.head, time = this.time, inv = this.invWidth, mask = this.dayMask;
     let d = this.curDay;
     for (let scanned = 0; scanned <= mask; scanned++, d++) {
       const h = head[d & mask]!;
       // A list is sorted, so its head has its earliest day; an earlier day than d cannot be pending.
-      if (h >= 0 && day[h] === d) {
+      if (h >= 0 && Math.floor(time[h]! * inv) === d) {
         this.curDay = d;
         return h;
       }
     }
     // A whole year without an event: jump straight to the earliest one.
-    const time = this.time, order = this.order;
+    const order = this.order;
     let best = -1;
     for (let b = 0; b <= mask; b++) {
       const h = head[b]!;
       if (h >= 0 && (best < 0 || time[h]! < time[best]! || (time[h] === time[best] && order[h]! < order[best]!))) best = h;
     }
-    this.curDay = day[best]!;
+    this.curDay = Math.floor(time[best]! * inv);
     return best;
   }
 
@@ -171,7 +169,6 @@ export class CalendarQueue {
     const i32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
     this.time = f64(this.time);
     this.order = f64(this.order);
-    this.day = f64(this.day);
     this.next = i32(this.next);
     this.prev = i32(this.prev);
   }

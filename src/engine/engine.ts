@@ -48,6 +48,16 @@ export class SimulationError extends Error {
   }
 }
 
+// The errors are built out of line: a template string in at() or after()
+// makes them too big for V8 to inline into their callers.
+function eventInPast(target: EventTarget, atNs: number, nowNs: number): SimulationError {
+  return new SimulationError('event-in-past', `event for ${target.fpId} at ${atNs} ns before now ${nowNs} ns`);
+}
+
+function negativeDelay(target: EventTarget, delayNs: number): SimulationError {
+  return new SimulationError('negative-delay', `delay ${delayNs} ns for ${target.fpId}`);
+}
+
 export class Engine {
   nowNs = 0;
   eventsProcessed = 0;
@@ -80,9 +90,7 @@ export class Engine {
   /** Schedules `target.fire(tag)` at absolute time `atNs` (integer ns, not in the past). */
   at(atNs: number, priority: number, target: EventTarget, tag = 0): EventHandle {
     // One test for "not before now" and "finite" (NaN fails both comparisons).
-    if (!(atNs >= this.nowNs && atNs < Infinity)) {
-      throw new SimulationError('event-in-past', `event for ${target.fpId} at ${atNs} ns before now ${this.nowNs} ns`);
-    }
+    if (!(atNs >= this.nowNs && atNs < Infinity)) throw eventInPast(target, atNs, this.nowNs);
     const slot = this.freeTop > 0 ? this.freeSlots[--this.freeTop]! : this.newSlot();
     this.targets[slot] = target;
     this.tags[slot] = tag;
@@ -100,7 +108,7 @@ export class Engine {
 
   /** Schedules after a relative delay. */
   after(delayNs: number, priority: number, target: EventTarget, tag = 0): EventHandle {
-    if (delayNs < 0) throw new SimulationError('negative-delay', `delay ${delayNs} ns for ${target.fpId}`);
+    if (delayNs < 0) throw negativeDelay(target, delayNs);
     return this.at(this.nowNs + delayNs, priority, target, tag);
   }
 

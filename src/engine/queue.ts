@@ -29,6 +29,8 @@ export class EventHeap {
   private n = 0;
   /** popMin took the root and nothing has filled it yet. */
   private rootVacant = false;
+  /** Time of the event the last successful pop returned. */
+  poppedTimeNs = 0;
 
   constructor(initialCapacity = 1024) {
     const cap = Math.max(4, initialCapacity);
@@ -65,9 +67,6 @@ export class EventHeap {
   popMin(): number {
     return this.popMinUntil(Infinity);
   }
-
-  /** Time of the event the last successful pop returned. */
-  poppedTimeNs = 0;
 
   /** popMin, unless the earliest event lies beyond `untilNs` (then -1, nothing removed). */
   popMinUntil(untilNs: number): number {
