@@ -22,11 +22,16 @@ const self = fileURLToPath(import.meta.url);
 const distBench = dirname(self);
 const repoRoot = join(distBench, '..', '..');
 
-interface ScaleRun { x: number; wall_ms: number; events: number; peak_rss_mib: number }
+interface ScaleRun { x: number; wall_ms: number; events: number; peak_rss_mib: number; error?: string }
 
-/** Child mode: one cold run of a scenario with --set overrides; prints a ScaleRun-like JSON line. */
+/**
+ * Child mode: one run of a scenario with --set overrides, after a warm-up run of the same scenario
+ * with `warmSets` (the axis's smallest size), so the figure is the simulation's and not the JIT's;
+ * prints a ScaleRun-like JSON line.
+ */
 function child(args: string[]): void {
-  const [scenario, policy, seed, ...sets] = args;
+  const [scenario, policy, seed, warmSetsJson, ...sets] = args;
+  runScenario(loadScenario(scenario!, JSON.parse(warmSetsJson!) as string[]), { policy: policy!, seed: Number(seed) + 1000 });
   const sc = loadScenario(scenario!, sets);
   const t0 = performance.now();
   const r = runScenario(sc, { policy: policy!, seed: Number(seed) });
@@ -69,31 +74,41 @@ const AXES: Axis[] = [
     title: 'Entries freed',
     xLabel: 'swap entries',
     scenario: 'munmap-concurrent',
-    fixed: 'one process munmaps its swapped 64 KiB mTHP memory; `--set swap_mib=` 128 to 2048 (one entry per 4 KiB)',
-    points: [128, 256, 512, 1024, 2048].map((mib) => ({ x: mib * 256, sets: [`swap_mib=${mib}`] })),
+    fixed: 'one process munmaps its swapped 64 KiB mTHP memory; `--set swap_mib=` 256 to 4096 (one entry per 4 KiB)',
+    points: [256, 512, 1024, 2048, 4096].map((mib) => ({ x: mib * 256, sets: [`swap_mib=${mib}`] })),
   },
   {
     title: 'Exiting processes',
     xLabel: 'processes',
     scenario: 'exit-one',
-    fixed: 'processes with 100 MiB in swap each exit at once on the phone; `--set processes=` 1 to 16 `--set swap_mib=100`',
-    points: [1, 2, 4, 8, 16].map((p) => ({ x: p, sets: [`processes=${p}`, 'swap_mib=100'] })),
+    fixed: 'processes with 200 MiB in swap each exit at once on the phone; `--set processes=` 1 to 16 `--set swap_mib=200`',
+    points: [1, 2, 4, 8, 16].map((p) => ({ x: p, sets: [`processes=${p}`, 'swap_mib=200'] })),
   },
   {
     title: 'CPUs',
     xLabel: 'CPUs',
     scenario: 'server-exit',
-    fixed: '16 processes with 128 MiB in swap each exit on a two-node machine of 16 to 128 CPUs; `--set processes=16 --set swap_mib=128 --set platform={...}`',
-    points: [16, 32, 64, 128].map((n) => ({ x: n, sets: ['processes=16', 'swap_mib=128', twoNodeMachine(n)] })),
+    fixed: '16 processes with 128 MiB in swap each exit on a two-node machine of 16 to 128 CPUs with 64 GiB RAM; `--set processes=16 --set swap_mib=128 --set memory.free_mib=32768 --set platform={...}`',
+    points: [16, 32, 64, 128].map((n) => ({ x: n, sets: ['processes=16', 'swap_mib=128', 'memory.free_mib=32768', twoNodeMachine(n)] })),
   },
 ];
 
 function scaleAxis(axis: Axis): ScaleRun[] {
   return axis.points.map((p) => {
-    const out = execFileSync(process.execPath, [self, '--child', axis.scenario, 'sync', '1', ...p.sets], { encoding: 'utf8' });
-    const r = JSON.parse(out) as Omit<ScaleRun, 'x'>;
-    console.error(`  ${axis.scenario} ${p.sets.join(' ').slice(0, 40)}: ${r.wall_ms} ms, ${r.peak_rss_mib} MiB`);
-    return { x: p.x, ...r };
+    const label = `${axis.scenario} ${p.sets.join(' ').slice(0, 40)}`;
+    try {
+      const warmSets = JSON.stringify(axis.points[0]!.sets);
+      const out = execFileSync(process.execPath, [self, '--child', axis.scenario, 'sync', '1', warmSets, ...p.sets], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const r = JSON.parse(out) as Omit<ScaleRun, 'x'>;
+      console.error(`  ${label}: ${r.wall_ms} ms, ${r.peak_rss_mib} MiB`);
+      return { x: p.x, ...r };
+    } catch (e) {
+      // A model error at one size is a finding for the table, not a reason to lose the others.
+      const stderr = String((e as { stderr?: unknown }).stderr ?? e);
+      const error = stderr.split('\n').find((l) => /Error/.test(l))?.trim() ?? 'failed';
+      console.error(`  ${label}: ${error}`);
+      return { x: p.x, wall_ms: NaN, events: NaN, peak_rss_mib: NaN, error };
+    }
   });
 }
 
@@ -142,17 +157,21 @@ function scalingSection(results: Array<{ axis: Axis; runs: ScaleRun[] }>): strin
   const lines = [
     '## Scaling',
     '',
-    'One cold run (sync, seed 1) per size in a fresh process: wall time of the simulation (start-up and scenario',
-    'loading excluded), and the process\'s peak RSS. The exponent b is the least-squares fit of y ~ x^b on a',
+    'One run (sync, seed 1) per size in a fresh process, after a warm-up run of the smallest size: wall time of the',
+    'simulation (start-up, warm-up and scenario loading excluded), and the process\'s peak RSS. The exponent b is the least-squares fit of y ~ x^b on a',
     'log-log scale over the sizes shown: 1 is linear; a peak RSS exponent near 0 means a fixed floor dominates.',
     '',
   ];
-  for (const { axis, runs } of results) {
+  for (const { axis, runs: all } of results) {
+    const runs = all.filter((r) => r.error === undefined);
     const bWall = powerLawExponent(runs.map((r) => r.x), runs.map((r) => Math.max(1, r.wall_ms)));
     const bRss = powerLawExponent(runs.map((r) => r.x), runs.map((r) => r.peak_rss_mib));
     lines.push(`### ${axis.title} (\`${axis.scenario}\`)`, '', `${axis.fixed}.`, '');
     lines.push(`| ${axis.xLabel} | wall ms | events | peak RSS MiB |`, '|---:|---:|---:|---:|');
-    for (const r of runs) lines.push(`| ${fmtInt(r.x)} | ${fmtInt(r.wall_ms)} | ${fmtInt(r.events)} | ${fmtInt(r.peak_rss_mib)} |`);
+    for (const r of all) {
+      lines.push(r.error !== undefined ? `| ${fmtInt(r.x)} | failed: ${r.error} | | |` : `| ${fmtInt(r.x)} | ${fmtInt(r.wall_ms)} | ${fmtInt(r.events)} | ${fmtInt(r.peak_rss_mib)} |`);
+    }
+    if (runs.length < 2) { lines.push('', 'Too few successful runs to fit an exponent.', ''); continue; }
     lines.push('', `Fitted exponent: wall time ~ ${axis.xLabel}^${bWall.toFixed(2)}, peak RSS ~ ${axis.xLabel}^${bRss.toFixed(2)}.`, '');
   }
   return lines.join('\n');

@@ -71,11 +71,11 @@ export class Engine {
   private heap: EventHeap | null;
   private readonly adaptive: boolean;
   private seq = 0;
-  // Event pool (struct of arrays): target (null when free or cancelled), tag,
-  // generation; freed slots on a stack, reused last-in first-out.
+  // Event pool: target (null when free or cancelled), tag and generation per
+  // slot; freed slots on a stack, reused last-in first-out.
   private targets: Array<EventTarget | null> = [];
-  private tags = new Float64Array(1024);
-  private gens = new Float64Array(1024);
+  /** Per slot [tag, generation], side by side: one cache line per event at 1M pending. */
+  private tagGen = new Float64Array(2 * 1024);
   private freeSlots = new Int32Array(1024);
   private freeTop = 0;
   private stopped = false;
@@ -93,7 +93,7 @@ export class Engine {
     if (!(atNs >= this.nowNs && atNs < Infinity)) throw eventInPast(target, atNs, this.nowNs);
     const slot = this.freeTop > 0 ? this.freeSlots[--this.freeTop]! : this.newSlot();
     this.targets[slot] = target;
-    this.tags[slot] = tag;
+    this.tagGen[2 * slot] = tag;
     const timeNs = Math.round(atNs);
     const order = EventHeap.orderKey(priority, this.seq++);
     const cal = this.calendar;
@@ -103,7 +103,7 @@ export class Engine {
     } else {
       this.heap!.push(timeNs, order, slot);
     }
-    return this.gens[slot]! * SLOT_BITS + slot;
+    return this.tagGen[2 * slot + 1]! * SLOT_BITS + slot;
   }
 
   /** Schedules after a relative delay. */
@@ -117,7 +117,7 @@ export class Engine {
     if (handle < 0) return;
     const slot = handle % SLOT_BITS;
     const gen = Math.floor(handle / SLOT_BITS);
-    if (slot < this.targets.length && this.gens[slot] === gen && this.targets[slot] !== null) {
+    if (slot < this.targets.length && this.tagGen[2 * slot + 1] === gen && this.targets[slot] !== null) {
       this.targets[slot] = null; // popped later and recycled
     }
   }
@@ -155,10 +155,10 @@ export class Engine {
       const target = this.targets[slot]!;
       // Free the slot before firing, so the handler's first schedule reuses it.
       this.targets[slot] = null;
-      this.gens[slot]!++;
+      this.tagGen[2 * slot + 1]!++;
       this.freeSlots[this.freeTop++] = slot;
       if (target === null) continue; // cancelled
-      const tag = this.tags[slot]!;
+      const tag = this.tagGen[2 * slot]!;
       this.nowNs = t;
       this.eventsProcessed++;
       this.fingerprint.mixEvent(t, target.fpId * 64 + tag);
@@ -178,10 +178,9 @@ export class Engine {
   private newSlot(): number {
     const slot = this.targets.length;
     this.targets.push(null);
-    if (slot === this.tags.length) {
+    if (slot === this.freeSlots.length) {
       const cap = slot * 2;
-      const tags = new Float64Array(cap); tags.set(this.tags); this.tags = tags;
-      const gens = new Float64Array(cap); gens.set(this.gens); this.gens = gens;
+      const tagGen = new Float64Array(2 * cap); tagGen.set(this.tagGen); this.tagGen = tagGen;
       const free = new Int32Array(cap); free.set(this.freeSlots); this.freeSlots = free;
     }
     return slot;
