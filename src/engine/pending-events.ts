@@ -5,9 +5,10 @@
 // changes nothing a run can see; the two thresholds are apart so a set
 // hovering near one does not move back and forth.
 //
-// Figures behind the thresholds (hold model, bench/engine.ts, CPU time on the
-// 2-core dev machine): calendar vs heap, 17M vs 14M events/s at 100 pending,
-// 14.5M vs 6.6M at 10k, 1.1M vs 2.0M at 1M.
+// Figures behind the thresholds (hold model, raw sets, CPU time on the 2-core
+// dev machine, medians): calendar vs heap, 16M vs 13M events/s at 100
+// pending, 14M vs 6.6M at 10k, 4.3M vs 3.4M at 100k, 1.8M vs 2.1M at 300k,
+// 1.2M vs 1.9M at 1M: they cross between 100k and 300k.
 
 import { CalendarQueue } from './calendar-queue.js';
 import { EventHeap } from './queue.js';
