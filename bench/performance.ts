@@ -22,7 +22,7 @@ const self = fileURLToPath(import.meta.url);
 const distBench = dirname(self);
 const repoRoot = join(distBench, '..', '..');
 
-interface ScaleRun { x: number; wall_ms: number; events: number; peak_rss_mib: number; error?: string }
+interface ScaleRun { x: number; wall_ms: number; cpu_ms: number; events: number; peak_rss_mib: number; error?: string }
 
 /**
  * Child mode: one run of a scenario with --set overrides, after a warm-up run of the same scenario
@@ -34,10 +34,12 @@ function child(args: string[]): void {
   runScenario(loadScenario(scenario!, JSON.parse(warmSetsJson!) as string[]), { policy: policy!, seed: Number(seed) + 1000 });
   const sc = loadScenario(scenario!, sets);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const r = runScenario(sc, { policy: policy!, seed: Number(seed) });
+  const cpu = process.cpuUsage(c0);
   const wallMs = performance.now() - t0;
   process.stdout.write(JSON.stringify({
-    wall_ms: Math.round(wallMs), events: r.output.metrics.events,
+    wall_ms: Math.round(wallMs), cpu_ms: Math.round((cpu.user + cpu.system) / 1000), events: r.output.metrics.events,
     peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
   }));
 }
@@ -100,14 +102,14 @@ function scaleAxis(axis: Axis): ScaleRun[] {
       const warmSets = JSON.stringify(axis.points[0]!.sets);
       const out = execFileSync(process.execPath, [self, '--child', axis.scenario, 'sync', '1', warmSets, ...p.sets], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       const r = JSON.parse(out) as Omit<ScaleRun, 'x'>;
-      console.error(`  ${label}: ${r.wall_ms} ms, ${r.peak_rss_mib} MiB`);
+      console.error(`  ${label}: ${r.wall_ms} ms wall, ${r.cpu_ms} ms CPU, ${r.peak_rss_mib} MiB`);
       return { x: p.x, ...r };
     } catch (e) {
       // A model error at one size is a finding for the table, not a reason to lose the others.
       const stderr = String((e as { stderr?: unknown }).stderr ?? e);
       const error = stderr.split('\n').find((l) => /Error/.test(l))?.trim() ?? 'failed';
       console.error(`  ${label}: ${error}`);
-      return { x: p.x, wall_ms: NaN, events: NaN, peak_rss_mib: NaN, error };
+      return { x: p.x, wall_ms: NaN, cpu_ms: NaN, events: NaN, peak_rss_mib: NaN, error };
     }
   });
 }
@@ -157,22 +159,23 @@ function scalingSection(results: Array<{ axis: Axis; runs: ScaleRun[] }>): strin
   const lines = [
     '## Scaling',
     '',
-    'One run (sync, seed 1) per size in a fresh process, after a warm-up run of the smallest size: wall time of the',
-    'simulation (start-up, warm-up and scenario loading excluded), and the process\'s peak RSS. The exponent b is the least-squares fit of y ~ x^b on a',
-    'log-log scale over the sizes shown: 1 is linear; a peak RSS exponent near 0 means a fixed floor dominates.',
+    'One run (sync, seed 1) per size in a fresh process, after a warm-up run of the smallest size: wall and CPU time',
+    'of the simulation (start-up, warm-up and scenario loading excluded), and the process\'s peak RSS. The exponent b',
+    'is the least-squares fit of y ~ x^b on a log-log scale over the sizes shown, for CPU time (steadier than wall',
+    'time on shared cores) and peak RSS: 1 is linear; near 0, a fixed floor dominates.',
     '',
   ];
   for (const { axis, runs: all } of results) {
     const runs = all.filter((r) => r.error === undefined);
-    const bWall = powerLawExponent(runs.map((r) => r.x), runs.map((r) => Math.max(1, r.wall_ms)));
+    const bCpu = powerLawExponent(runs.map((r) => r.x), runs.map((r) => Math.max(1, r.cpu_ms)));
     const bRss = powerLawExponent(runs.map((r) => r.x), runs.map((r) => r.peak_rss_mib));
     lines.push(`### ${axis.title} (\`${axis.scenario}\`)`, '', `${axis.fixed}.`, '');
-    lines.push(`| ${axis.xLabel} | wall ms | events | peak RSS MiB |`, '|---:|---:|---:|---:|');
+    lines.push(`| ${axis.xLabel} | wall ms | CPU ms | events | peak RSS MiB |`, '|---:|---:|---:|---:|---:|');
     for (const r of all) {
-      lines.push(r.error !== undefined ? `| ${fmtInt(r.x)} | failed: ${r.error} | | |` : `| ${fmtInt(r.x)} | ${fmtInt(r.wall_ms)} | ${fmtInt(r.events)} | ${fmtInt(r.peak_rss_mib)} |`);
+      lines.push(r.error !== undefined ? `| ${fmtInt(r.x)} | failed: ${r.error} | | | |` : `| ${fmtInt(r.x)} | ${fmtInt(r.wall_ms)} | ${fmtInt(r.cpu_ms)} | ${fmtInt(r.events)} | ${fmtInt(r.peak_rss_mib)} |`);
     }
     if (runs.length < 2) { lines.push('', 'Too few successful runs to fit an exponent.', ''); continue; }
-    lines.push('', `Fitted exponent: wall time ~ ${axis.xLabel}^${bWall.toFixed(2)}, peak RSS ~ ${axis.xLabel}^${bRss.toFixed(2)}.`, '');
+    lines.push('', `Fitted exponent: CPU time ~ ${axis.xLabel}^${bCpu.toFixed(2)}, peak RSS ~ ${axis.xLabel}^${bRss.toFixed(2)}.`, '');
   }
   return lines.join('\n');
 }
