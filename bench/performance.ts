@@ -76,14 +76,14 @@ const AXES: Axis[] = [
     title: 'Entries freed',
     xLabel: 'swap entries',
     scenario: 'munmap-concurrent',
-    fixed: 'one process munmaps its swapped 64 KiB mTHP memory; `--set swap_mib=` 256 to 4096 (one entry per 4 KiB)',
+    fixed: 'One process munmaps its swapped 64 KiB mTHP memory; `--set swap_mib=` 256 to 4096 (one entry per 4 KiB)',
     points: [256, 512, 1024, 2048, 4096].map((mib) => ({ x: mib * 256, sets: [`swap_mib=${mib}`] })),
   },
   {
     title: 'Exiting processes',
     xLabel: 'processes',
     scenario: 'exit-one',
-    fixed: 'processes with 200 MiB in swap each exit at once on the phone; `--set processes=` 1 to 16 `--set swap_mib=200`',
+    fixed: 'Processes with 200 MiB in swap each exit at once on the phone; `--set processes=` 1 to 16 `--set swap_mib=200`',
     points: [1, 2, 4, 8, 16].map((p) => ({ x: p, sets: [`processes=${p}`, 'swap_mib=200'] })),
   },
   {
@@ -204,10 +204,9 @@ function main(): void {
     engineSection(engineRows),
     scenarioSection(scenarioRows),
     scalingSection(scaling),
-    HISTORY_MARKER,
-    kept ?? '\n',
   ].join('\n');
-  writeFileSync(outPath, doc.endsWith('\n') ? doc : `${doc}\n`);
+  // The kept text starts with the newline after the marker, so regenerating is idempotent.
+  writeFileSync(outPath, `${doc}\n${HISTORY_MARKER}${kept ?? '\n'}`);
   console.error(`wrote ${outPath}`);
 }
 
