@@ -14,7 +14,7 @@ import { UserError } from '../scenario/errors.js';
 import { MAX_SEED } from '../scenario/limits.js';
 import { didYouMean } from '../scenario/nearest-name.js';
 import { listShippedScenarios, loadScenario } from '../scenario/loader.js';
-import { PLATFORMS } from '../sim/platforms.js';
+import { PLATFORMS } from '../scenario/platforms.js';
 import { runScenario } from '../sim/run.js';
 import { runSweep } from '../sweep/pool.js';
 import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';

@@ -10,7 +10,7 @@ import { didYouMean } from './nearest-name.js';
 import { MAX_SCENARIO_BYTES, MAX_YAML_ALIASES, MAX_YAML_NODES } from './limits.js';
 import { ScenarioSchema, type Scenario } from './schema.js';
 import { applySets, knownFields } from './set.js';
-import { preflight } from '../sim/preflight.js';
+import { preflight } from './preflight.js';
 
 /** The project root: the first ancestor of this module with package.json and scenarios/ (works from src/ and dist/src/). */
 export function projectRoot(): string {

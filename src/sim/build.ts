@@ -19,8 +19,8 @@ import { ScenarioError } from '../scenario/errors.js';
 import { Cpufreq } from '../kernel/sched/cpufreq.js';
 import { EnergyMeter } from '../kernel/sched/energy-model.js';
 import { loadOppTable } from './opp-table.js';
-import { platformOf, type Platform } from './platforms.js';
-import { preflight } from './preflight.js';
+import { platformOf, type Platform } from '../scenario/platforms.js';
+import { preflight } from '../scenario/preflight.js';
 
 export interface Simulation {
   scenario: Scenario;

@@ -3,7 +3,7 @@
 // idle power otherwise. Energy is charged to the category of the task on the
 // CPU; idle time to 'idle'. An observer: it records, never steers.
 
-import { CPU_CATEGORIES, type CpuCategory } from '../../metrics/types.js';
+import { CPU_CATEGORIES, type CpuCategory } from './task.js';
 import type { Scheduler } from './core.js';
 import type { Cpufreq } from './cpufreq.js';
 

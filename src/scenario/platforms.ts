@@ -2,7 +2,7 @@
 // and the Android cpusets defined on them.
 
 import type { CpuSpec } from '../kernel/sched/topology.js';
-import type { Scenario } from '../scenario/schema.js';
+import type { Scenario } from './schema.js';
 
 export interface Platform {
   name: string;

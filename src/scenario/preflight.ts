@@ -11,8 +11,8 @@
 
 import { CalibrationError, loadCalibration } from '../calibration/calibration.js';
 import { mibToPages, PAGES_PER_MIB } from '../kernel/mm/zone.js';
-import { MAX_SIMULATED_MIB } from '../scenario/limits.js';
-import type { Scenario } from '../scenario/schema.js';
+import { MAX_SIMULATED_MIB } from './limits.js';
+import type { Scenario } from './schema.js';
 import { platformOf } from './platforms.js';
 import { swapFits } from './swap-fit.js';
 
