@@ -1,8 +1,7 @@
 // Load a scenario: find the file, parse YAML, apply --set, validate, and turn
 // any failure into one ScenarioError that points at the offending line:column.
 import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { basename, dirname, extname, join, relative, resolve, isAbsolute } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, extname, join, relative, resolve, isAbsolute } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError, SET_SOURCE } from './errors.js';
@@ -12,16 +11,9 @@ import { ScenarioSchema, type Scenario } from './schema.js';
 import { applySets, knownFields } from './set.js';
 import { preflight } from './preflight.js';
 
-/** The project root: the first ancestor of this module with package.json and scenarios/ (works from src/ and dist/src/). */
-export function projectRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'scenarios'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`swaplab: cannot find the project root above ${fileURLToPath(import.meta.url)}`);
-    dir = up;
-  }
-}
+import { projectRoot } from '../project-root.js';
+
+export { projectRoot };
 
 export function shippedScenarioDir(): string {
   return join(projectRoot(), 'scenarios');
