@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../src/calibration/project-root.js';
+import { projectRoot } from '../src/project-root.js';
 
 const root = projectRoot();
 const depcruise = join(root, 'node_modules', '.bin', 'depcruise');

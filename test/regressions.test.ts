@@ -4,20 +4,28 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../src/scenario/loader.js';
 import { runScenario } from '../src/sim/run.js';
 
-const cases: Array<{ why: string; policy: string; seed: number; sets?: string[] }> = [
+const cases: Array<{ why: string; policy: string; seed: number; scenario?: string; sets?: string[] }> = [
   { why: 'reclaim swapped out a PMD chunk an exit was zapping (PTE lock ordering)', policy: 'sync', seed: 19 },
   { why: 'reclaim vs zap under the per-node worker', policy: 'async-per-node', seed: 10 },
   { why: 'a slot freed before its zram object was reused by swap-out (zram double free)', policy: 'async-global-list', seed: 44 },
+  { why: 'reclaim with the swap device full skips anonymous pages (can_reclaim_anon_pages), no swap-full crash', policy: 'async-global-list', seed: 15, sets: ['lmkd.minfree_mib=0', 'load.fifo_priority=1'] },
+  {
+    why: 'a fractional page-cache size gives whole pages; slots reclaim holds in its swap cache at the end are conserved',
+    policy: 'async-per-node', seed: 46, scenario: 'quiet',
+    sets: ['launch.alloc_mib=8000', 'present_mib=0', 'lmkd.enabled=false', 'memory.page_cache_mib=10.39', 'lmkd.psi_complete_stall_ms=98.54'],
+  },
 ];
 
-describe('seeds that once crashed camera-launch', () => {
+describe('seeds that once crashed the model', () => {
   for (const c of cases) {
     it(`${c.policy} seed ${c.seed}: ${c.why}`, () => {
-      const rec = runScenario(loadScenario('camera-launch', c.sets ?? []), { policy: c.policy, seed: c.seed });
+      const rec = runScenario(loadScenario(c.scenario ?? 'camera-launch', c.sets ?? []), { policy: c.policy, seed: c.seed });
       const m = rec.output.metrics;
       expect(m.swap_entries_leaked).toBe(0);
-      expect(m.swap_entries_freed).toBeGreaterThan(0);
-      expect(m.exit_latency_ms.count).toBeGreaterThan(0);
+      if (c.scenario === undefined) {
+        expect(m.swap_entries_freed).toBeGreaterThan(0);
+        expect(m.exit_latency_ms.count).toBeGreaterThan(0);
+      }
     });
   }
 });

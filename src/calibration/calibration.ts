@@ -5,7 +5,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { projectRoot } from './project-root.js';
+import { projectRoot } from '../project-root.js';
 
 export const CALIBRATION_KEYS = [
   'zap_present_pte_ns', 'free_page_ns', 'zap_file_pte_ns', 'zap_swap_pte_ns', 'swap_entry_put_ns',

@@ -2,6 +2,7 @@
 // earliest event and fires it. Everything the kernel does lives outside.
 
 import { CalendarQueue } from './calendar-queue.js';
+import { CALENDAR_BELOW_PENDING, calendarFrom, HEAP_ABOVE_PENDING, heapFrom, type PendingSetKind } from './pending-events.js';
 import { EventHeap } from './queue.js';
 import { Fingerprint } from './fingerprint.js';
 import { Rng } from './rng.js';
@@ -27,16 +28,12 @@ export const EventPriority = {
 } as const;
 export type EventPriorityName = keyof typeof EventPriority;
 
-/** The pending-event set: EventHeap and CalendarQueue pop in the same total order. */
-interface PendingEvents {
-  readonly size: number;
-  push(timeNs: number, order: number, slot: number): void;
-  peekTime(): number;
-  popMin(): number;
-}
-
-/** The calendar queue is the faster of the two on simulator workloads (bench/engine.ts). */
-const DEFAULT_QUEUE: 'heap' | 'calendar' = 'calendar';
+/**
+ * The calendar queue up to 256k pending and the 4-ary heap above: the faster
+ * of the two at every size of the hold benchmark (bench/engine.ts,
+ * docs/performance.md); on camera-launch the choice is within noise.
+ */
+const DEFAULT_PENDING_SET: PendingSetKind = 'adaptive';
 
 /** An opaque event handle: slot + generation, so a stale cancel is harmless. */
 export type EventHandle = number;
@@ -51,43 +48,67 @@ export class SimulationError extends Error {
   }
 }
 
+// The errors are built out of line: a template string in at() or after()
+// makes them too big for V8 to inline into their callers.
+function eventInPast(target: EventTarget, atNs: number, nowNs: number): SimulationError {
+  return new SimulationError('event-in-past', `event for ${target.fpId} at ${atNs} ns before now ${nowNs} ns`);
+}
+
+function negativeDelay(target: EventTarget, delayNs: number): SimulationError {
+  return new SimulationError('negative-delay', `delay ${delayNs} ns for ${target.fpId}`);
+}
+
 export class Engine {
   nowNs = 0;
   eventsProcessed = 0;
   readonly rng: Rng;
   readonly fingerprint = new Fingerprint();
 
-  private readonly heap: PendingEvents;
+  // The pending-event set: exactly one of the two is non-null. Two typed
+  // fields and a branch, not an interface, so every call site stays
+  // monomorphic and inlinable (a wrapper object cost ~20% on the hold model).
+  private calendar: CalendarQueue | null;
+  private heap: EventHeap | null;
+  private readonly adaptive: boolean;
   private seq = 0;
-  // Event pool (struct of arrays): target, tag, generation, live flag.
+  // Event pool: target (null when free or cancelled), tag and generation per
+  // slot; freed slots on a stack, reused last-in first-out.
   private targets: Array<EventTarget | null> = [];
-  private tags: number[] = [];
-  private gens: number[] = [];
-  private freeSlots: number[] = [];
+  /** Per slot [tag, generation], side by side: one cache line per event at 1M pending. */
+  private tagGen = new Float64Array(2 * 1024);
+  private freeSlots = new Int32Array(1024);
+  private freeTop = 0;
   private stopped = false;
 
-  constructor(seed: number, queue: 'heap' | 'calendar' = DEFAULT_QUEUE) {
+  constructor(seed: number, pendingSet: PendingSetKind = DEFAULT_PENDING_SET) {
     this.rng = new Rng(seed);
-    this.heap = queue === 'heap' ? new EventHeap() : new CalendarQueue();
+    this.calendar = pendingSet === 'heap' ? null : new CalendarQueue();
+    this.heap = pendingSet === 'heap' ? new EventHeap() : null;
+    this.adaptive = pendingSet === 'adaptive';
   }
 
   /** Schedules `target.fire(tag)` at absolute time `atNs` (integer ns, not in the past). */
   at(atNs: number, priority: number, target: EventTarget, tag = 0): EventHandle {
-    if (!(atNs >= this.nowNs) || !Number.isFinite(atNs)) {
-      throw new SimulationError('event-in-past', `event for ${target.fpId} at ${atNs} ns before now ${this.nowNs} ns`);
-    }
-    let slot: number;
-    if (this.freeSlots.length > 0) slot = this.freeSlots.pop()!;
-    else { slot = this.targets.length; this.targets.push(null); this.tags.push(0); this.gens.push(0); }
+    // One test for "not before now" and "finite" (NaN fails both comparisons).
+    if (!(atNs >= this.nowNs && atNs < Infinity)) throw eventInPast(target, atNs, this.nowNs);
+    const slot = this.freeTop > 0 ? this.freeSlots[--this.freeTop]! : this.newSlot();
     this.targets[slot] = target;
-    this.tags[slot] = tag;
-    this.heap.push(Math.round(atNs), EventHeap.orderKey(priority, this.seq++), slot);
-    return this.gens[slot]! * SLOT_BITS + slot;
+    this.tagGen[2 * slot] = tag;
+    const timeNs = Math.round(atNs);
+    const order = EventHeap.orderKey(priority, this.seq++);
+    const cal = this.calendar;
+    if (cal !== null) {
+      cal.push(timeNs, order, slot);
+      if (this.adaptive && cal.size > HEAP_ABOVE_PENDING) { this.heap = heapFrom(cal); this.calendar = null; }
+    } else {
+      this.heap!.push(timeNs, order, slot);
+    }
+    return this.tagGen[2 * slot + 1]! * SLOT_BITS + slot;
   }
 
   /** Schedules after a relative delay. */
   after(delayNs: number, priority: number, target: EventTarget, tag = 0): EventHandle {
-    if (delayNs < 0) throw new SimulationError('negative-delay', `delay ${delayNs} ns for ${target.fpId}`);
+    if (delayNs < 0) throw negativeDelay(target, delayNs);
     return this.at(this.nowNs + delayNs, priority, target, tag);
   }
 
@@ -96,13 +117,18 @@ export class Engine {
     if (handle < 0) return;
     const slot = handle % SLOT_BITS;
     const gen = Math.floor(handle / SLOT_BITS);
-    if (this.gens[slot] === gen && this.targets[slot] !== null) {
+    if (slot < this.targets.length && this.tagGen[2 * slot + 1] === gen && this.targets[slot] !== null) {
       this.targets[slot] = null; // popped later and recycled
     }
   }
 
+  /** The pending-event set in use now (the adaptive default moves between the two). */
+  get pendingSet(): 'calendar' | 'heap' {
+    return this.calendar !== null ? 'calendar' : 'heap';
+  }
+
   get pending(): number {
-    return this.heap.size;
+    return this.calendar !== null ? this.calendar.size : this.heap!.size;
   }
 
   /** Stops `run` after the current event. */
@@ -113,20 +139,29 @@ export class Engine {
   /** Fires the earliest event; false when nothing is pending or it lies beyond `untilNs`. */
   step(untilNs = Infinity): boolean {
     for (;;) {
-      if (this.heap.peekTime() > untilNs) return false;
-      const t = this.heap.peekTime();
-      const slot = this.heap.popMin();
-      if (slot < 0) return false;
+      let slot: number, t: number;
+      const cal = this.calendar;
+      if (cal !== null) {
+        slot = cal.popMinUntil(untilNs);
+        if (slot < 0) return false;
+        t = cal.poppedTimeNs;
+      } else {
+        const heap = this.heap!;
+        slot = heap.popMinUntil(untilNs);
+        if (slot < 0) return false;
+        t = heap.poppedTimeNs;
+        if (this.adaptive && heap.size < CALENDAR_BELOW_PENDING) { this.calendar = calendarFrom(heap); this.heap = null; }
+      }
       const target = this.targets[slot]!;
-      const tag = this.tags[slot]!;
+      // Free the slot before firing, so the handler's first schedule reuses it.
       this.targets[slot] = null;
-      this.gens[slot]!++;
-      this.freeSlots.push(slot);
+      this.tagGen[2 * slot + 1]!++;
+      this.freeSlots[this.freeTop++] = slot;
       if (target === null) continue; // cancelled
+      const tag = this.tagGen[2 * slot]!;
       this.nowNs = t;
       this.eventsProcessed++;
-      this.fingerprint.mix(t);
-      this.fingerprint.mix(target.fpId * 64 + tag);
+      this.fingerprint.mixEvent(t, target.fpId * 64 + tag);
       target.fire(tag);
       return true;
     }
@@ -137,6 +172,18 @@ export class Engine {
     this.stopped = false;
     while (!this.stopped && this.step(untilNs)) { /* fire */ }
     if (!this.stopped && Number.isFinite(untilNs) && untilNs > this.nowNs) this.nowNs = untilNs;
+  }
+
+  /** A fresh pool slot, growing the typed arrays by doubling. */
+  private newSlot(): number {
+    const slot = this.targets.length;
+    this.targets.push(null);
+    if (slot === this.freeSlots.length) {
+      const cap = slot * 2;
+      const tagGen = new Float64Array(2 * cap); tagGen.set(this.tagGen); this.tagGen = tagGen;
+      const free = new Int32Array(cap); free.set(this.freeSlots); this.freeSlots = free;
+    }
+    return slot;
   }
 }
 

@@ -22,8 +22,9 @@ export interface Conservation {
 }
 
 /**
- * Always: every in-use swap slot is mapped by a PTE or detached (zapped, not
- * yet put), slot-cached entries are in the slot caches, counters are
+ * Always: every in-use swap slot is mapped by a PTE, detached (zapped, not
+ * yet put) or in reclaim's swap cache (add_to_swap done, PTEs not yet
+ * pointing to it), slot-cached entries are in the slot caches, counters are
  * non-negative.
  */
 export function checkConservation(K: Kernel): Conservation {
@@ -46,8 +47,9 @@ export function checkConservation(K: Kernel): Conservation {
   if (cached !== inCaches) throw new SimulationError('slot-cache', `swap_map has ${cached} slot-cached entries, caches hold ${inCaches}`);
   if (K.zone.freePages < 0) throw new SimulationError('zone-negative', `${K.zone.freePages} free pages`);
   const detached = K.si.detachedEntries;
-  if (inUse !== mapped + detached) {
-    throw new SimulationError('swap-conservation', `${inUse} slots in use, but ${mapped} mapped + ${detached} detached`);
+  const swapCache = K.si.entriesInSwapCache;
+  if (inUse !== mapped + detached + swapCache) {
+    throw new SimulationError('swap-conservation', `${inUse} slots in use, but ${mapped} mapped + ${detached} detached + ${swapCache} in reclaim's swap cache`);
   }
   const leaked = Math.max(0, detached - K.parked.entries - K.si.entriesInFreePath);
   return { leaked, stillMapped: mapped, inSlotCache: inCaches, detached };

@@ -10,9 +10,9 @@ import { MAX_SCENARIO_BYTES, MAX_YAML_ALIASES, MAX_YAML_NODES } from './limits.j
 import { ScenarioSchema, type Scenario } from './schema.js';
 import { applySets, knownFields } from './set.js';
 import { preflight } from './preflight.js';
-import { projectRoot } from '../calibration/project-root.js';
 
-// The project root moved to calibration/ (the lowest layer that reads project files); re-exported for existing callers.
+import { projectRoot } from '../project-root.js';
+
 export { projectRoot };
 
 export function shippedScenarioDir(): string {

@@ -10,7 +10,7 @@
 // say how big each side is.
 
 import { CalibrationError, loadCalibration } from '../calibration/calibration.js';
-import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
+import { mibToPages, PAGES_PER_MIB } from '../kernel/mm/zone.js';
 import { MAX_SIMULATED_MIB } from './limits.js';
 import type { Scenario } from './schema.js';
 import { platformOf } from './platforms.js';
@@ -70,7 +70,7 @@ export function preflight(sc: Scenario): PreflightProblem | undefined {
   const microPresentPages = Math.round(sc.present_mib * PAGES_PER_MIB);
 
   const swapPages = appsSwapPages + sc.processes * microSwapPages;
-  const zramSlots = platform.zramMib * PAGES_PER_MIB;
+  const zramSlots = mibToPages(platform.zramMib);
   // As build.ts lays them out: apps in base pages, micro processes in mTHP folios (unfragmented when > 4 KiB).
   const fits = swapFits(
     [
@@ -87,12 +87,12 @@ export function preflight(sc: Scenario): PreflightProblem | undefined {
   }
 
   // Everything the run can free must fit in RAM beside the free memory it starts with.
-  const ramPages = platform.ramMib * PAGES_PER_MIB;
+  const ramPages = mibToPages(platform.ramMib);
   const objectShare = Math.min(1, ZSMALLOC_OVERHEAD / sc.kernel.compression_ratio);
   const zramPoolPages = Math.ceil(swapPages * objectShare);
-  const freePages = Math.min(sc.memory.free_mib, platform.ramMib) * PAGES_PER_MIB;
+  const freePages = mibToPages(Math.min(sc.memory.free_mib, platform.ramMib));
   const heldPages =
-    appsPresentPages + a.count * appFilePages + sc.processes * microPresentPages + sc.memory.page_cache_mib * PAGES_PER_MIB + zramPoolPages;
+    appsPresentPages + a.count * appFilePages + sc.processes * microPresentPages + mibToPages(sc.memory.page_cache_mib) + zramPoolPages;
   if (freePages + heldPages > ramPages) {
     return {
       path: blame(sc),

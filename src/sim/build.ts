@@ -10,7 +10,7 @@ import { startSystemLoad } from '../android/system-load.js';
 import { loadCalibration, type Calibration } from '../calibration/calibration.js';
 import { Kernel } from '../kernel/kernel.js';
 import { Reclaim } from '../kernel/mm/reclaim.js';
-import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
+import { mibToPages, PAGES_PER_MIB } from '../kernel/mm/zone.js';
 import type { KProcess } from '../kernel/process.js';
 import { kernelPreset } from '../kernel/presets/presets.js';
 import { createPolicy } from '../policies/registry.js';
@@ -63,10 +63,10 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number, 
     preset,
     costs: calibration.costs,
     sched: { rtThrottling: sc.kernel.rt_throttling },
-    ramPages: platform.ramMib * PAGES_PER_MIB,
-    freePages: Math.min(m.free_mib, platform.ramMib) * PAGES_PER_MIB,
-    watermarks: { minPages: m.watermark_min_mib * PAGES_PER_MIB, lowPages: m.watermark_low_mib * PAGES_PER_MIB, highPages: m.watermark_high_mib * PAGES_PER_MIB },
-    swapSlots: platform.zramMib * PAGES_PER_MIB,
+    ramPages: mibToPages(platform.ramMib),
+    freePages: mibToPages(Math.min(m.free_mib, platform.ramMib)),
+    watermarks: { minPages: mibToPages(m.watermark_min_mib), lowPages: mibToPages(m.watermark_low_mib), highPages: mibToPages(m.watermark_high_mib) },
+    swapSlots: mibToPages(platform.zramMib),
     compressionRatio: sc.kernel.compression_ratio,
     sameFilledRatio: sc.kernel.zram_same_filled,
     aggregation: sc.kernel.aggregation,
@@ -128,7 +128,7 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number, 
     if (sc.mode === 'exit') K.kill(p);
   }
   // Page cache reclaim can drop: the apps' file pages plus the system's.
-  const pageCache = apps.reduce((s, p) => s + p.originalMm.MM_FILEPAGES, 0) + sc.memory.page_cache_mib * PAGES_PER_MIB;
+  const pageCache = apps.reduce((s, p) => s + p.originalMm.MM_FILEPAGES, 0) + mibToPages(sc.memory.page_cache_mib);
   const reclaim = new Reclaim(K, pageCache);
   let continuous: ContinuousLaunch | null = null;
   const cachedNow = (): KProcess[] => (continuous ? [...apps, ...continuous.cached()] : apps);
@@ -142,7 +142,7 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number, 
       psiPartialStallNs: l.psi_partial_stall_ms * 1e6,
       psiCompleteStallNs: l.psi_complete_stall_ms * 1e6,
       psiWindowNs: l.psi_window_ms * 1e6,
-      minfreePages: l.minfree_mib * PAGES_PER_MIB,
+      minfreePages: mibToPages(l.minfree_mib),
       killTimeoutNs: l.kill_timeout_ms * 1e6,
       pollNs: l.poll_ms * 1e6,
       pollCpuNs: l.poll_cpu_us * 1e3,

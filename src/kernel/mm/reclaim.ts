@@ -98,14 +98,24 @@ export class Reclaim {
     for (const ch of mm.chunks) {
       if (pages >= want) break;
       if (ch.zapped || ch.present === 0) continue;
-      // isolate_lru_folios: the pages leave the chunk's present count before the (long) pageout.
-      const n = Math.min(ch.present, want - pages);
+      // can_reclaim_anon_pages(): no free swap slot, no anonymous reclaim.
+      const room = K.si.freeSlots;
+      if (room <= 0) break;
+      // isolate_lru_folios, then add_to_swap(): the pages leave the chunk's
+      // present count and get their swap slots (in the swap cache) before the
+      // (long) pageout.
+      const n = Math.min(ch.present, want - pages, room);
       ch.present -= n;
       mm.MM_ANONPAGES -= n;
+      const added = new Int32Array(n);
+      for (let i = 0; i < n; i++) added[i] = K.si.allocRun(1, -1);
+      K.si.entriesInSwapCache += n;
       yield k.work(n * (c.reclaim_scan_page_ns + c.compress_page_ns));
       pages += n;
       if (ch.zapped) {
-        // The owner was zapped meanwhile: the isolated pages are simply freed.
+        // The owner was zapped meanwhile: the slots go back and the isolated pages are simply freed.
+        for (let i = 0; i < n; i++) K.si.releaseSlot(added[i]!);
+        K.si.entriesInSwapCache -= n;
         K.zone.free(n);
         K.core.trace.presentPagesFreed(proc.pid, n, K.now);
         continue;
@@ -118,12 +128,9 @@ export class Reclaim {
       const poolBefore = K.zs.poolPages;
       const zrng = K.engine.rng.stream('zram:reclaim');
       let bytes = 0;
-      const added = new Int32Array(n);
       for (let i = 0; i < n; i++) {
-        const slot = K.si.allocRun(1, -1);
         const b = compressedBytes(K.cfg.compressionRatio, zrng.float());
-        K.zram.store(slot, b, true);
-        added[i] = slot;
+        K.zram.store(added[i]!, b, true);
         bytes += b;
       }
       yield k.unlock(lock);
@@ -136,6 +143,7 @@ export class Reclaim {
         // cache, and __remove_mapping() -> put_swap_folio() frees their slots
         // (and so their zram objects) before the isolated pages go back.
         yield* this.putOrphanedSwap(k, added);
+        K.si.entriesInSwapCache -= n;
         K.zone.free(n);
         K.core.trace.presentPagesFreed(proc.pid, n, K.now);
         continue;
@@ -145,6 +153,7 @@ export class Reclaim {
       grown.set(ch.swap);
       grown.set(added, ch.swap.length);
       ch.swap = grown;
+      K.si.entriesInSwapCache -= n;
       yield k.unlock(ch.ptl);
       mm.MM_SWAPENTS += n;
       K.zone.free(n);

@@ -6,6 +6,11 @@ import { SimulationError } from '../../engine/engine.js';
 export const PAGE_SIZE = 4096;
 export const PAGES_PER_MIB = 256;
 
+/** Whole 4 KiB pages in `mib` MiB: scenario sizes may be fractional, page counts never are. */
+export function mibToPages(mib: number): number {
+  return Math.round(mib * PAGES_PER_MIB);
+}
+
 export interface Watermarks {
   minPages: number;
   lowPages: number;

@@ -49,6 +49,8 @@ export class SwapInfo {
   detachedEntries = 0;
   /** Entries inside a free_swap_and_cache_nr() call right now (conservation). */
   entriesInFreePath = 0;
+  /** Slots reclaim took at add_to_swap() whose PTEs do not point to them yet (conservation). */
+  entriesInSwapCache = 0;
 
   constructor(readonly nrSlots: number, private readonly locks: LockRegistry, nrCpus: number) {
     this.nrClusters = Math.ceil(nrSlots / SWAPFILE_CLUSTER);
@@ -62,6 +64,11 @@ export class SwapInfo {
     this.lock = locks.spinlock('si->lock');
     this.slotCaches = Array.from({ length: nrCpus }, () => []);
     this.swapCgroup = new Int32Array(this.swapMap.length);
+  }
+
+  /** Slots still free (get_nr_swap_pages()); slot 0 holds the header. */
+  get freeSlots(): number {
+    return this.swapMap.length - 1 - this.inusePages;
   }
 
   /** swap_cgroup_record(): the entries [start, start+nr) are charged to memcg `id`. */

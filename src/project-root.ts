@@ -1,11 +1,13 @@
-// Where the project's data files (calibration/, scenarios/, assets) live:
-// the nearest directory above this module with package.json and scenarios/,
-// so the same lookup works from src/ under tsx and from dist/src/ when built.
+// Where the project's files are (scenarios/, calibration/, src/ assets),
+// found from this module's own location: works from src/ and dist/src/, and
+// from an installed package. No imports from the rest of src/, so any layer
+// may use it.
 
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The project root: the first ancestor of this module with package.json and scenarios/. */
 export function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
