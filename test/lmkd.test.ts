@@ -11,7 +11,7 @@ function run(reaper: 'mrelease' | 'setprio') {
 describe('lmkd', () => {
   it('mrelease: a reaper thread kills and reaps; the victim exits at nice 0 in its background cpuset', () => {
     const { sim, record } = run('mrelease');
-    const killed = sim.K.processes.filter((p) => p.killedAtNs >= 0);
+    const killed = sim.K.processes.all.filter((p) => p.killedAtNs >= 0);
     expect(killed.length).toBeGreaterThan(0);
     for (const p of killed) for (const t of p.threads) {
       expect(t.cpuset).toBe('background');
@@ -27,7 +27,7 @@ describe('lmkd', () => {
 
   it('setprio: the victim is raised to nice -20 in the foreground cpuset and nobody calls process_mrelease()', () => {
     const { sim, record } = run('setprio');
-    const killed = sim.K.processes.filter((p) => p.killedAtNs >= 0);
+    const killed = sim.K.processes.all.filter((p) => p.killedAtNs >= 0);
     expect(killed.length).toBeGreaterThan(0);
     for (const p of killed) for (const t of p.threads) {
       expect(t.cpuset).toBe('foreground');
