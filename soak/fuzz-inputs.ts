@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { POLICY_NAMES } from '../src/scenario/schema.js';
 import type { ScenarioSource } from './job.js';
-import { leafPaths, objectOf, rootSchema, setArgument } from './schema-arbitraries.js';
+import { leafPaths, objectOf, orderFields, rootSchema, setArgument } from './schema-arbitraries.js';
 
 export interface FuzzInput extends ScenarioSource {
   sets: string[];
@@ -60,7 +60,7 @@ export function runInputs(count: number, seed: number): FuzzInput[] {
   const policy = fc.constantFrom(...POLICY_NAMES);
   const runSeed = fc.integer({ min: 0, max: 10_000 });
   const onShipped = fc.record({ name: fc.constantFrom(...RUN_BASES), sets: fc.array(setArgument('plausible', paths), { minLength: 1, maxLength: 3 }), policy, seed: runSeed });
-  const generated = fc.record({ text: objectOf(rootSchema(), 'plausible').map(yamlOf), sets: fc.constant([] as string[]), policy, seed: runSeed });
+  const generated = fc.record({ text: objectOf(rootSchema(), 'valid').map((doc) => yamlOf(orderFields(doc))), sets: fc.constant([] as string[]), policy, seed: runSeed });
   const input = fc.oneof({ arbitrary: onShipped, weight: 3 }, { arbitrary: generated, weight: 1 });
   return fc.sample(input, { seed, numRuns: count }) as FuzzInput[];
 }

@@ -27,11 +27,12 @@ export interface JsonSchema {
 }
 
 /**
- * plausible: mostly values inside the schema near the defaults (inputs for
- * `run`, which must mostly finish); wild: in-range, boundary and wrong-typed
- * values in equal measure (inputs for `check`).
+ * valid: values inside the schema near the defaults (whole documents for
+ * `run`); plausible: mostly those, sometimes a boundary or wrong-typed value
+ * (--set overrides for `run`, which must mostly finish); wild: in-range,
+ * boundary and wrong-typed values in equal measure (inputs for `check`).
  */
-export type FuzzMode = 'plausible' | 'wild';
+export type FuzzMode = 'valid' | 'plausible' | 'wild';
 
 export const rootSchema = (): JsonSchema => scenarioJsonSchema() as JsonSchema;
 
@@ -75,6 +76,7 @@ export function valueOf(s: JsonSchema, mode: FuzzMode, depth = 0): fc.Arbitrary<
   const typical = typicalValue(s, mode, depth);
   const edge = edgeValue(s);
   const wrong = fc.constantFrom(...WRONG_KIND);
+  if (mode === 'valid') return typical;
   return mode === 'plausible'
     ? fc.oneof({ arbitrary: typical, weight: 17 }, { arbitrary: edge, weight: 2 }, { arbitrary: wrong, weight: 1 })
     : fc.oneof({ arbitrary: typical, weight: 2 }, { arbitrary: edge, weight: 1 }, { arbitrary: wrong, weight: 1 });
@@ -106,12 +108,12 @@ function arrayOf(s: JsonSchema, mode: FuzzMode, depth: number): fc.Arbitrary<unk
   if (tuple) {
     // A [min, max] pair is mostly given in order, as a user would.
     return fc.tuple(...tuple.map((item) => valueOf(item, mode, depth))).map((xs) =>
-      mode === 'plausible' && xs.every((x) => typeof x === 'number') ? [...(xs as number[])].sort((a, b) => a - b) : xs,
+      mode !== 'wild' && xs.every((x) => typeof x === 'number') ? [...(xs as number[])].sort((a, b) => a - b) : xs,
     );
   }
   const item = s.items as JsonSchema | undefined;
   const minLength = s.minItems ?? 0;
-  return fc.array(item ? valueOf(item, mode, depth) : fc.jsonValue({ maxDepth: 1 }), { minLength: mode === 'plausible' ? minLength : 0, maxLength: Math.min(s.maxItems ?? 4, 4) });
+  return fc.array(item ? valueOf(item, mode, depth) : fc.jsonValue({ maxDepth: 1 }), { minLength: mode === 'wild' ? 0 : minLength, maxLength: Math.min(s.maxItems ?? 4, 4) });
 }
 
 /** A map with a random subset of the known fields (required ones mostly present) and, when wild, an unknown one. */
@@ -120,9 +122,9 @@ export function objectOf(s: JsonSchema, mode: FuzzMode, depth = 0): fc.Arbitrary
   const required = new Set(s.required ?? []);
   const fields: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [key, sub] of Object.entries(props)) fields[key] = depth > 6 ? fc.constant(sub.default ?? null) : valueOf(sub, mode, depth);
-  const optionalKeys = Object.keys(props).filter((k) => !(mode === 'plausible' && required.has(k)));
+  const optionalKeys = Object.keys(props).filter((k) => !(mode !== 'wild' && required.has(k)));
   const base = fc.record(fields, { requiredKeys: Object.keys(props).filter((k) => !optionalKeys.includes(k)) });
-  if (mode === 'plausible') return base;
+  if (mode !== 'wild') return base;
   return fc.tuple(base, fc.option(fc.tuple(identifier, fc.jsonValue({ maxDepth: 1 })), { freq: 6 })).map(([rec, extra]) =>
     extra ? { ...rec, [extra[0]]: extra[1] } : rec,
   );
@@ -132,36 +134,64 @@ export function objectOf(s: JsonSchema, mode: FuzzMode, depth = 0): fc.Arbitrary
 export interface FieldPath {
   path: string;
   schema: JsonSchema;
+  /** Goes through a list element or one branch of a union (the map form of `platform`): set alone, it leaves required siblings missing. */
+  partial: boolean;
 }
 
 /** Every settable leaf path; array items appear with index `#`, to be replaced by an index. */
-export function leafPaths(s: JsonSchema = rootSchema(), prefix = ''): FieldPath[] {
+export function leafPaths(s: JsonSchema = rootSchema()): FieldPath[] {
   const out: FieldPath[] = [];
-  const visit = (node: JsonSchema, path: string) => {
+  const visit = (node: JsonSchema, path: string, partial: boolean) => {
     const alts = branches(node);
     let isContainer = false;
     for (const n of alts ?? [node]) {
+      const inner = partial || alts !== undefined;
       if (n.properties) {
         isContainer = true;
-        for (const [k, sub] of Object.entries(n.properties)) visit(sub, path ? `${path}.${k}` : k);
+        for (const [k, sub] of Object.entries(n.properties)) visit(sub, path ? `${path}.${k}` : k, inner);
       }
       const tuple = n.prefixItems ?? (Array.isArray(n.items) ? n.items : undefined);
-      if (tuple) tuple.forEach((item, i) => visit(item, `${path}.${i}`));
+      if (tuple) tuple.forEach((item, i) => visit(item, `${path}.${i}`, true));
       else if (n.items && !Array.isArray(n.items)) {
         isContainer = true;
-        visit(n.items, `${path}.#`);
+        visit(n.items, `${path}.#`, true);
       }
     }
     // A field that is also a scalar (platform name, anon_mib number) is settable whole.
-    if (!isContainer || (alts && alts.some((a) => !a.properties && !a.items))) out.push({ path, schema: node });
+    if (!isContainer || (alts && alts.some((a) => !a.properties && !a.items))) out.push({ path, schema: node, partial });
   };
-  visit(s, prefix);
+  visit(s, '', false);
   return out;
+}
+
+/**
+ * Cross-field rules the JSON Schema cannot state (zod superRefine in
+ * src/scenario/schema.ts): fields that must be in non-decreasing order.
+ * Valid documents are put in order so they test the model, not these checks.
+ */
+const ORDERED_FIELDS: [string, string[]][] = [
+  ['memory', ['watermark_min_mib', 'watermark_low_mib', 'watermark_high_mib']],
+  ['apps', ['oom_score_adj_min', 'oom_score_adj_max']],
+];
+
+export function orderFields(doc: Record<string, unknown>, schema: JsonSchema = rootSchema()): Record<string, unknown> {
+  for (const [section, keys] of ORDERED_FIELDS) {
+    const m = doc[section];
+    if (typeof m !== 'object' || m === null || !keys.some((k) => k in m)) continue;
+    const map = m as Record<string, unknown>;
+    // A field left out takes its default, which must be in order too.
+    const defaults = schema.properties?.[section]?.properties ?? {};
+    const values = keys.map((k) => (typeof map[k] === 'number' ? (map[k] as number) : (defaults[k]?.default as number)));
+    if (values.some((v) => typeof v !== 'number')) continue;
+    values.sort((a, b) => a - b);
+    keys.forEach((k, i) => (map[k] = values[i]));
+  }
+  return doc;
 }
 
 /** Array indices: mostly small, sometimes ones that would make a huge or sparse array. */
 const arrayIndex = (mode: FuzzMode) =>
-  mode === 'plausible'
+  mode !== 'wild'
     ? fc.integer({ min: 0, max: 2 })
     : fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom(7, 99, 100_000, 2 ** 31, 2 ** 32 - 2, 2 ** 53));
 
@@ -174,10 +204,13 @@ export function setValueText(v: unknown): string {
 
 /** A `--set path=value` argument built from the schema; when wild, also malformed ones. */
 export function setArgument(mode: FuzzMode, paths: FieldPath[] = leafPaths()): fc.Arbitrary<string> {
+  // Inside a list element a lone field leaves the element's required fields
+  // missing: a certain rejection, so plausible overrides set whole lists and maps instead.
+  const usable = mode === 'wild' ? paths : paths.filter((p) => !p.partial);
   const good = fc
-    .tuple(fc.constantFrom(...paths), arrayIndex(mode))
+    .tuple(fc.constantFrom(...usable), arrayIndex(mode))
     .chain(([p, index]) => valueOf(p.schema, mode).map((v) => `${p.path.replace(/#/g, String(index))}=${setValueText(v)}`));
-  if (mode === 'plausible') return good;
+  if (mode !== 'wild') return good;
   const malformed = fc.oneof(
     fc.constantFrom('apps.count', '=1', 'apps..count=1', 'nope=1', 'apps.nope=1', 'kernel=1', 'platform.cpus.x.count=1', ' = '),
     fc.tuple(fc.constantFrom(...paths), fc.string({ maxLength: 12 })).map(([p, v]) => `${p.path.replace(/#/g, '0')}=${v}`),
