@@ -9,7 +9,12 @@ import { runScenario } from '../src/sim/run.js';
 import type { CheckedNotice, RunnerReply, SoakJob } from './job.js';
 import { isUserError } from './outcome.js';
 
-const describe = (err: unknown) => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+/** `Class: message`; some error classes leave `name` as plain 'Error'. */
+const describe = (err: unknown) => {
+  if (!(err instanceof Error)) return String(err);
+  const name = err.name === 'Error' ? (err.constructor?.name ?? err.name) : err.name;
+  return `${name}: ${err.message}`;
+};
 
 function execute(job: SoakJob): RunnerReply {
   const t0 = performance.now();

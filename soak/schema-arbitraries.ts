@@ -99,7 +99,11 @@ function typicalValue(s: JsonSchema, mode: FuzzMode, depth: number): fc.Arbitrar
   if (t.includes('array')) return arrayOf(s, mode, depth + 1);
   if (t.includes('integer') || t.includes('number')) return typicalNumber(s);
   if (t.includes('boolean')) return fc.boolean();
-  if (t.includes('string')) return s.pattern ? fc.oneof(identifier, fc.stringMatching(new RegExp(s.pattern))) : identifier;
+  if (t.includes('string')) {
+    const any = s.pattern ? fc.oneof(identifier, fc.stringMatching(new RegExp(s.pattern))) : identifier;
+    // A string with a default is usually a name (a calibration file): mostly keep it, so runs get past it.
+    return typeof s.default === 'string' ? fc.oneof({ arbitrary: fc.constant(s.default), weight: 4 }, { arbitrary: any, weight: 1 }) : any;
+  }
   return fc.constant(null);
 }
 
