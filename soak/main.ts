@@ -49,7 +49,8 @@ export function optionsFromArgs(argv: string[]): { soak: Omit<SoakOptions, 'onPr
     workers: Math.max(1, int(values.workers, 2, 'workers')),
     // Shipped runs take ~1-3 s; 60 s is a hang, not a slow machine.
     matrixBounds: { timeoutMs: 60_000, maxRssMib },
-    checkBounds: { timeoutMs: 10_000, maxRssMib },
+    // Validation takes milliseconds; seconds mean it is building something huge.
+    checkBounds: { timeoutMs: 3_000, maxRssMib },
     runBounds: { timeoutMs: 20_000, maxRssMib },
   };
   // The full soak writes the report; the slice only when asked.

@@ -42,6 +42,6 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 process.on('message', (job: SoakJob) => {
   const r = execute(job);
-  gc?.();
+  if (job.kind === 'run') gc?.();
   process.send!(r);
 });
