@@ -49,9 +49,12 @@ const totals = (s: SoakSummary) => {
   };
 };
 
+/** Reproduce commands shown per failure group of the fuzzer. */
+const EXAMPLES_PER_GROUP = 3;
 const mib = (x: number) => `${x.toFixed(0)} MiB`;
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+/** Inline code; a command holding backticks gets a double-backtick span, so it stays exact. */
+const code = (s: string) => (s.includes('`') ? `\`\` ${s} \`\`` : `\`${s}\``);
 
 /** What the console shows at the end of `npm run soak`. */
 export function consoleReport(s: SoakSummary, maxRowsPerGroup = 5): string {
@@ -108,7 +111,7 @@ export function markdownReport(s: SoakSummary, meta: { command: string; codeVers
   else {
     out.push('Grouped by stage, outcome and message (numbers blanked).', '');
     out.push('| stage | outcome | count | message | first reproduce command |', '| --- | --- | ---: | --- | --- |');
-    for (const g of groups) out.push(`| ${g.stage} | ${g.outcome} | ${g.count} | ${cell(g.message)} | ${code(g.examples[0]!.reproduce.slice(0, 400))} |`);
+    for (const g of groups) out.push(`| ${g.stage} | ${g.outcome} | ${g.count} | ${cell(g.message)} | ${g.stage === 'matrix' ? code(g.examples[0]!.reproduce) : 'below'} |`);
     out.push('');
     const matrixFailures = s.failures.filter((f) => f.stage === 'matrix');
     if (matrixFailures.length) {
@@ -116,23 +119,25 @@ export function markdownReport(s: SoakSummary, meta: { command: string; codeVers
       for (const f of matrixFailures) out.push(`| ${cell(f.label)} | ${f.result.outcome} | ${cell(firstLine(f.result.message, 140))} | ${code(f.reproduce)} |`);
       out.push('');
     }
-    const fuzzFailures = s.failures.filter((f) => f.stage !== 'matrix');
-    if (fuzzFailures.length) {
-      const shown = fuzzFailures.slice(0, 60);
-      out.push(`### Failed fuzz inputs${shown.length < fuzzFailures.length ? ` (first ${shown.length} of ${fuzzFailures.length})` : ''}`, '', '| stage | outcome | peak RSS | message | reproduce |', '| --- | --- | ---: | --- | --- |');
-      for (const f of shown) out.push(`| ${f.stage} | ${f.result.outcome} | ${mib(f.result.peakRssMib)} | ${cell(firstLine(f.result.message, 120))} | ${code(f.reproduce.slice(0, 600))} |`);
+    const fuzzGroups = groups.filter((g) => g.stage !== 'matrix');
+    if (fuzzGroups.length) {
+      out.push('### Failed fuzz inputs', '', `Up to ${EXAMPLES_PER_GROUP} inputs per group above, each with the command that reproduces it.`, '');
+      for (const g of fuzzGroups) {
+        out.push(`- **${g.stage}, ${g.outcome}** (${g.count}): ${cell(g.message)}`);
+        for (const f of g.examples.slice(0, EXAMPLES_PER_GROUP)) out.push(`  - peak RSS ${mib(f.result.peakRssMib)}: ${code(f.reproduce)}`);
+      }
       out.push('');
     }
   }
   const listOf = (title: string, recs: SoakRecord[], max = 20) => {
     if (!recs.length) return;
     out.push(`## ${title}${recs.length > max ? ` (first ${max} of ${recs.length})` : ''}`, '', '| outcome | message | reproduce |', '| --- | --- | --- |');
-    for (const r of recs.slice(0, max)) out.push(`| ${r.result.outcome} | ${cell(firstLine(r.result.message, 120))} | ${code(r.reproduce.slice(0, 600))} |`);
+    for (const r of recs.slice(0, max)) out.push(`| ${r.result.outcome} | ${cell(firstLine(r.result.message, 120))} | ${code(r.reproduce)} |`);
     out.push('');
   };
   listOf('`check` accepted what `run` then refused', s.checkRunDisagreements);
   listOf('User errors printed on more than one line', s.multiLineRejections);
-  if (s.worstRss) out.push('## Worst input by peak RSS', '', `${mib(s.worstRss.result.peakRssMib)}, ${s.worstRss.result.outcome} (${s.worstRss.stage}): ${code(s.worstRss.reproduce.slice(0, 800))}`, '');
+  if (s.worstRss) out.push('## Worst input by peak RSS', '', `${mib(s.worstRss.result.peakRssMib)}, ${s.worstRss.result.outcome} (${s.worstRss.stage}): ${code(s.worstRss.reproduce)}`, '');
   return out.join('\n');
 }
 

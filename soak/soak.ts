@@ -9,7 +9,7 @@ import type { JobResult, SoakJob } from './job.js';
 import { reproduceRun, soakMatrix, type MatrixRun } from './matrix.js';
 import { FAILING_OUTCOMES, OUTCOMES, type Outcome } from './outcome.js';
 import { RunnerPool, type Bounds } from './runner-pool.js';
-import { shellQuote } from './shell.js';
+import { recreateFileCommand, shellQuote } from './shell.js';
 
 export type Stage = 'matrix' | 'check' | 'check-cli' | 'run' | 'run-cli';
 
@@ -62,15 +62,9 @@ export interface SoakSummary {
 
 const CLI = 'node dist/src/cli/main.js';
 
-/** A YAML document as a shell line that recreates it, printable or not. */
-function writeDocCommand(text: string, file: string): string {
-  const printable = /^[\t\n\x20-\x7e\u00a0-\uffff]*$/.test(text) && !text.includes('\0') && text.length < 800;
-  return printable ? `printf '%s' ${shellQuote(text)} > ${file}` : `echo ${Buffer.from(text).toString('base64')} | base64 -d > ${file}`;
-}
-
 function reproduceFuzz(kind: 'check' | 'run', input: FuzzInput): string {
   const file = '/tmp/soak-input.yaml';
-  const pre = input.text !== undefined ? `${writeDocCommand(input.text, file)} && ` : '';
+  const pre = input.text !== undefined ? `${recreateFileCommand(input.text, file)} && ` : '';
   const parts = [CLI, kind, input.text !== undefined ? file : shellQuote(input.name!)];
   if (input.policy !== undefined) parts.push('--policy', input.policy);
   if (input.seed !== undefined) parts.push('--seed', String(input.seed));

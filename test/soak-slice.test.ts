@@ -3,6 +3,10 @@
 // the fuzz streams, which must show no crash, hang or memory blow-up. Plus
 // the harness's own behaviour: bounds that kill, classification by exit code.
 // The runners are the compiled dist/soak/runner-child.js: `npm test` builds first.
+import { execSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkInputs, runInputs } from '../soak/fuzz-inputs.js';
 import { optionsFromArgs, SLICE } from '../soak/main.js';
@@ -10,6 +14,7 @@ import { soakMatrix } from '../soak/matrix.js';
 import { classifyProcessEnd, isUserError } from '../soak/outcome.js';
 import { RunnerPool } from '../soak/runner-pool.js';
 import { leafPaths } from '../soak/schema-arbitraries.js';
+import { recreateFileCommand } from '../soak/shell.js';
 import { runSoak } from '../soak/soak.js';
 import { ScenarioError } from '../src/scenario/errors.js';
 import { SimulationError } from '../src/engine/engine.js';
@@ -75,4 +80,26 @@ describe('soak slice', () => {
     const failures = summary.failures.map((f) => `[${f.stage}] ${f.result.outcome}: ${f.result.message}\n    $ ${f.reproduce}`);
     expect(failures).toEqual([]);
   }, 900_000);
+});
+
+describe('soak reproduce commands', () => {
+  it('recreate a fuzzed document byte for byte (text through printf, binary through base64)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'soak-repro-'));
+    try {
+      const docs = [
+        ...checkInputs(60, 3).flatMap((i) => (i.text !== undefined ? [i.text] : [])),
+        "name: it's\n  \"quoted\" $HOME `x` \\n\n",
+        'a\u0000b\u0007',
+      ];
+      for (const [i, text] of docs.entries()) {
+        const file = join(dir, `doc-${i}.yaml`);
+        execSync(recreateFileCommand(text, file), { shell: '/bin/sh' });
+        const back = readFileSync(file, 'utf8');
+        // printf ends the last line with a newline; YAML reads both the same.
+        expect(back === text || back === `${text}\n`).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
