@@ -1,19 +1,20 @@
 // `npm run soak` / `npm run soak:slice`: run the soak, print the failure
 // table, write the report. Exit 0 when nothing crashed, hung or blew memory,
 // 1 otherwise.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { codeVersion } from '../src/sweep/scenario-key.js';
 import { consoleReport, markdownReport } from './report.js';
-import { runSoak, type SoakOptions } from './soak.js';
+import { runSoak, type SoakOptions, type SoakSummary } from './soak.js';
 
 /** The CI slice: a fixed rule (seed 1 of every matrix variant, the first inputs of the fuzz streams), never picked around failures. */
 export const SLICE = { seeds: 1, scenarios: ['camera-launch', 'exit-one', 'munmap-concurrent', 'quiet'], checkInputs: 300, cliCheckInputs: 12, runInputs: 40, cliRunInputs: 4 };
 export const FULL: { seeds: number; scenarios?: string[]; checkInputs: number; cliCheckInputs: number; runInputs: number; cliRunInputs: number } = { seeds: 23, checkInputs: 10_000, cliCheckInputs: 300, runInputs: 1000, cliRunInputs: 40 };
 
-const USAGE = `usage: node dist/soak/main.js [--slice] [--seeds N] [--check-inputs N] [--cli-check-inputs N]
-       [--run-inputs N] [--cli-run-inputs N] [--fuzz-seed N] [--workers N] [--max-rss-mib N]
-       [--out docs/reliability.md | --no-out] [--json FILE]`;
+const USAGE = `usage: node dist/soak/main.js [--slice] [--seeds N] [--first-seed N] [--scenarios a,b]
+       [--check-inputs N] [--cli-check-inputs N] [--run-inputs N] [--cli-run-inputs N] [--fuzz-seed N]
+       [--workers N] [--max-rss-mib N] [--out docs/reliability.md | --no-out] [--json FILE]
+       node dist/soak/main.js --render FILE.json [--out docs/reliability.md]`;
 
 function int(v: string | undefined, fallback: number, name: string): number {
   if (v === undefined) return fallback;
@@ -25,7 +26,7 @@ export function optionsFromArgs(argv: string[]): { soak: Omit<SoakOptions, 'onPr
   const { values } = parseArgs({
     args: argv,
     options: {
-      slice: { type: 'boolean' }, seeds: { type: 'string' }, 'check-inputs': { type: 'string' }, 'cli-check-inputs': { type: 'string' },
+      slice: { type: 'boolean' }, seeds: { type: 'string' }, 'first-seed': { type: 'string' }, scenarios: { type: 'string' }, 'check-inputs': { type: 'string' }, 'cli-check-inputs': { type: 'string' },
       'run-inputs': { type: 'string' }, 'cli-run-inputs': { type: 'string' }, 'fuzz-seed': { type: 'string' }, workers: { type: 'string' },
       'max-rss-mib': { type: 'string' }, out: { type: 'string' }, 'no-out': { type: 'boolean' }, json: { type: 'string' }, help: { type: 'boolean' },
     },
@@ -39,8 +40,9 @@ export function optionsFromArgs(argv: string[]): { soak: Omit<SoakOptions, 'onPr
   const seeds = int(values.seeds, preset.seeds, 'seeds');
   const maxRssMib = int(values['max-rss-mib'], 2048, 'max-rss-mib');
   const soak: Omit<SoakOptions, 'onProgress'> = {
-    seeds: Array.from({ length: seeds }, (_, i) => i + 1),
-    ...(preset.scenarios ? { scenarios: preset.scenarios } : {}),
+    // Always a contiguous range, first..first+N-1: a slice is never picked around failures.
+    seeds: Array.from({ length: seeds }, (_, i) => i + int(values['first-seed'], 1, 'first-seed')),
+    ...(values.scenarios ? { scenarios: values.scenarios.split(',') } : preset.scenarios ? { scenarios: preset.scenarios } : {}),
     checkInputs: int(values['check-inputs'], preset.checkInputs, 'check-inputs'),
     cliCheckInputs: int(values['cli-check-inputs'], preset.cliCheckInputs, 'cli-check-inputs'),
     runInputs: int(values['run-inputs'], preset.runInputs, 'run-inputs'),
@@ -58,8 +60,24 @@ export function optionsFromArgs(argv: string[]): { soak: Omit<SoakOptions, 'onPr
   return { soak, out, json: values.json };
 }
 
+export interface ReportMeta {
+  command: string;
+  codeVersion: string;
+  date: string;
+}
+
+/** `--render FILE.json`: write the report again from a saved summary (`--json`), without rerunning. */
+function render(file: string, out: string): void {
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as SoakSummary & { meta: ReportMeta };
+  writeFileSync(out, markdownReport(saved, saved.meta));
+  console.log(`wrote ${out} from ${file}`);
+}
+
 async function main(): Promise<void> {
-  const { soak, out, json } = optionsFromArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const renderAt = argv.indexOf('--render');
+  if (renderAt >= 0) return render(argv[renderAt + 1] ?? '', argv.includes('--out') ? argv[argv.indexOf('--out') + 1]! : 'docs/reliability.md');
+  const { soak, out, json } = optionsFromArgs(argv);
   let last = 0;
   const summary = await runSoak({
     ...soak,
@@ -72,12 +90,16 @@ async function main(): Promise<void> {
     },
   });
   console.log(consoleReport(summary));
-  const argv = process.argv.slice(2).join(' ');
+  const meta: ReportMeta = {
+    command: `node dist/soak/main.js${argv.length ? ` ${argv.join(' ')}` : ''}`,
+    codeVersion: codeVersion(),
+    date: `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+  };
   if (out) {
-    writeFileSync(out, markdownReport(summary, { command: `node dist/soak/main.js${argv ? ` ${argv}` : ''}`, codeVersion: codeVersion(), date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC' }));
+    writeFileSync(out, markdownReport(summary, meta));
     console.log(`wrote ${out}`);
   }
-  if (json) writeFileSync(json, JSON.stringify(summary));
+  if (json) writeFileSync(json, JSON.stringify({ ...summary, meta }));
   process.exitCode = summary.failures.length ? 1 : 0;
 }
 

@@ -49,6 +49,9 @@ const totals = (s: SoakSummary) => {
   };
 };
 
+/** What the issue asks of a full soak; a smaller one says it is scaled down. */
+const FULL_SIZE = { runs: 2000, checkInputs: 10_000, runInputs: 1000 };
+
 /** Reproduce commands shown per failure group of the fuzzer. */
 const EXAMPLES_PER_GROUP = 3;
 const mib = (x: number) => `${x.toFixed(0)} MiB`;
@@ -89,6 +92,9 @@ export function markdownReport(s: SoakSummary, meta: { command: string; codeVers
   if (s.worstRss) out.push(`| peak RSS of the worst fuzz input | ${mib(s.worstRss.result.peakRssMib)} (${s.worstRss.result.outcome}) |`);
   out.push(`| \`check\` accepted, \`run\` then rejected, hung or blew memory | ${s.checkRunDisagreements.length} |`);
   out.push(`| CLI rejections (exit 2) with more than one line on stderr | ${s.multiLineRejections.length} |`, '');
+  if (t.runs < FULL_SIZE.runs || t.checkInputs < FULL_SIZE.checkInputs || t.runInputs < FULL_SIZE.runInputs) {
+    out.push(`Scaled down from the full size (>= ${FULL_SIZE.runs} runs, ${FULL_SIZE.checkInputs} \`check\` and ${FULL_SIZE.runInputs} \`run\` inputs, what \`npm run soak\` does with its defaults) to fit the time this run had.`, '');
+  }
 
   out.push('## How', '');
   out.push(`- **Matrix**: every shipped scenario x every policy (and async-global-list with \`kernel.forced_release=true\`) x every kernel preset x each LMKD reaper where LMKD runs, seeds ${o.seeds.length ? `${o.seeds[0]}..${o.seeds[o.seeds.length - 1]}` : 'none'}. server-exit runs shrunk (\`--set processes=2 --set swap_mib=256\`, one seed per variant): as shipped it takes ~1.5 min and 3 GB per run. Bound per run: ${o.matrixBounds.timeoutMs / 1000} s, ${mib(o.matrixBounds.maxRssMib)} RSS.`);
