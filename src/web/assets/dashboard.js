@@ -115,13 +115,15 @@
     input.setAttribute('data-param', path);
     input.setAttribute('aria-label', path);
     var hints = [];
-    if (kind === 'number' && rangeText(node)) hints.push(rangeText(node));
+    var range = kind === 'number' ? rangeText(node) : '';
+    // Many descriptions already end in their range ("(MiB, 0..1048576)", "(ms, > 0, <= 600000)"): say it once.
+    var bound = node.maximum !== undefined ? node.maximum : node.minimum;
+    if (range && !(node.description && bound !== undefined && node.description.indexOf(String(bound)) >= 0)) hints.push(range);
     if (kind === 'json') hints.push(jsonText(node));
     if (node.description) hints.push(node.description);
     var label = el('label', { className: kind === 'boolean' ? 'field check' : 'field', title: path });
     if (kind === 'boolean') {
-      label.appendChild(input);
-      label.appendChild(el('span', { text: name }));
+      label.appendChild(el('span', { className: 'check-row' }, [input, el('span', { text: name })]));
     } else {
       label.appendChild(el('span', { text: name }));
       label.appendChild(input);
@@ -158,7 +160,7 @@
       if (isObject(node)) groups.push([key, node]);
       else top.properties[key] = node;
     });
-    groups.unshift(['scenario', top, '']);
+    groups.unshift(['general', top, '']);
     groups.forEach(function (g) {
       var prefix = g.length > 2 ? g[2] : g[0];
       var details = el('details', { className: 'group', open: '', 'data-group': g[0] });
