@@ -1,8 +1,11 @@
 // The dashboard server binds loopback unless told otherwise, never serves a
 // file named by the request, and does not take scenario paths from clients.
+import { execFileSync } from 'node:child_process';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopbackHost, startServer, type RunningServer } from '../src/web/server.js';
+import { loadScenario } from '../src/scenario/loader.js';
+import { runScenario } from '../src/sim/run.js';
 import { fixtureRunner } from './fixtures/run-records.js';
 
 /** A raw HTTP request: the path goes on the wire as written (fetch would normalise `..`). */
@@ -156,7 +159,7 @@ describe('per-run export', () => {
     const lines = (await res.text()).trimEnd().split('\n');
     expect(lines).toHaveLength(1 + 2 * 3);
     const header = lines[0]!.split(',');
-    expect(header.slice(0, 4)).toEqual(['scenario', 'policy', 'seed', 'kernel']);
+    expect(header.slice(0, 5)).toEqual(['scenario', 'policy', 'seed', 'kernel', 'fingerprint']);
     expect(header).toEqual(expect.arrayContaining(['param_lmkd_psi_window_ms', 'param_kernel_policy_options_async_global_list_forced_release', 'exit_latency_ms_p99', 'memory_release_ms_mean', 'wall_ms']));
     const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i]!, v])));
     expect(rows.map((r) => `${r['policy']}/${r['seed']}`).sort()).toEqual(['async-global-list/1', 'async-global-list/2', 'async-global-list/3', 'sync/1', 'sync/2', 'sync/3']);
@@ -239,4 +242,40 @@ describe('per-run export', () => {
     expect(list.policies.map((p) => p.name)).toContain('async-global-list');
     for (const p of list.policies) expect(p.summary.length, p.name).toBeGreaterThan(10);
   });
+});
+
+describe('the command line the dashboard shows', () => {
+  it('reproduces the runs it exports, as a POSIX shell reads it back', async () => {
+    const server = await startServer({ port: 0 }); // the simulator itself
+    try {
+      const body = {
+        scenario: 'exit-one',
+        policies: ['sync', 'async-global-list'],
+        seeds: [1],
+        set: { 'kernel.version': '6.12', 'kernel.policy_options.async-global-list.forced_release': true, 'apps.anon_mib': [100, 300], 'lmkd.reaper': 'setprio' },
+      };
+      const post = (path: string) => raw(server.url, 'POST', path, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const { command } = JSON.parse((await post('/api/command-line')).body) as { command: string };
+      const { id } = JSON.parse((await post('/api/runs')).body) as { id: string };
+      let exported: { status: number; body: string } = { status: 0, body: '' };
+      for (let i = 0; i < 600 && exported.status !== 200; i++) {
+        exported = await raw(server.url, 'GET', `/api/runs/${id}/export?format=json`);
+        if (exported.status === 409) await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(exported.status, exported.body).toBe(200);
+      const rows = JSON.parse(exported.body) as Array<{ policy: string; seed: number; kernel: string; fingerprint: string }>;
+
+      const argv = execFileSync('sh', ['-c', `set -- ${command}; printf '%s\\0' "$@"`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+      expect(argv.slice(0, 7)).toEqual(['swaplab', 'compare', 'exit-one', '--policies', 'sync,async-global-list', '--seeds', '1']);
+      const sets = argv.slice(7).filter((_, i) => i % 2 === 1);
+      expect(argv.slice(7).filter((_, i) => i % 2 === 0)).toEqual(sets.map(() => '--set'));
+      const scenario = loadScenario(argv[2]!, sets);
+      expect(rows.map((r) => [r.policy, r.seed, r.kernel])).toEqual([['sync', 1, '6.12'], ['async-global-list', 1, '6.12']]);
+      for (const r of rows) expect(runScenario(scenario, { policy: r.policy, seed: r.seed }).output.fingerprint, r.policy).toBe(r.fingerprint);
+      // The overrides took effect: the scenario as shipped runs differently.
+      expect(runScenario(loadScenario('exit-one'), { policy: 'sync', seed: 1 }).output.fingerprint).not.toBe(rows[0]!.fingerprint);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });

@@ -1,6 +1,6 @@
 // The per-run results of a dashboard comparison as a table a spreadsheet or a
-// notebook reads: one row per run (scenario, policy, seed, kernel, every
-// overridden parameter, every scalar metric and counter). Column names are
+// notebook reads: one row per run (scenario, policy, seed, kernel, the run's
+// fingerprint, every overridden parameter, every scalar metric and counter). Column names are
 // those of `swaplab export` (src/store/columns.ts), so both files line up.
 import type { RunOutput } from '../metrics/types.js';
 import { metricColumns, paramColumns, type ColumnValue } from '../store/columns.js';
@@ -15,10 +15,10 @@ export interface ExportTable {
 
 /** Rows in run order; columns in first-seen order (a metric one policy lacks is null for the others). */
 export function runTable(records: readonly RunOutput[], overrides: Readonly<Record<string, unknown>>): ExportTable {
-  const columns = new Set<string>(['scenario', 'policy', 'seed', 'kernel']);
+  const columns = new Set<string>(['scenario', 'policy', 'seed', 'kernel', 'fingerprint']);
   const params = paramColumns(overrides);
   const rows = records.map((r) => {
-    const row: Record<string, ColumnValue> = { scenario: r.scenario, policy: r.policy, seed: r.seed, kernel: r.kernel };
+    const row: Record<string, ColumnValue> = { scenario: r.scenario, policy: r.policy, seed: r.seed, kernel: r.kernel, fingerprint: r.fingerprint };
     for (const c of [...params, ...metricColumns(r)]) {
       row[c.name] = c.value;
       columns.add(c.name);
