@@ -133,10 +133,15 @@
     return label;
   }
 
-  /** An object's fields; nested objects become fieldsets. Objects with no fields (policies without options) are left out. */
+  /**
+   * An object's fields, then its nested objects as fieldsets (so scalars sit
+   * together). Objects with no fields (policies without options) are left out.
+   */
   function objectFields(node, prefix) {
     var box = el('div', { className: 'params' });
-    Object.keys(node.properties).forEach(function (key) {
+    var keys = Object.keys(node.properties);
+    var nested = keys.filter(function (k) { return isObject(node.properties[k]); });
+    keys.filter(function (k) { return nested.indexOf(k) < 0; }).concat(nested).forEach(function (key) {
       var child = node.properties[key];
       var path = prefix ? prefix + '.' + key : key;
       if (isObject(child)) {
@@ -151,7 +156,11 @@
     return box;
   }
 
-  /** Top level: scalar fields in one group, then one collapsible group per object. */
+  /**
+   * Top level: scalar fields in one group, then one group per object. Groups
+   * start closed so the command line under the form stays near; a closed
+   * group says how many of its fields are changed.
+   */
   function buildForm(schema) {
     var top = { type: 'object', properties: {} };
     var groups = [];
@@ -163,8 +172,9 @@
     groups.unshift(['general', top, '']);
     groups.forEach(function (g) {
       var prefix = g.length > 2 ? g[2] : g[0];
-      var details = el('details', { className: 'group', open: '', 'data-group': g[0] });
-      details.appendChild(el('summary', {}, [g[0], el('span', { className: 'count' })]));
+      var details = el('details', { className: 'group', 'data-group': g[0] });
+      var names = Object.keys(g[1].properties).join(', ');
+      details.appendChild(el('summary', { title: names }, [g[0], el('span', { className: 'count' })]));
       details.appendChild(objectFields(g[1], prefix));
       fieldsBox.appendChild(details);
     });
