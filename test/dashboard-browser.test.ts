@@ -1,5 +1,7 @@
-// The dashboard end to end in Chromium: run a comparison and see the charts,
-// see a schema error in the alert, cancel a running sweep.
+// The dashboard end to end in Chromium: run a comparison and see the charts;
+// the form has an input for every field of the scenario schema; editing a
+// nested field updates the command line; the CSV download has one row per
+// run; a schema error shows in the alert; a running sweep can be cancelled.
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

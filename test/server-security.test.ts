@@ -1,5 +1,7 @@
 // The dashboard server binds loopback unless told otherwise, never serves a
 // file named by the request, and does not take scenario paths from clients.
+// Its export answers only well-formed ids of finished runs, and the command
+// line it shows reproduces the runs it exports.
 import { execFileSync } from 'node:child_process';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

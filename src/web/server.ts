@@ -1,5 +1,7 @@
-// The dashboard server: one page with everything inlined, a small JSON API to
-// start/cancel sweeps, and Server-Sent Events for progress. It runs CPU-heavy
+// The dashboard server: one page with everything inlined, a small JSON API
+// (the scenario schema and values the form is built from, the equivalent
+// command line, start/cancel sweeps, per-run results for download), and
+// Server-Sent Events for progress. It runs CPU-heavy
 // jobs on request, so by default it binds loopback only and rejects requests
 // whose Host is not loopback (a DNS-rebinding page cannot drive it). No route
 // reads a file named by the request: the page is built from a fixed list.
