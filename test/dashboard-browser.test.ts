@@ -1,9 +1,14 @@
-// The dashboard end to end in Chromium: run a comparison and see the charts,
-// see a schema error in the alert, cancel a running sweep.
+// The dashboard end to end in Chromium: run a comparison and see the charts;
+// the form has an input for every field of the scenario schema; editing a
+// nested field updates the command line; the CSV download has one row per
+// run; a schema error shows in the alert; a running sweep can be cancelled.
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScenarioError } from '../src/scenario/errors.js';
 import { loadScenario } from '../src/scenario/loader.js';
+import { scenarioJsonSchema } from '../src/scenario/export-json-schema.js';
+import { KERNEL_VERSIONS } from '../src/scenario/schema.js';
 import { startServer, type RunningServer } from '../src/web/server.js';
 import { collectPageErrors, launchChromium } from './fixtures/browser.js';
 import { fixtureRunner } from './fixtures/run-records.js';
@@ -49,6 +54,32 @@ async function choose(policies: string[], seeds: number, scenario = SCENARIO) {
   await page.fill('#seeds', String(seeds));
 }
 
+interface SchemaNode {
+  type?: string;
+  properties?: Record<string, SchemaNode>;
+  anyOf?: SchemaNode[];
+}
+
+/** Every settable leaf of the schema, as a --set path (objects are walked; unions and lists are leaves). */
+function leafPaths(node: SchemaNode, prefix = ''): string[] {
+  return Object.entries(node.properties ?? {}).flatMap(([key, child]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    return child.type === 'object' && child.properties && !child.anyOf ? leafPaths(child, path) : [path];
+  });
+}
+
+/** Open a group of the form (they start closed), as a user would: click its summary. */
+async function openGroup(name: string) {
+  const group = page.locator(`#fields details[data-group="${name}"]`);
+  if ((await group.getAttribute('open')) === null) await group.locator(':scope > summary').click();
+}
+
+async function waitForCommand(expected: string) {
+  await page.waitForFunction((text) => document.getElementById('command')!.textContent === text, expected, { timeout: 10_000 }).catch(async () => {
+    throw new Error(`command line is ${JSON.stringify(await page.textContent('#command'))}, expected ${JSON.stringify(expected)}`);
+  });
+}
+
 describe('dashboard', () => {
   it('runs a comparison and draws the charts', async () => {
     const policies = ['sync', 'async-mmu-gather'];
@@ -71,6 +102,59 @@ describe('dashboard', () => {
     expect(await page.locator('[role="alert"]').isHidden()).toBe(true);
   });
 
+  it('has an input for every field of the scenario schema, typed and bounded by it', async () => {
+    const paths = leafPaths(scenarioJsonSchema() as SchemaNode);
+    expect(paths).toContain('kernel.policy_options.async-global-list.forced_release');
+    const onPage = await page.$$eval('#fields [data-param]', (els) => els.map((e) => e.getAttribute('data-param')));
+    expect(onPage.sort()).toEqual([...paths].sort());
+    const forced = page.locator('[data-param="kernel.policy_options.async-global-list.forced_release"]');
+    expect(await forced.getAttribute('type')).toBe('checkbox');
+    // Nested objects are fieldsets: kernel > policy_options > async-global-list.
+    expect(await page.locator('details[data-group="kernel"] fieldset[data-group="kernel.policy_options"] fieldset[data-group="kernel.policy_options.async-global-list"] [data-param$="forced_release"]').count()).toBe(1);
+    await openGroup('kernel');
+    expect(await forced.isVisible()).toBe(true);
+    const psi = page.locator('input[data-param="lmkd.psi_window_ms"]');
+    expect([await psi.getAttribute('type'), await psi.getAttribute('min'), await psi.getAttribute('max')]).toEqual(['number', '1', '60000']);
+    expect(await page.$$eval('select[data-param="kernel.version"] option', (os) => os.map((o) => o.getAttribute('value')))).toEqual([...KERNEL_VERSIONS.options]);
+    // Defaults are the chosen scenario's values.
+    await page.selectOption('#scenario', 'camera-launch');
+    expect(await page.inputValue('[data-param="apps.count"]')).toBe(String(loadScenario('camera-launch').apps.count));
+    await page.selectOption('#scenario', SCENARIO);
+    expect(await page.inputValue('[data-param="lmkd.psi_window_ms"]')).toBe(String(loadScenario(SCENARIO).lmkd.psi_window_ms));
+    expect(await page.inputValue('[data-param="apps.count"]')).toBe(String(loadScenario(SCENARIO).apps.count));
+  });
+
+  it('shows the equivalent command line, runs with the changed fields, and downloads one CSV row per run', async () => {
+    await choose(['sync', 'async-global-list'], 2);
+    await waitForCommand(`swaplab compare ${SCENARIO} --policies sync,async-global-list --seeds 2`);
+    await openGroup('kernel');
+    await openGroup('lmkd');
+    await page.check('[data-param="kernel.policy_options.async-global-list.forced_release"]');
+    await page.fill('[data-param="lmkd.psi_window_ms"]', '2000');
+    await waitForCommand(
+      `swaplab compare ${SCENARIO} --policies sync,async-global-list --seeds 2 --set kernel.policy_options.async-global-list.forced_release=true --set lmkd.psi_window_ms=2000`,
+    );
+    expect(await page.textContent('details[data-group="lmkd"] > summary .count')).toBe('1 changed');
+    await page.click('#run');
+    await page.waitForSelector('#downloads:not([hidden])', { timeout: 90_000 });
+    expect(await page.textContent('#status')).toBe('Done: 4 runs.');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^swaplab-${SCENARIO}-[0-9a-f]{8}\\.csv$`));
+    const lines = readFileSync((await download.path())!, 'utf8').trimEnd().split('\n');
+    expect(lines).toHaveLength(1 + 4);
+    const header = lines[0]!.split(',');
+    const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i]!, v])));
+    expect(rows.map((r) => `${r['policy']}/${r['seed']}`).sort()).toEqual(['async-global-list/1', 'async-global-list/2', 'sync/1', 'sync/2']);
+    for (const r of rows) {
+      expect(r['param_lmkd_psi_window_ms']).toBe('2000');
+      expect(r['param_kernel_policy_options_async_global_list_forced_release']).toBe('true');
+      expect(Number(r['exit_latency_ms_p99'])).toBeGreaterThan(0);
+    }
+    // Back to the scenario's own values for the next tests.
+    await page.click('#reset');
+    await waitForCommand(`swaplab compare ${SCENARIO} --policies sync,async-global-list --seeds 2`);
+  });
+
   it('shows the schema message for an invalid parameter', async () => {
     let expected = '';
     try {
@@ -80,6 +164,7 @@ describe('dashboard', () => {
     }
     expect(expected).toMatch(/apps\.count/);
     await choose(['sync'], 1);
+    await openGroup('apps');
     await page.fill('input[data-param="apps.count"]', '-3');
     await page.click('#run');
     const alert = page.locator('[role="alert"]');

@@ -1,7 +1,7 @@
 // Seeds that once crashed the model (issue 8), kept as regression cases.
 // Each must run to the end with exact swap conservation.
 import { describe, expect, it } from 'vitest';
-import { loadScenario } from '../src/scenario/loader.js';
+import { loadScenario, scenarioFromText } from '../src/scenario/loader.js';
 import { runScenario } from '../src/sim/run.js';
 
 const cases: Array<{ why: string; policy: string; seed: number; scenario?: string; sets?: string[] }> = [
@@ -28,4 +28,20 @@ describe('seeds that once crashed the model', () => {
       }
     });
   }
+});
+
+describe('fuzzed documents that once crashed the model', () => {
+  it('zs_malloc without a free page fails the pageout (zram write -ENOMEM) instead of driving the zone below zero', () => {
+    // From the soak fuzzer: reclaim on a nearly empty zone with watermark_min 0.
+    const yaml = [
+      'name: fuzz-zone-underflow', 'duration_ms: 0.001', 'platform: server-2node-128cpu',
+      'memory: {watermark_min_mib: 0, watermark_low_mib: 256, watermark_high_mib: 320, free_mib: 1354, page_cache_mib: 898}',
+      'lmkd: {enabled: true, psi_partial_stall_ms: 0, psi_complete_stall_ms: 868, psi_window_ms: 1403, poll_ms: 11.584}',
+      'apps: {count: 44, anon_mib: [0, 2], swap_ratio: 0.6, file_mib: 50, oom_score_adj_min: 606}',
+      'launch: {at_ms: 0, threads: 4, cpu_ms: 0, alloc_mib: 2700, frame_cpu_ms: 15, frames: 4, surfaceflinger_cpu_ms: 10, camera_fps: 90, camera_hal_cpu_ms: 0}',
+      'cpufreq: {enabled: false}', 'processes: 10', 'present_mib: 4', 'mthp_kib: 64', 'mode: exit',
+    ].join('\n');
+    const rec = runScenario(scenarioFromText(yaml, 'fuzz.yaml'), { policy: 'async-per-node', seed: 4 });
+    expect(rec.output.metrics.swap_entries_leaked).toBe(0);
+  });
 });

@@ -127,8 +127,8 @@ describe('results db (DuckDB)', () => {
     const path = join(dir, 'killed.duckdb');
     const root = fileURLToPath(new URL('..', import.meta.url));
     const script = `
-      import { openResultsDb } from './src/store/results-db.ts.js';
-      import { tinyRecord } from './test/support/tiny-record.ts.js';
+      import { openResultsDb } from './src/store/results-db.ts';
+      import { tinyRecord } from './test/support/tiny-record.ts';
       const db = await openResultsDb(${JSON.stringify(path)});
       for (const seed of [1, 2, 3]) await db.put('k', 'p', seed, tinyRecord('p', seed));
       process.kill(process.pid, 'SIGKILL');`;
@@ -163,7 +163,7 @@ describe('results db (DuckDB)', () => {
     // The holder keeps the file open while this process tries.
     const db = await openResultsDb(path);
     const script = `
-      import { openResultsDb } from './src/store/results-db.ts.js';
+      import { openResultsDb } from './src/store/results-db.ts';
       try { await openResultsDb(${JSON.stringify(path)}); console.log('opened'); } catch (e) { console.log(e.name + ': ' + e.message); }`;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
     await db.close();

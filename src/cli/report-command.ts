@@ -12,7 +12,6 @@ import { isPolicyFile, POLICY_NAMES } from '../policies/registry.js';
 import { overriddenParams } from '../sweep/params.js';
 import { runSweep } from '../sweep/pool.js';
 import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
-import { startServer } from '../web/server.js';
 import { DEFAULT_RESULTS_DB } from '../store/results-db.js';
 import { Progress } from './progress.js';
 import { quoteArg, reportSweepFailures, runCommandLine, settleSweep } from './sweep-outcome.js';
@@ -131,6 +130,8 @@ export function registerReportCommands(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--allow-remote', 'allow a non-loopback --host: anyone who can reach it can start simulations', false)
     .action(async (o: { port: number; host: string; allowRemote: boolean }) => {
+      // The dashboard (fastify) loads only for `serve`.
+      const { startServer } = await import('../web/server.js');
       const server = await startServer({ port: o.port, host: o.host, allowNonLoopback: o.allowRemote });
       console.log(`swaplab dashboard: ${server.url}  (Ctrl-C to stop)`);
       const stop = () => {

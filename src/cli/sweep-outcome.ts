@@ -3,6 +3,7 @@
 // reproduces it and exit 70 (EX_SOFTWARE: a run that throws is a model bug).
 import type { RunRecord } from '../metrics/types.js';
 import { SweepFailedError, type SweepFailure } from '../sweep/pool.js';
+import { shellQuote } from '../report/command-line.js';
 
 export interface SweepOutcome {
   /** Finished runs, in (policy, seed) order. */
@@ -42,7 +43,5 @@ export function runCommandLine(scenarioArg: string, sets: readonly string[], pol
   return `swaplab run ${quoteArg(scenarioArg)} --policy ${policy} --seed ${seed}${sets.map((s) => ` --set ${quoteArg(s)}`).join('')}`;
 }
 
-/** Shell-quote an argument for a command line shown to the user. */
-export function quoteArg(s: string): string {
-  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
+/** Shell-quote an argument for a command line shown to the user (one quoting rule: report/command-line.ts). */
+export const quoteArg = shellQuote;

@@ -2,7 +2,6 @@
 // with --redis, on this machine, until interrupted. One line per job on
 // stdout ("start <id>", "done <id>") so an operator or a test can follow it.
 import { InvalidArgumentError, type Command } from 'commander';
-import { startRedisWorker } from '../sweep/redis-worker.js';
 
 function positiveInt(what: string, max: number) {
   return (text: string): number => {
@@ -20,6 +19,8 @@ export function registerWorkerCommand(program: Command): void {
     .option('--threads <n>', 'runs at once (default: the number of CPUs)', positiveInt('--threads', 1024))
     .option('--lock-ms <ms>', 'a job whose worker is silent this long is given to another worker', positiveInt('--lock-ms', 3_600_000), 30_000)
     .action(async (o: { redis: string; threads?: number; lockMs: number }) => {
+      // BullMQ loads only for `worker`.
+      const { startRedisWorker } = await import('../sweep/redis-worker.js');
       const worker = await startRedisWorker({
         url: o.redis,
         lockMs: o.lockMs,

@@ -14,7 +14,8 @@
 // before it returns: a killed sweep keeps every run it finished.
 import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+// Types only at load time: DuckDB's native module (~1 s) loads when a store is opened, not with the CLI.
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
 import type { RunRecord } from '../metrics/types.js';
 import { metricColumns, paramColumns, type Column, type ColumnValue } from './columns.js';
 
@@ -128,6 +129,7 @@ export async function openResultsDb(path: string): Promise<ResultsDb> {
   }
   let instance: DuckDBInstance;
   try {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     instance = await DuckDBInstance.create(path);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);

@@ -9,7 +9,8 @@
 // worker (BullMQ's stalled-job check); and the store replaces by key, so
 // even a result that arrived twice is one row.
 import { connect } from 'node:net';
-import { Queue, QueueEvents, type Job } from 'bullmq';
+// Types only at load time: BullMQ (~1 s to load) is imported when a sweep goes to Redis.
+import type { Job } from 'bullmq';
 import type { RunRecord } from '../metrics/types.js';
 import type { Scenario } from '../scenario/schema.js';
 import { ResultsStoreError } from '../store/results-db.js';
@@ -114,6 +115,7 @@ export async function runViaRedis(
 ): Promise<void> {
   await checkReachable(url);
   const connection = redisConnection(url);
+  const { Queue, QueueEvents } = await import('bullmq');
   const queue = new Queue<RunJobData, RunRecord>(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection });
   try {

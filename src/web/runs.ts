@@ -8,6 +8,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { runSweep, type SweepRunner } from '../sweep/pool.js';
 import { scenarioKey } from '../sweep/scenario-key.js';
 import { buildReportData, freeMemRefsOf, outputsOf, type ReportData } from '../report/chart-data.js';
+import { runTable, type ExportTable } from './run-export.js';
 
 export interface RunResult {
   /** Per-run outputs (metrics, vmstat); the series are reduced into `report`. */
@@ -32,6 +33,8 @@ interface Run {
   done: number;
   total: number;
   final?: RunEvent;
+  /** Fields the request changed, for the export's param_ columns. */
+  overrides: Readonly<Record<string, unknown>>;
   controller: AbortController;
   listeners: Set<(ev: RunEvent) => void>;
 }
@@ -40,7 +43,12 @@ export interface StartRun {
   scenario: Scenario;
   policies: string[];
   seeds: number[];
+  /** Fields the request changed (path -> value); exported as param_<path> columns. */
+  overrides?: Readonly<Record<string, unknown>>;
 }
+
+/** What an export request finds: no such run, a run without results (yet), or its table. */
+export type RunExport = { found: false } | { found: true; status: Exclude<Status, 'done'> } | { found: true; status: 'done'; scenario: string; table: ExportTable };
 
 export class TooManyRunsError extends Error {}
 
@@ -68,6 +76,7 @@ export class RunRegistry {
       status: 'running',
       done: 0,
       total: new Set(req.policies).size * new Set(req.seeds).size,
+      overrides: req.overrides ?? {},
       controller: new AbortController(),
       listeners: new Set(),
     };
@@ -125,6 +134,16 @@ export class RunRegistry {
     }
     run.listeners.add(listener);
     return () => run.listeners.delete(listener);
+  }
+
+  /** The per-run rows of a finished run. */
+  exportOf(id: string): RunExport {
+    const run = this.runs.get(id);
+    if (!run) return { found: false };
+    if (run.status !== 'done') return { found: true, status: run.status };
+    // 'done' is only ever set with a result (finish(run, 'done', { result })).
+    const { records } = (run.final as { result: RunResult }).result;
+    return { found: true, status: 'done', scenario: records[0]?.scenario ?? 'runs', table: runTable(records, run.overrides) };
   }
 
   /** false if there is no such run; cancelling a finished run is a no-op. */

@@ -1,5 +1,7 @@
-// The dashboard server: one page with everything inlined, a small JSON API to
-// start/cancel sweeps, and Server-Sent Events for progress. It runs CPU-heavy
+// The dashboard server: one page with everything inlined, a small JSON API
+// (the scenario schema and values the form is built from, the equivalent
+// command line, start/cancel sweeps, per-run results for download), and
+// Server-Sent Events for progress. It runs CPU-heavy
 // jobs on request, so by default it binds loopback only and rejects requests
 // whose Host is not loopback (a DNS-rebinding page cannot drive it). No route
 // reads a file named by the request: the page is built from a fixed list.
@@ -8,14 +10,17 @@ import type { ServerResponse } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { listShippedScenarios, loadScenario } from '../scenario/loader.js';
 import { UserError } from '../scenario/errors.js';
-import { MAX_SEED, MAX_SETS } from '../scenario/limits.js';
-import { KERNEL_VERSIONS, POLICY_NAMES, ScenarioSchema } from '../scenario/schema.js';
+import { scenarioJsonSchema } from '../scenario/export-json-schema.js';
+import { SHIPPED_POLICIES } from '../policies/registry.js';
+import { commandLine } from '../report/command-line.js';
 import type { SweepRunner } from '../sweep/pool.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chartHead, scriptBody } from '../report/assets.js';
 import { projectRoot } from '../scenario/loader.js';
 import { RunRegistry, TooManyRunsError, type RunEvent } from './runs.js';
+import { compareArgv, parseRunRequest, type RunRequest } from './run-request.js';
+import { EXPORT_FORMATS, formatTable, type ExportFormat } from './run-export.js';
 
 export interface ServerOptions {
   /** 0 picks a free port. */
@@ -32,11 +37,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Parameters the dashboard lets one edit, as `--set` paths. */
-export const MAIN_PARAMS = ['apps.count', 'apps.swap_ratio', 'load.share', 'kernel.version', 'lmkd.reaper'] as const;
+/** Run ids are the registry's randomUUID()s; anything else is refused before a lookup. */
+const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-// A sweep is policies × seeds runs; cap it so one request cannot queue days of work.
-const MAX_JOBS = 2000;
+const EXPORT_CONTENT_TYPES: Record<ExportFormat, string> = { csv: 'text/csv; charset=utf-8', json: 'application/json; charset=utf-8' };
 
 export function isLoopbackHost(host: string): boolean {
   const h = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
@@ -130,14 +134,28 @@ function buildApp(registry: RunRegistry, o: { checkHost: boolean }): FastifyInst
       .send(page);
   });
 
+  // The form is built from these: every field of the schema, each scenario's own values as defaults.
+  const schema = scenarioJsonSchema();
+  app.get('/api/schema', async () => schema);
+
   app.get('/api/scenarios', async () => ({
-    scenarios: listShippedScenarios().map((s) => ({ ...s, params: mainParamsOf(s.name) })),
-    policies: POLICY_NAMES,
-    choices: { 'kernel.version': KERNEL_VERSIONS.options, 'lmkd.reaper': reaperChoices() },
+    scenarios: listShippedScenarios().map((s) => ({ ...s, values: valuesOf(s.name) })),
+    policies: SHIPPED_POLICIES.map((p) => ({ name: p.name, summary: p.summary })),
   }));
 
+  // The `swaplab compare` command that runs what the form would run (no work is done).
+  app.post('/api/command-line', async (req, reply) => {
+    let parsed: RunRequest;
+    try {
+      parsed = parseRunRequest(req.body);
+    } catch (e) {
+      return reply.code(400).send({ error: (e as Error).message });
+    }
+    return { command: commandLine(compareArgv(parsed)) };
+  });
+
   app.post('/api/runs', async (req, reply) => {
-    let parsed: ReturnType<typeof parseRunRequest>;
+    let parsed: RunRequest;
     try {
       parsed = parseRunRequest(req.body);
     } catch (e) {
@@ -152,12 +170,32 @@ function buildApp(registry: RunRegistry, o: { checkHost: boolean }): FastifyInst
       throw e;
     }
     try {
-      const id = registry.start({ scenario, policies: parsed.policies, seeds: parsed.seeds });
+      const id = registry.start({ scenario, policies: parsed.policies, seeds: parsed.seeds, overrides: parsed.overrides });
       return reply.code(201).send({ id });
     } catch (e) {
       if (e instanceof TooManyRunsError) return reply.code(429).send({ error: e.message });
       throw e;
     }
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { format?: unknown } }>('/api/runs/:id/export', async (req, reply) => {
+    const { id } = req.params;
+    if (!RUN_ID.test(id)) return reply.code(400).send({ error: 'bad run id' });
+    const format = req.query.format;
+    if (typeof format !== 'string' || !(EXPORT_FORMATS as readonly string[]).includes(format)) {
+      return reply.code(400).send({ error: `format: expected one of ${EXPORT_FORMATS.join(', ')}` });
+    }
+    const found = registry.exportOf(id);
+    if (!found.found) return sendNotFound(reply);
+    if (found.status !== 'done') return reply.code(409).send({ error: `run is ${found.status}: there are no results to export` });
+    const fmt = format as ExportFormat;
+    // The scenario is a shipped name and the id a UUID, so the file name needs no escaping; strip anyway.
+    const file = `swaplab-${found.scenario.replace(/[^A-Za-z0-9_.-]/g, '_')}-${id.slice(0, 8)}.${fmt}`;
+    return reply
+      .type(EXPORT_CONTENT_TYPES[fmt])
+      .header('content-disposition', `attachment; filename="${file}"`)
+      .header('cache-control', 'no-store')
+      .send(formatTable(found.table, fmt));
   });
 
   app.get<{ Params: { id: string } }>('/api/runs/:id/events', (req, reply) => {
@@ -211,75 +249,13 @@ function dashboardPage(): string {
   return readDashboardAsset('dashboard.html').replace(/<!-- swaplab:(styles|scripts) -->/g, (m) => fill[m]!);
 }
 
-/** Current values of MAIN_PARAMS in a shipped scenario ({} if it does not load). */
-function mainParamsOf(name: string): Record<string, unknown> {
+/** A shipped scenario's values, defaults filled in: the form's starting point (null if it does not load). */
+function valuesOf(name: string): Record<string, unknown> | null {
   try {
-    const s = loadScenario(name) as unknown as Record<string, unknown>;
-    return Object.fromEntries(
-      MAIN_PARAMS.map((p) => [p, p.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], s)]),
-    );
+    return loadScenario(name) as unknown as Record<string, unknown>;
   } catch {
-    return {};
+    return null;
   }
-}
-
-function reaperChoices(): readonly string[] {
-  // Read from the schema so a new reaper shows up without touching this file.
-  const lmkd = (ScenarioSchema.shape.lmkd as unknown as { unwrap(): { shape: { reaper: { unwrap(): { options: string[] } } } } }).unwrap();
-  return lmkd.shape.reaper.unwrap().options;
-}
-
-const REQUEST_FIELDS = ['scenario', 'set', 'policies', 'seeds'];
-
-interface RunRequest {
-  scenario: string;
-  sets: string[];
-  policies: string[];
-  seeds: number[];
-}
-
-/**
- * Check the shape of a POST /api/runs body; field values are left to the
- * scenario schema. The scenario must be a shipped name: loadScenario also
- * takes file paths, which a remote caller must not choose.
- */
-function parseRunRequest(body: unknown): RunRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new Error('expected a JSON object body');
-  const b = body as Record<string, unknown>;
-  const unknown = Object.keys(b).find((k) => !REQUEST_FIELDS.includes(k));
-  if (unknown !== undefined) throw new Error(`unknown field ${JSON.stringify(unknown)} (known: ${REQUEST_FIELDS.join(', ')})`);
-  const shipped = listShippedScenarios().map((s) => s.name);
-  if (typeof b['scenario'] !== 'string' || !shipped.includes(b['scenario'])) {
-    throw new Error(`scenario: expected one of ${shipped.join(', ')}`);
-  }
-  const setObj = b['set'] ?? {};
-  if (typeof setObj !== 'object' || setObj === null || Array.isArray(setObj)) throw new Error('set: expected an object of path: value');
-  const entries = Object.entries(setObj as Record<string, unknown>);
-  if (entries.length > MAX_SETS) throw new Error(`set: ${entries.length} fields; at most ${MAX_SETS}`);
-  const sets = entries.map(([path, value]) => {
-    if (path.length > 200) throw new Error('set: field path longer than 200 characters');
-    if (!/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/.test(path)) throw new Error(`set: bad field path ${JSON.stringify(path)}`);
-    const ok =
-      (typeof value === 'number' && Number.isFinite(value)) ||
-      typeof value === 'boolean' ||
-      (typeof value === 'string' && value.length <= 200) ||
-      (Array.isArray(value) && value.length <= 16 && value.every((v) => typeof v === 'number' && Number.isFinite(v)));
-    if (!ok) throw new Error(`set ${path}: expected a number, string, boolean or list of numbers`);
-    // JSON is YAML flow syntax: a string stays a string (`"6.12"` is not the number 6.12).
-    return `${path}=${JSON.stringify(value)}`;
-  });
-  const policies = b['policies'];
-  if (!Array.isArray(policies) || policies.length === 0 || !policies.every((p) => typeof p === 'string' && POLICY_NAMES.includes(p))) {
-    throw new Error(`policies: expected a non-empty list of ${POLICY_NAMES.join(', ')}`);
-  }
-  const seeds = b['seeds'];
-  if (!Array.isArray(seeds) || seeds.length === 0 || seeds.length > MAX_JOBS || !seeds.every((s) => Number.isInteger(s) && s >= 0 && s <= MAX_SEED)) {
-    throw new Error(`seeds: expected a non-empty list of at most ${MAX_JOBS} integers 0..${MAX_SEED}`);
-  }
-  if (policies.length > POLICY_NAMES.length * 4) throw new Error('policies: too many entries');
-  const jobs = new Set(policies).size * new Set(seeds).size;
-  if (jobs > MAX_JOBS) throw new Error(`too many runs: ${jobs} (policies × seeds), at most ${MAX_JOBS}`);
-  return { scenario: b['scenario'], sets, policies: policies as string[], seeds: seeds as number[] };
 }
 
 /** The dashboard's own page and script: a fixed list, never a client-supplied path (src/web/assets is not compiled). */

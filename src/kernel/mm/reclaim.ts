@@ -128,12 +128,25 @@ export class Reclaim {
       const poolBefore = K.zs.poolPages;
       const zrng = K.engine.rng.stream('zram:reclaim');
       let bytes = 0;
-      for (let i = 0; i < n; i++) {
+      let stored = 0;
+      for (; stored < n; stored++) {
         const b = compressedBytes(K.cfg.compressionRatio, zrng.float());
-        K.zram.store(added[i]!, b, true);
+        if (!K.zram.store(added[stored]!, b, true)) break;
         bytes += b;
       }
       yield k.unlock(lock);
+      if (stored < n) {
+        // zram_write_page() failed (no page for a zspage): pageout fails, the
+        // written slots and all n slots are put back, the pages return to the LRU.
+        yield* this.putOrphanedSwap(k, added.subarray(0, stored));
+        for (let i = stored; i < n; i++) K.si.releaseSlot(added[i]!);
+        K.si.entriesInSwapCache -= n;
+        K.vmstat.count('pswpout_failed', n);
+        if (ch.zapped) { K.zone.free(n); K.core.trace.presentPagesFreed(proc.pid, n, K.now); }
+        else { ch.present += n; mm.MM_ANONPAGES += n; }
+        pages -= n;
+        break;
+      }
       // try_to_unmap(): the PTEs become swap entries under the PTE lock, the
       // lock that orders reclaim against zap_pte_range() of an exit or a reaper.
       yield k.lock(ch.ptl);

@@ -23,6 +23,8 @@ export interface ZramStats {
   miss_free: number;
   same_pages: number;
   pages_stored: number;
+  /** zram_write_page() failures (zs_malloc without a page). */
+  failed_writes: number;
 }
 
 export class Zram {
@@ -31,7 +33,7 @@ export class Zram {
   private readonly slotBytes: Uint16Array;
   /** Slots whose lock a reader holds right now (zram_slot_lock); sparse. */
   private readonly lockedSlots = new Set<number>();
-  readonly stats: ZramStats = { notify_free: 0, miss_free: 0, same_pages: 0, pages_stored: 0 };
+  readonly stats: ZramStats = { notify_free: 0, miss_free: 0, same_pages: 0, pages_stored: 0, failed_writes: 0 };
   /** Bytes of objects leaked by miss_free (stay allocated). */
   leakedBytes = 0;
   comprDataBytes = 0;
@@ -41,8 +43,12 @@ export class Zram {
     this.slotBytes = new Uint16Array(nrSlots);
   }
 
-  /** zram_write_page(): store a compressed page (bytes 0 = same-filled). */
-  store(slot: number, bytes: number, takePages: boolean): void {
+  /**
+   * zram_write_page(): store a compressed page (bytes 0 = same-filled).
+   * False when zs_malloc fails (no page for a new zspage): the write fails
+   * with -ENOMEM and the slot keeps no object.
+   */
+  store(slot: number, bytes: number, takePages: boolean): boolean {
     if (this.slotZspage[slot] !== NO_OBJECT) {
       // Overwriting a slot frees the object a miss_free leaked there.
       this.leakedBytes -= this.objectBytes(slot);
@@ -50,11 +56,14 @@ export class Zram {
     }
     if (bytes === 0) { this.slotZspage[slot] = SAME_FILLED; this.stats.same_pages++; }
     else {
-      this.slotZspage[slot] = this.zs.malloc(bytes, takePages);
+      const zspage = this.zs.malloc(bytes, takePages);
+      if (zspage < 0) { this.stats.failed_writes++; return false; }
+      this.slotZspage[slot] = zspage;
       this.slotBytes[slot] = bytes;
       this.comprDataBytes += bytes;
     }
     this.stats.pages_stored++;
+    return true;
   }
 
   objectBytes(slot: number): number {

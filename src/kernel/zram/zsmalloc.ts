@@ -88,6 +88,8 @@ export class Zsmalloc {
     const cls = this.classFor(bytes);
     let zs = this.filling[cls.index]!;
     if (zs < 0 || this.fillingUsed[cls.index]! >= cls.objsPerZspage) {
+      // alloc_zspage() fails when the buddy allocator has no pages left: zs_malloc returns -ENOMEM.
+      if (takePages && this.zone.freePages < cls.pagesPerZspage) return -1;
       zs = this.newZspage(cls.index);
       this.filling[cls.index] = zs;
       this.fillingUsed[cls.index] = 0;
