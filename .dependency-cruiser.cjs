@@ -3,6 +3,8 @@
 //   engine -> calibration -> kernel -> policies, android, metrics -> scenario
 //     -> sim -> store, report -> sweep -> web -> cli
 //
+// plus src/project-root.ts, a leaf with no src/ imports that any layer may use.
+//
 // "A -> B" means B may import A, never the reverse; MAY_IMPORT below is the
 // exact list per folder. calibration holds data types and their YAML loader;
 // the kernel reads its types. metrics sits just above the kernel: collectors
@@ -86,6 +88,13 @@ module.exports = {
       comment: 'src/cli/ is the edge: bench/, scripts/ and soak/ use the layers below it, not the command line',
       from: { path: '^(bench|scripts|soak)/' },
       to: { path: '^src/cli/' },
+    },
+    {
+      name: 'known-layers-only',
+      severity: 'error',
+      comment: 'every folder under src/ is a layer in MAY_IMPORT, so no new folder escapes the layer rules',
+      from: {},
+      to: { path: '^src/[^/]+/', pathNot: `^src/(${LAYER_NAMES.join('|')})/` },
     },
     {
       name: 'top-level-src-is-a-leaf',

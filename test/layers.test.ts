@@ -76,4 +76,13 @@ describe('layer rules', () => {
       }),
     ).toEqual(['layer-web src/web/server.ts -> src/cli/main.ts']);
   });
+
+  it('reject an import of a folder that is not a layer', () => {
+    expect(
+      violations({
+        'src/helpers/h.ts': 'export const h = 1;\n',
+        'src/sim/s.ts': "import { h } from '../helpers/h.js';\nexport const s = h;\n",
+      }),
+    ).toEqual(['known-layers-only src/sim/s.ts -> src/helpers/h.ts']);
+  });
 });
