@@ -23,6 +23,7 @@ import type { Program, TaskCtx } from '../../engine/steps.js';
 import type { Kernel } from '../kernel.js';
 import type { QueuedLock } from '../locking/queued-lock.js';
 import type { Task } from '../sched/task.js';
+import { entryPutToSlotCacheNs, rangeFreeCallNs, rangeFreeNs } from './free-ops.js';
 import { SwapInfo, SWAPFILE_CLUSTER, type SwapRun } from './swap-info.js';
 
 export const CI_LOCK_MIN_GROUP = 8;
@@ -51,9 +52,11 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
   const p = K.preset;
   const c = K.costs;
   if (p.swapFreeLock === 'ci') {
-    for (const { slots, lock } of clusterHolds(K, runs, fine)) {
+    // 6.18 free_swap_and_cache_nr -> swap_entries_put_map_nr: per cluster of each run, under
+    // ci->lock, swap_entries_put_map then swap_entries_free (memcg, swap_range_free, zram).
+    for (const { slots, segments, runs: nRuns, lock } of clusterHolds(K, runs, fine)) {
       if (lock) yield k.lock(lock);
-      const w = slots.length * (c.swap_entry_put_ns + c.swap_entry_free_ns);
+      const w = nRuns * c.swap_device_get_ns + segments * rangeFreeCallNs(c) + slots.length * (c.swap_map_put_ns + c.swap_map_clear_ns);
       chargeFreeingSlots(K, task, slots, w);
       yield k.work(w);
       yield* zramFree(K, k, task, slots, fine);
@@ -69,17 +72,18 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
     (p.freeNrFastPath && r.nr > 1 && oneCluster ? fast : single).push(r);
   }
   if (fast.length > 0) {
-    // __swap_entries_free fast path: swap_is_last_map under ci->lock, then swap_entry_range_free under si->lock.
-    for (const { slots, lock } of clusterHolds(K, fast, fine)) {
+    // __swap_entries_free fast path: per run, swap_is_last_map under ci->lock ...
+    for (const { slots, segments, lock } of clusterHolds(K, fast, fine)) {
       if (lock) yield k.lock(lock);
-      const w = c.free_nr_fast_path_ns * Math.max(1, Math.round(slots.length / 16)) + slots.length * c.swap_entry_put_ns;
+      const w = segments * (c.swap_device_get_ns + c.swap_cluster_lock_ns) + slots.length * c.swap_map_put_ns;
       chargeFreeingSlots(K, task, slots, w);
       yield k.work(w);
       if (lock) yield k.unlock(lock);
     }
+    // ... then swap_entry_range_free(nr) under si->lock, once per run.
     const all = flatten(fast);
     yield k.lock(K.si.lock);
-    const w = all.length * c.swap_entry_free_ns;
+    const w = fast.length * rangeFreeCallNs(c) + all.length * c.swap_map_clear_ns;
     chargeFreeingSlots(K, task, all, w);
     yield k.work(w);
     yield* zramFree(K, k, task, all, fine);
@@ -88,10 +92,10 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
     K.vmstat.count('swap_free_fast_path', fast.length);
   }
   if (single.length > 0) {
-    // __swap_entry_free per entry under ci->lock; the last reference goes to free_swap_slot().
-    for (const { slots, lock } of clusterHolds(K, single, fine)) {
+    // Per run get_swap_device; per entry __swap_entry_free under ci->lock, the last reference to free_swap_slot().
+    for (const { slots, runs: nRuns, lock } of clusterHolds(K, single, fine)) {
       if (lock) yield k.lock(lock);
-      const w = slots.length * (c.swap_entry_put_ns + c.free_swap_slot_ns);
+      const w = nRuns * c.swap_device_get_ns + slots.length * (entryPutToSlotCacheNs(c) - c.swap_device_get_ns);
       chargeFreeingSlots(K, task, slots, w);
       yield k.work(w);
       for (const s of slots) K.si.putMap(s, true);
@@ -108,21 +112,47 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
   }
 }
 
+interface ClusterHold {
+  slots: number[];
+  /** (run, cluster) pairs: how often the kernel takes this cluster's lock and runs the per-call range free. */
+  segments: number;
+  /** Runs (free_swap_and_cache_nr calls) that start in this hold. */
+  runs: number;
+  lock: QueuedLock | null;
+}
+
 /**
  * The ci->lock holds for freeing `runs`: one per cluster in fine mode; in
  * chunk mode one per cluster holding at least CI_LOCK_MIN_GROUP of the
  * entries, and the scattered rest charged together without the lock.
  */
-function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean): Array<{ slots: number[]; lock: QueuedLock | null }> {
-  const groups = groupByCluster(runs);
-  const out: Array<{ slots: number[]; lock: QueuedLock | null }> = [];
-  const rest: number[] = [];
-  for (const g of groups) {
-    if (fine || g.length >= CI_LOCK_MIN_GROUP) out.push({ slots: g, lock: K.si.clusterLock(SwapInfo.clusterOf(g[0]!)) });
-    else for (const s of g) rest.push(s);
+function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean): ClusterHold[] {
+  const groups = groupSegmentsByCluster(runs);
+  const out: ClusterHold[] = [];
+  const rest: ClusterHold = { slots: [], segments: 0, runs: 0, lock: null };
+  for (const [cl, g] of groups) {
+    if (fine || g.slots.length >= CI_LOCK_MIN_GROUP) out.push({ ...g, lock: K.si.clusterLock(cl) });
+    else { for (const s of g.slots) rest.slots.push(s); rest.segments += g.segments; rest.runs += g.runs; }
   }
-  if (rest.length > 0) out.push({ slots: rest, lock: null });
+  if (rest.slots.length > 0) out.push(rest);
   return out;
+}
+
+/** Slots of the runs grouped by swap cluster (first appearance order), with the (run, cluster) segment and run-start counts. */
+function groupSegmentsByCluster(runs: readonly SwapRun[]): Map<number, { slots: number[]; segments: number; runs: number }> {
+  const m = new Map<number, { slots: number[]; segments: number; runs: number }>();
+  for (const r of runs) {
+    let prev = -1;
+    for (let s = r.start; s < r.start + r.nr; s++) {
+      const cl = Math.floor(s / SWAPFILE_CLUSTER);
+      let g = m.get(cl);
+      if (!g) { g = { slots: [], segments: 0, runs: 0 }; m.set(cl, g); }
+      if (s === r.start) g.runs++;
+      if (cl !== prev) { g.segments++; prev = cl; }
+      g.slots.push(s);
+    }
+  }
+  return m;
 }
 
 /** mm/swapfile.c swapcache_free_entries(): a slot-cache batch freed under si->lock. */
@@ -137,12 +167,13 @@ export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: 
     for (const s of batch) {
       const lock = K.si.clusterLock(SwapInfo.clusterOf(s));
       yield k.lock(lock);
-      chargeFreeingSlots(K, task, [s], c.swap_entry_free_ns);
-      yield k.work(c.swap_entry_free_ns);
+      chargeFreeingSlots(K, task, [s], rangeFreeNs(c, 1));
+      yield k.work(rangeFreeNs(c, 1));
       yield k.unlock(lock);
     }
   } else {
-    const w = batch.length * c.swap_entry_free_ns;
+    // swap_entry_free (6.6) / swap_entry_range_free(entry, 1) (6.12): one call per entry of the batch.
+    const w = batch.length * rangeFreeNs(c, 1);
     chargeFreeingSlots(K, task, batch, w);
     yield k.work(w);
   }
