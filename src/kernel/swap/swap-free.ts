@@ -23,6 +23,7 @@ import type { Program, TaskCtx } from '../../engine/steps.js';
 import type { Kernel } from '../kernel.js';
 import type { QueuedLock } from '../locking/queued-lock.js';
 import type { Task } from '../sched/task.js';
+import { LINE } from '../cacheline/free-path-lines.js';
 import { entryPutToSlotCacheNs, rangeFreeCallNs, rangeFreeNs } from './free-ops.js';
 import { SwapInfo, SWAPFILE_CLUSTER, type SwapRun } from './swap-info.js';
 
@@ -56,7 +57,8 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
     // ci->lock, swap_entries_put_map then swap_entries_free (memcg, swap_range_free, zram).
     for (const { slots, segments, runs: nRuns, lock } of clusterHolds(K, runs, fine)) {
       if (lock) yield k.lock(lock);
-      const w = nRuns * c.swap_device_get_ns + segments * rangeFreeCallNs(c) + slots.length * (c.swap_map_put_ns + c.swap_map_clear_ns);
+      let w = nRuns * c.swap_device_get_ns + segments * rangeFreeCallNs(c) + slots.length * (c.swap_map_put_ns + c.swap_map_clear_ns);
+      w += rangeFreeLinesWork(K, task, segments, w, false);
       chargeFreeingSlots(K, task, slots, w);
       yield k.work(w);
       yield* zramFree(K, k, task, slots, fine);
@@ -83,7 +85,8 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
     // ... then swap_entry_range_free(nr) under si->lock, once per run.
     const all = flatten(fast);
     yield k.lock(K.si.lock);
-    const w = fast.length * rangeFreeCallNs(c) + all.length * c.swap_map_clear_ns;
+    let w = fast.length * rangeFreeCallNs(c) + all.length * c.swap_map_clear_ns;
+    w += lineWork(K, task, LINE.siLock, 1, w) + rangeFreeLinesWork(K, task, fast.length, w, true);
     chargeFreeingSlots(K, task, all, w);
     yield k.work(w);
     yield* zramFree(K, k, task, all, fine);
@@ -162,6 +165,9 @@ export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: 
   // (The kernel sorts the batch by swap type and offset; its cost is in the batch overhead.)
   yield k.work(c.swapcache_free_entries_batch_ns);
   yield k.lock(K.si.lock);
+  // Lines written under si->lock: one transfer at most per batch (see cacheline/free-path-lines.ts).
+  const linesNs = lineWork(K, task, LINE.siLock, 1, 0) + rangeFreeLinesWork(K, task, batch.length, batch.length * rangeFreeNs(c, 1), true);
+  if (linesNs > 0) yield k.work(linesNs);
   if (fine) {
     // swap_entry_free takes ci->lock per entry inside si->lock.
     for (const s of batch) {
@@ -202,7 +208,10 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly num
   let nSame = 0;
   for (let i = 0; i < slots.length; i++) if (K.zram.isSameFilled(slots[i]!)) nSame++;
   const nObj = slots.length - nSame;
-  const base = nObj * c.zram_free_page_ns + nSame * c.zram_free_same_page_ns;
+  // Under si->lock (6.6 / 6.12) the writes below cannot interleave with other CPUs'.
+  const serialized = K.preset.swapFreeLock === 'si';
+  let base = nObj * c.zram_free_page_ns + nSame * c.zram_free_same_page_ns;
+  base += lineWork(K, task, LINE.zramStats, serialized ? 1 : slots.length, base);
   // The share of this work done on other processes' memory (one pass serves every charge below).
   const foreign = K.si.foreignShare(task.proc.pid, slots);
   K.core.trace.freeingWork(task, base + nObj * c.zs_free_ns, foreign);
@@ -212,7 +221,9 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly num
     if (lock) yield k.lock(lock);
     let objs = group.length;
     if (group.length !== slots.length || nSame > 0) { objs = 0; for (const s of group) if (!K.zram.isSameFilled(s)) objs++; }
-    yield k.work(objs * c.zs_free_ns);
+    let zsNs = objs * c.zs_free_ns;
+    zsNs += zsLinesWork(K, task, group, objs, zsNs, serialized);
+    yield k.work(zsNs);
     let zspagesFreed = 0;
     for (const s of group) zspagesFreed += swapSlotFreeNotify(K, s);
     if (zspagesFreed > 0) {
@@ -307,4 +318,39 @@ function flatten(runs: readonly SwapRun[]): number[] {
   const out: number[] = [];
   for (const r of runs) for (let s = r.start; s < r.start + r.nr; s++) out.push(s);
   return out;
+}
+
+/**
+ * Cache-line transfers of `ops` writes to line `name` during a step of
+ * `workNs` on the task's CPU, as CPU work at capacity 1024 (the CPU stalls
+ * for the transfer; at a lower speed the same stall is less work).
+ */
+function lineWork(K: Kernel, task: Task, name: string, ops: number, workNs: number): number {
+  const cpu = K.sched.cpus[task.cpu]!;
+  const spanNs = (workNs * 1024) / cpu.speed1024;
+  const stallNs = K.lines.write(name, task.cpu, ops, K.now, spanNs);
+  return (stallNs * cpu.speed1024) / 1024;
+}
+
+/** swap_range_free and mem_cgroup_uncharge_swap of `calls` range frees: nr_swap_pages, inuse_pages, the memcg counter (and swap_cgroup's lock before 6.14). */
+function rangeFreeLinesWork(K: Kernel, task: Task, calls: number, workNs: number, serialized: boolean): number {
+  const ops = serialized ? Math.min(1, calls) : calls;
+  let w = lineWork(K, task, LINE.nrSwapPages, ops, workNs) + lineWork(K, task, LINE.inusePages, ops, workNs) + lineWork(K, task, LINE.memcgSwapCounter, ops, workNs);
+  if (K.preset.version !== '6.18') w += lineWork(K, task, LINE.swapCgroupLock, ops, workNs);
+  return w;
+}
+
+/** zs_free's shared lines for `objs` objects of `group`: the pool lock (6.6) or the migrate_lock reader count and each class's lock. */
+function zsLinesWork(K: Kernel, task: Task, group: readonly number[], objs: number, workNs: number, serialized: boolean): number {
+  if (objs === 0) return 0;
+  if (K.preset.zsmallocLock === 'pool') return lineWork(K, task, LINE.zsPoolLock, serialized ? 1 : objs, workNs);
+  let w = lineWork(K, task, LINE.zsMigrateLock, serialized ? 1 : objs, workNs);
+  const perClass = new Map<number, number>();
+  for (const s of group) {
+    if (K.zram.isSameFilled(s)) continue;
+    const cls = K.zram.classIndex(s);
+    perClass.set(cls, (perClass.get(cls) ?? 0) + 1);
+  }
+  for (const [cls, n] of perClass) w += lineWork(K, task, LINE.zsClassLock(cls), serialized ? 1 : n, workNs);
+  return w;
 }
