@@ -231,7 +231,7 @@ export function buildProgram(): Command {
   program
     .command('validate')
     .description('regenerate docs/validation.md: published figures beside the simulated ones')
-    .option('--seeds <n>', 'seeds per figure (1..1000)', parseSeedCount, 10)
+    .option('--seeds <n>', 'seeds per figure (1..1000)', parseSeedCount, 3)
     .option('--out <file>', 'where to write', 'docs/validation.md')
     .option('--db <file>', 'results store (resume)', DEFAULT_RESULTS_DB)
     .action(async (o: { seeds: number; out: string; db: string }) => {

@@ -75,12 +75,12 @@ export const PLATFORMS: Record<string, () => Platform> = {
     cpusets: { background: range(0, 128), 'system-background': range(0, 128), foreground: range(0, 128), 'top-app': range(0, 128) },
     lineTransfer: SERVER_LINE_TRANSFER,
   }),
-  // Four equal cores (one cluster, one L3), 8 GB: the munmap scaling micro-benchmark's machine.
+  // Four equal cores (one cluster, one L3), 16 GB: the munmap scaling micro-benchmark's machine (4 x 1 GiB fits).
   'quad-equal': () => ({
     name: 'quad-equal',
     cpus: Array.from({ length: 4 }, () => ({ capacity1024: 1024, cluster: 'cpu', node: 0 })),
-    ramMib: 8 * 1024,
-    zramMib: 4 * 1024,
+    ramMib: 16 * 1024,
+    zramMib: 8 * 1024,
     cpusets: { background: range(0, 4), 'system-background': range(0, 4), foreground: range(0, 4), 'top-app': range(0, 4) },
     lineTransfer: QUAD_LINE_TRANSFER,
   }),
