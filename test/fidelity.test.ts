@@ -13,6 +13,8 @@ import { loadScenario } from '../src/scenario/loader.js';
 import { POLICY_NAMES } from '../src/scenario/schema.js';
 import { buildSimulation } from '../src/sim/build.js';
 import { runScenario } from '../src/sim/run.js';
+import { kaplanMeier } from '../src/metrics/stats.js';
+import { errorPct, scoreSummary, withinBand } from '../src/report/validation.js';
 
 const FOUR = [0, 1, 2, 3].map(() => ({ capacity1024: 1024, cluster: 'c', node: 0 }));
 const LAT = { sameClusterNs: 20, otherClusterNs: 60, otherNodeNs: 200 };
@@ -111,5 +113,30 @@ describe('release metrics', () => {
       censoredSeen += m.censored;
     }
     expect(censoredSeen).toBeGreaterThan(0);
+  });
+});
+
+describe('Kaplan-Meier release summary', () => {
+  it('without censoring it is the plain distribution; censoring keeps every process in the count', () => {
+    const plain = kaplanMeier([10, 20, 30, 40], []);
+    expect(plain).toMatchObject({ count: 4, released: 4, censored: 0, mean: 25, p50: 20, max: 40 });
+    const cens = kaplanMeier([10, 20], [50, 50]);
+    expect(cens.count).toBe(4);
+    expect(cens.censored).toBe(2);
+    expect(cens.p50).toBe(20); // half released by 20 ms
+    expect(cens.p90).toBe(50); // never reached: the longest follow-up, a lower bound
+    expect(cens.mean).toBeGreaterThan(25); // the censored pull the mean up, not out
+  });
+});
+
+describe('validation scorecard', () => {
+  it('counts predictions within band and their mean absolute error', () => {
+    const row = (samples: number[], pub: number, kind: 'predicted' | 'calibrated') => ({ figure: 'f', source: 's', published: 'p', publishedValue: pub, samples, unit: '', kind, band: { type: 'relative' as const, tolerance: 0.25 } });
+    const s = scoreSummary([row([3, 3], 3.1, 'predicted'), row([2], 3, 'predicted'), row([100], 1, 'calibrated')]);
+    expect(s.predictions).toBe(2);
+    expect(s.within).toBe(1);
+    expect(s.maePct).toBeCloseTo((Math.abs(errorPct(3, 3.1)) + Math.abs(errorPct(2, 3))) / 2, 6);
+    expect(withinBand({ type: 'range', lo: 200, hi: 300 }, 228, 250)).toBe(true);
+    expect(withinBand({ type: 'at-most', hi: 1.2 }, 1.3, 1)).toBe(false);
   });
 });
