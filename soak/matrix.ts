@@ -24,6 +24,8 @@ export interface MatrixRun {
  */
 export const SHRINK: Record<string, { sets: string[]; maxSeeds: number }> = {
   'server-exit': { sets: ['processes=2', 'swap_mib=256'], maxSeeds: 1 },
+  // 60 launches over 240 s simulated take ~6 s a run: 8 apps keep the mechanism (launch, cache, kill) at a fraction.
+  'continuous-launch': { sets: ['continuous.apps=8', 'duration_ms=60000'], maxSeeds: 2 },
 };
 
 const REAPERS = ['setprio', 'mrelease'] as const;

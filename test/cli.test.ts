@@ -17,9 +17,9 @@ function swaplab(...args: string[]) {
 }
 
 const CONTRACT_KEYS = [
-  'exit_latency_ms', 'memory_release_ms', 'launch_ms', 'preview_ms', 'frames', 'janky_frames', 'cpu_busy_peak_pct',
+  'exit_latency_ms', 'memory_release_ms', 'launch_ms', 'preview_ms', 'frames', 'janky_frames', 'cpu_ms_by_category', 'cpu_busy_mean_pct',
   'free_mem_at_preview_mib', 'deferred_entries_peak', 'deferred_mib_peak', 'held_after_exit_mib_ms', 'unaccounted_cpu_ms',
-  'lock_wait_ms', 'swap_entries_freed', 'swap_entries_leaked', 'events', 'wall_ms',
+  'lock_wait_ms', 'cacheline_transfers', 'cacheline_stall_ms', 'swap_entries_freed', 'swap_entries_leaked', 'events', 'wall_ms',
 ];
 
 describe('swaplab run --json', () => {
@@ -64,5 +64,21 @@ describe('bad input', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at .+\(.*:\d+:\d+\)/); // no stack trace
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('swaplab run munmap-concurrent', () => {
+  it('prints metrics.munmap_ms; on 6.18 four concurrent munmaps take longer than one (shared cache lines)', () => {
+    const run = (n: number) => {
+      const r = swaplab('run', 'munmap-concurrent', '--set', `processes=${n}`, '--set', 'kernel.version="6.18"', '--set', 'swap_mib=128', '--json');
+      expect(r.status).toBe(0);
+      return JSON.parse(r.stdout).metrics;
+    };
+    const four = run(4);
+    const one = run(1);
+    expect(four.munmap_ms.count).toBe(4);
+    expect(one.munmap_ms.count).toBe(1);
+    expect(four.munmap_ms.mean).toBeGreaterThan(one.munmap_ms.mean);
+    expect(Object.keys(four.cacheline_transfers)).toEqual(expect.arrayContaining(['zram->stats', 'nr_swap_pages']));
   });
 });

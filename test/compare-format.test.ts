@@ -18,13 +18,16 @@ function metrics(scale: number, seed: number, locks: string[], launch = true): M
   const j = 1 + (seed % 3) * 0.1; // seed-to-seed spread
   const m: Metrics = {
     exit_latency_ms: dist(120 * scale * j),
-    memory_release_ms: dist(300 * scale * j),
-    cpu_busy_peak_pct: 97.5,
+    memory_release_ms: { ...dist(300 * scale * j), released: 38, censored: 2 },
+    cpu_ms_by_category: { exiting: 120, kworker: 30, foreground: 900, system: 600, lmkd: 20, background: 50, idle: 280 },
+    cpu_busy_mean_pct: 86,
     deferred_entries_peak: Math.round(123456 * scale),
     deferred_mib_peak: 482.3 * scale,
     held_after_exit_mib_ms: 1.23e6 * scale * j,
     unaccounted_cpu_ms: 0.0123 * j,
     lock_wait_ms: Object.fromEntries(locks.map((l, i) => [l, (i + 1) * 3.3 * scale * j])),
+    cacheline_transfers: {},
+    cacheline_stall_ms: {},
     swap_entries_freed: 500000,
     swap_entries_leaked: 0,
     events: 1234567 + seed,
@@ -129,7 +132,7 @@ describe('flattenMetrics', () => {
     const a = flattenMetrics(metrics(1, 0, ['b'], false));
     const b = flattenMetrics(metrics(1, 0, ['a'], true));
     const keys = orderedMetricKeys([a, b]);
-    expect(keys.indexOf('launch_ms')).toBeLessThan(keys.indexOf('cpu_busy_peak_pct'));
+    expect(keys.indexOf('launch_ms')).toBeLessThan(keys.indexOf('cpu_busy_mean_pct'));
     expect(keys.indexOf('lock_wait_ms[a]')).toBe(keys.indexOf('lock_wait_ms[b]') - 1);
     expect(compareMetricKeys('some_future_metric', 'wall_ms')).toBeGreaterThan(0);
   });

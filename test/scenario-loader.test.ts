@@ -62,7 +62,7 @@ describe('scenario errors point at file:line:column', () => {
 
   it('unknown platform', () => {
     expect(errorOf('platform: tablet\n').format()).toBe(
-      'scenarios/x.yaml:1:11: platform: unknown platform "tablet" (known: phone-8core, server-2node-128cpu, phone-8gb, phone-16gb)',
+      'scenarios/x.yaml:1:11: platform: unknown platform "tablet" (known: phone-8core, server-2node-128cpu, phone-8gb, phone-16gb, quad-equal)',
     );
   });
 

@@ -8,8 +8,9 @@ import { parse } from 'yaml';
 import { projectRoot } from '../project-root.js';
 
 export const CALIBRATION_KEYS = [
-  'zap_present_pte_ns', 'free_page_ns', 'zap_file_pte_ns', 'zap_swap_pte_ns', 'swap_entry_put_ns',
-  'free_swap_slot_ns', 'swapcache_free_entries_batch_ns', 'swap_entry_free_ns', 'free_nr_fast_path_ns',
+  'zap_present_pte_ns', 'free_page_ns', 'zap_file_pte_ns', 'zap_swap_pte_ns', 'zap_nonpresent_call_ns',
+  'swap_device_get_ns', 'swap_cluster_lock_ns', 'swap_map_put_ns', 'free_swap_slot_ns', 'swapcache_free_entries_batch_ns',
+  'swap_map_clear_ns', 'memcg_uncharge_swap_ns', 'swap_range_free_ns', 'clear_shadow_ns',
   'zram_free_page_ns', 'zram_free_same_page_ns', 'zs_free_ns', 'free_zspage_ns', 'free_pgtables_per_pmd_ns',
   'exit_other_ns', 'remove_vma_ns', 'vmas_per_mib', 'slab_alloc_ns', 'list_add_ns', 'kmalloc_work_ns',
   'queue_work_ns', 'swap_gather_add_ns', 'get_free_page_ns', 'create_worker_ns', 'compress_page_ns',

@@ -131,7 +131,7 @@ export function buildProgram(): Command {
       console.log(`  exit latency (ms)        ${d(m.exit_latency_ms)}`);
       console.log(`  memory release (ms)      ${d(m.memory_release_ms)}`);
       if (m.launch_ms !== undefined) console.log(`  launch ${m.launch_ms.toFixed(1)} ms, preview ${m.preview_ms?.toFixed(1)} ms, ${m.janky_frames}/${m.frames} janky frames, free at preview ${m.free_mem_at_preview_mib?.toFixed(0)} MiB`);
-      console.log(`  peak CPU busy ${m.cpu_busy_peak_pct.toFixed(1)}%, parked peak ${m.deferred_entries_peak} entries (${m.deferred_mib_peak.toFixed(1)} MiB), held after exit ${m.held_after_exit_mib_ms.toFixed(0)} MiB*ms, unaccounted CPU ${m.unaccounted_cpu_ms.toFixed(1)} ms`);
+      console.log(`  CPU busy ${m.cpu_busy_mean_pct.toFixed(1)}% (mean over the launch window), release censored ${m.memory_release_ms.censored}/${m.memory_release_ms.count}, parked peak ${m.deferred_entries_peak} entries (${m.deferred_mib_peak.toFixed(1)} MiB), held after exit ${m.held_after_exit_mib_ms.toFixed(0)} MiB*ms, unaccounted CPU ${m.unaccounted_cpu_ms.toFixed(1)} ms`);
       console.log(`  lock wait (ms): ${Object.entries(m.lock_wait_ms).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
       console.log(`  swap entries freed ${m.swap_entries_freed}, leaked ${m.swap_entries_leaked}; ${m.events} events in ${m.wall_ms} ms`);
     });
@@ -231,7 +231,7 @@ export function buildProgram(): Command {
   program
     .command('validate')
     .description('regenerate docs/validation.md: published figures beside the simulated ones')
-    .option('--seeds <n>', 'seeds per figure (1..1000)', parseSeedCount, 10)
+    .option('--seeds <n>', 'seeds per figure (1..1000)', parseSeedCount, 3)
     .option('--out <file>', 'where to write', 'docs/validation.md')
     .option('--db <file>', 'results store (resume)', DEFAULT_RESULTS_DB)
     .action(async (o: { seeds: number; out: string; db: string }) => {

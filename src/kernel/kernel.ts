@@ -5,6 +5,7 @@
 // behaviour lives in mm/, swap/, zram/, exit/. This file only wires them.
 
 import type { Costs } from '../calibration/calibration.js';
+import { DEFAULT_LINE_TRANSFER, SharedLines, type LineTransferLatency } from './cacheline/shared-lines.js';
 import { CoreMachine } from './core-machine.js';
 import { createProcess, type ProcessSpec } from './fork.js';
 import { sendSigkill } from './exit/signal.js';
@@ -36,6 +37,8 @@ export interface KernelConfig {
   /** 'chunk': one step per lock hold over a PMD's runs; 'fine': one per free_swap_and_cache_nr call. */
   aggregation: 'chunk' | 'fine';
   policy: SwapFreePolicy;
+  /** Core-to-core cache-line transfer latency of the platform (default: the phone's). */
+  lineTransfer?: LineTransferLatency;
 }
 
 export class Kernel {
@@ -47,6 +50,8 @@ export class Kernel {
   readonly processes = new ProcessTable();
   readonly vmstat = new VmStat();
   readonly parked: ParkedSwap;
+  /** Hot cache lines the free path writes (cacheline/shared-lines.ts). */
+  readonly lines: SharedLines;
 
   constructor(readonly cfg: KernelConfig) {
     this.core = new CoreMachine({
@@ -60,6 +65,7 @@ export class Kernel {
     this.zs = new Zsmalloc(this.zone, this.core.locks, cfg.preset.zsmallocLock);
     this.zram = new Zram(this.si.swapMap.length, this.zs);
     this.parked = new ParkedSwap(this);
+    this.lines = new SharedLines(cfg.cpus, cfg.lineTransfer ?? DEFAULT_LINE_TRANSFER);
     cfg.policy.init?.(this);
   }
 

@@ -7,11 +7,11 @@ import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
 import { ReleaseCollector } from './release-collector.js';
 import { CPU_CATEGORIES, type CpuCategory, type RunSeries } from './types.js';
 
-const BUSY_BIN_NS = 10_000_000; // 10 ms bins; a 100 ms window is 10 of them
+const CATEGORY_BIN_NS = 1_000_000; // 1 ms bins for CPU time by category over a window
 export const OCCUPANCY_BIN_NS = 50_000_000;
 
 export class RunCollector {
-  private readonly busyBins: number[] = [];
+  private readonly categoryBins: Record<CpuCategory, number[]>;
   private readonly occupancy: Array<Record<CpuCategory, number[]>>;
   private readonly free: Array<[number, number]> = [];
   private readonly deferred: Array<[number, number]> = [];
@@ -20,10 +20,11 @@ export class RunCollector {
 
   constructor(private readonly K: Kernel) {
     const n = K.sched.cpus.length;
+    this.categoryBins = Object.fromEntries(CPU_CATEGORIES.map((c) => [c, [] as number[]])) as unknown as Record<CpuCategory, number[]>;
     this.occupancy = Array.from({ length: n }, () => Object.fromEntries(CPU_CATEGORIES.map((c) => [c, [] as number[]])) as unknown as Record<CpuCategory, number[]>);
     K.sched.observers.push({
       cpuSlice: (cpu, task, s, e) => {
-        addSpread(this.busyBins, s, e, BUSY_BIN_NS);
+        addSpread(this.categoryBins[task.category], s, e, CATEGORY_BIN_NS);
         addSpread(this.occupancy[cpu]![task.category], s, e, OCCUPANCY_BIN_NS);
       },
     });
@@ -34,18 +35,17 @@ export class RunCollector {
     this.release.parkedListeners.push((entries, now) => pushStep(this.deferred, now, entries));
   }
 
-  /** Highest share of all CPUs busy over any 100 ms window, percent. */
-  cpuBusyPeakPct(endNs: number): number {
-    const n = this.K.sched.cpus.length;
-    const bins = Math.ceil(endNs / BUSY_BIN_NS);
-    let best = 0;
-    let win = 0;
-    for (let i = 0; i < bins; i++) {
-      win += this.busyBins[i] ?? 0;
-      if (i >= 10) win -= this.busyBins[i - 10] ?? 0;
-      if (i >= 9 || i === bins - 1) best = Math.max(best, win / (Math.min(10, i + 1) * BUSY_BIN_NS * n));
+  /** CPU time per category over [startNs, endNs), idle being what no task used (1 ms bins, edge bins prorated). */
+  cpuNsByCategory(startNs: number, endNs: number): Record<CpuCategory, number> {
+    const out = {} as Record<CpuCategory, number>;
+    let used = 0;
+    for (const c of CPU_CATEGORIES) {
+      if (c === 'idle') continue;
+      out[c] = sumWindow(this.categoryBins[c], startNs, endNs, CATEGORY_BIN_NS);
+      used += out[c];
     }
-    return best * 100;
+    out.idle = Math.max(0, (endNs - startNs) * this.K.sched.cpus.length - used);
+    return out;
   }
 
   series(endNs: number): RunSeries {
@@ -92,4 +92,16 @@ function addSpread(bins: number[], s: number, e: number, binNs: number): void {
     bins[i] = (bins[i] ?? 0) + (end - t);
     t = end;
   }
+}
+
+function sumWindow(bins: number[], s: number, e: number, binNs: number): number {
+  let sum = 0;
+  for (let i = Math.floor(s / binNs); i * binNs < e; i++) {
+    const v = bins[i] ?? 0;
+    if (v === 0) continue;
+    const lo = Math.max(s, i * binNs);
+    const hi = Math.min(e, (i + 1) * binNs);
+    sum += (v * (hi - lo)) / binNs;
+  }
+  return sum;
 }

@@ -3,12 +3,12 @@
 // same way and diffs between runs line up:
 //
 //   exit_latency_ms.{mean,p50,p90,p99,max,count}
-//   memory_release_ms.{mean,p50,p90,p99,max,count}
+//   memory_release_ms.{mean,p50,p90,p99,max,count,released,censored}
 //   launch_ms, preview_ms, frames, janky_frames, jank_rate_pct, dropped_frames,
 //   frame_time_ms.{...}, preview_frames, preview_stutter_frames,
 //   preview_stutter_pct                                  (when present)
 //   continuous_total_ms, app_launch_ms.{...}, cold_launches, warm_launches (when present)
-//   cpu_busy_peak_pct
+//   cpu_ms_by_category.<category> ..., cpu_busy_mean_pct
 //   energy_mj.<category> ...                             (when present, CPU_CATEGORIES order)
 //   free_mem_at_preview_mib                              (when present)
 //   deferred_entries_peak, deferred_mib_peak, held_after_exit_mib_ms,
@@ -21,8 +21,8 @@ import { CPU_CATEGORIES, type Distribution, type Metrics } from './types.js';
 export const DISTRIBUTION_FIELDS = ['mean', 'p50', 'p90', 'p99', 'max', 'count'] as const satisfies readonly (keyof Distribution)[];
 
 type DistributionKey = 'exit_latency_ms' | 'memory_release_ms' | 'frame_time_ms' | 'app_launch_ms';
-type RecordKey = 'energy_mj';
-type ScalarKey = Exclude<keyof Metrics, DistributionKey | RecordKey | 'lock_wait_ms'>;
+type RecordKey = 'energy_mj' | 'cpu_ms_by_category';
+type ScalarKey = Exclude<keyof Metrics, DistributionKey | RecordKey | 'lock_wait_ms' | 'cacheline_transfers' | 'cacheline_stall_ms' | 'munmap_ms'>;
 
 // Contract order; 'lock_wait_ms' marks where the per-lock keys go.
 const ORDER: ReadonlyArray<{ kind: 'dist'; key: DistributionKey } | { kind: 'scalar'; key: ScalarKey } | { kind: 'category'; key: RecordKey } | { kind: 'locks' }> = [
@@ -43,7 +43,8 @@ const ORDER: ReadonlyArray<{ kind: 'dist'; key: DistributionKey } | { kind: 'sca
   { kind: 'dist', key: 'app_launch_ms' },
   { kind: 'scalar', key: 'cold_launches' },
   { kind: 'scalar', key: 'warm_launches' },
-  { kind: 'scalar', key: 'cpu_busy_peak_pct' },
+  { kind: 'category', key: 'cpu_ms_by_category' },
+  { kind: 'scalar', key: 'cpu_busy_mean_pct' },
   { kind: 'category', key: 'energy_mj' },
   { kind: 'scalar', key: 'free_mem_at_preview_mib' },
   { kind: 'scalar', key: 'deferred_entries_peak' },
@@ -78,6 +79,7 @@ export function flattenMetrics(m: Metrics): Record<string, number> {
     if (item.kind === 'dist') {
       const d = m[item.key];
       if (d) for (const f of DISTRIBUTION_FIELDS) out[`${item.key}.${f}`] = d[f];
+      if (item.key === 'memory_release_ms' && d) { out['memory_release_ms.released'] = m.memory_release_ms.released; out['memory_release_ms.censored'] = m.memory_release_ms.censored; }
     } else if (item.kind === 'category') {
       const r = m[item.key];
       if (r) for (const c of CPU_CATEGORIES) out[`${item.key}.${c}`] = r[c];
@@ -96,8 +98,10 @@ function rank(key: string): [number, number, string] {
   for (let i = 0; i < ORDER.length; i++) {
     const item = ORDER[i]!;
     if (item.kind === 'dist' && key.startsWith(`${item.key}.`)) {
-      const f = DISTRIBUTION_FIELDS.indexOf(key.slice(item.key.length + 1) as (typeof DISTRIBUTION_FIELDS)[number]);
+      const sub = key.slice(item.key.length + 1);
+      const f = DISTRIBUTION_FIELDS.indexOf(sub as (typeof DISTRIBUTION_FIELDS)[number]);
       if (f >= 0) return [i, f, ''];
+      if (sub === 'released' || sub === 'censored') return [i, DISTRIBUTION_FIELDS.length + (sub === 'censored' ? 1 : 0), ''];
     } else if (item.kind === 'category' && key.startsWith(`${item.key}.`)) {
       const c = CPU_CATEGORIES.indexOf(key.slice(item.key.length + 1) as (typeof CPU_CATEGORIES)[number]);
       if (c >= 0) return [i, c, ''];

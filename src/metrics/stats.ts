@@ -254,3 +254,54 @@ export function confidenceInterval95(samples: readonly number[]): ConfidenceInte
   const halfWidth = (studentTQuantile(0.975, n - 1) * sampleStdDev(samples)) / Math.sqrt(n);
   return { mean: m, lo: m - halfWidth, hi: m + halfWidth, n, halfWidth };
 }
+
+// ---------------------------------------------------------------------------
+// Right-censored samples (docs/model.md "Memory release"): a killed process
+// whose memory is not all freed by the end of the run is censored at its
+// follow-up time (end - kill); Kaplan-Meier estimates the distribution over
+// all killed processes instead of the self-selected subset that finished.
+
+export interface CensoredDistribution extends Distribution {
+  /** Processes whose release was observed. */
+  released: number;
+  /** Processes still holding memory at the end (censored at end - kill). */
+  censored: number;
+}
+
+/**
+ * Kaplan-Meier summary. `count` is released + censored; `mean` is the
+ * restricted mean (area under the survival curve up to the longest
+ * follow-up); a percentile the curve never reaches (too many censored) is
+ * reported as the longest follow-up, a lower bound; `max` likewise.
+ */
+export function kaplanMeier(releasedMs: readonly number[], censoredMs: readonly number[]): CensoredDistribution {
+  const released = releasedMs.length;
+  const censored = censoredMs.length;
+  const n = released + censored;
+  if (n === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0, released, censored };
+  // Events before censorings at equal times (the usual convention).
+  const pts = [...releasedMs.map((t) => ({ t, ev: 1 })), ...censoredMs.map((t) => ({ t, ev: 0 }))]
+    .sort((a, b) => a.t - b.t || b.ev - a.ev);
+  const horizon = pts[pts.length - 1]!.t;
+  let atRisk = n;
+  let surv = 1;
+  let prevT = 0;
+  let area = 0;
+  const q: Array<[number, number]> = [[50, NaN], [90, NaN], [99, NaN]];
+  let i = 0;
+  while (i < pts.length) {
+    const t = pts[i]!.t;
+    let d = 0;
+    let c = 0;
+    while (i < pts.length && pts[i]!.t === t) { if (pts[i]!.ev) d++; else c++; i++; }
+    area += surv * (t - prevT);
+    prevT = t;
+    if (d > 0) {
+      surv *= 1 - d / atRisk;
+      for (const e of q) if (Number.isNaN(e[1]) && 1 - surv >= e[0] / 100 - 1e-12) e[1] = t;
+    }
+    atRisk -= d + c;
+  }
+  const pick = (p: number) => { const v = q.find((e) => e[0] === p)![1]; return Number.isNaN(v) ? horizon : v; };
+  return { count: n, mean: area, p50: pick(50), p90: pick(90), p99: pick(99), max: horizon, released, censored };
+}

@@ -13,7 +13,8 @@ export interface Distribution {
 
 export interface Metrics {
   exit_latency_ms: Distribution;
-  memory_release_ms: Distribution;
+  /** Kill to all of the process's memory freed, Kaplan-Meier over every killed process (censored at the run's end); docs/model.md "Memory release". */
+  memory_release_ms: Distribution & { released: number; censored: number };
   /** Absent when the scenario has no foreground launch. */
   launch_ms?: number;
   preview_ms?: number;
@@ -37,7 +38,10 @@ export interface Metrics {
   app_launch_ms?: Distribution;
   cold_launches?: number;
   warm_launches?: number;
-  cpu_busy_peak_pct: number;
+  /** CPU time by category over the launch window (the whole run without a launch), ms. */
+  cpu_ms_by_category: Record<CpuCategory, number>;
+  /** Mean share of all CPUs busy over the same window, percent. */
+  cpu_busy_mean_pct: number;
   /** Energy over the run by CPU category (mJ), from the platform's energy model; absent without one. */
   energy_mj?: Record<CpuCategory, number>;
   free_mem_at_preview_mib?: number;
@@ -47,6 +51,12 @@ export interface Metrics {
   unaccounted_cpu_ms: number;
   /** Total wait per lock name (ms). */
   lock_wait_ms: Record<string, number>;
+  /** Per hot shared cache line of the free path: transfers between CPUs (kernel/cacheline). */
+  cacheline_transfers: Record<string, number>;
+  /** Per line: CPU stall on its transfers, queueing included (ms). */
+  cacheline_stall_ms: Record<string, number>;
+  /** munmap() wall time per process (mode munmap micro-benchmarks), ms. */
+  munmap_ms?: Distribution;
   swap_entries_freed: number;
   swap_entries_leaked: number;
   events: number;

@@ -390,7 +390,8 @@ const EMAIL_SEP = '  ';
 const ABBREV: Record<string, string> = {
   exit_latency_ms: 'exit_lat_ms',
   memory_release_ms: 'mem_release_ms',
-  cpu_busy_peak_pct: 'cpu_peak_pct',
+  cpu_ms_by_category: 'cpu_ms',
+  cpu_busy_mean_pct: 'cpu_busy_pct',
   free_mem_at_preview_mib: 'free_at_preview_mib',
   deferred_entries_peak: 'defer_ent_peak',
   deferred_mib_peak: 'defer_mib_peak',

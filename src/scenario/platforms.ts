@@ -1,6 +1,7 @@
 // Platform presets: CPUs (capacity, cluster, NUMA node), RAM, zram size,
 // and the Android cpusets defined on them.
 
+import type { LineTransferLatency } from '../kernel/cacheline/shared-lines.js';
 import type { CpuSpec } from '../kernel/sched/topology.js';
 import type { Scenario } from './schema.js';
 
@@ -14,7 +15,29 @@ export interface Platform {
   cpusets: Record<string, number[]>;
   /** calibration/<name>.yaml with the CPU operating points and energy model; absent: fixed frequency, no energy model. */
   oppTable?: string;
+  /** Core-to-core cache-line transfer latency (same cluster / other cluster / other NUMA node), from a public measurement. */
+  lineTransfer: LineTransferLatency;
 }
+
+// Line-transfer latencies, all from github.com/nviennot/core-to-core-latency
+// (results/*.csv: one CPU writes a line, another CPU polls it; half round-trip, ns).
+/**
+ * Phone: Apple M1 Pro (results/Apple M1 Pro.csv), the published heterogeneous
+ * ARM64 SoC with separate efficiency and performance clusters: 38-53 ns
+ * within a cluster, 133-157 ns between clusters. A DynamIQ phone shares one
+ * DSU L3 across its clusters and may be faster across clusters; no published
+ * matrix of the seed phone's SoC exists.
+ */
+export const PHONE_LINE_TRANSFER: LineTransferLatency = { sameClusterNs: 45, otherClusterNs: 145, otherNodeNs: 145 };
+/** Four equal cores on one ring: Intel Core i7-6700K (results/Intel Core i7-6700K.csv): 18-23 ns between physical cores. */
+export const QUAD_LINE_TRANSFER: LineTransferLatency = { sameClusterNs: 20, otherClusterNs: 20, otherNodeNs: 20 };
+/**
+ * Two-socket server: Dual AMD EPYC 7742 (results/Dual AMD EPYC 7742 64-Core
+ * Processor.csv): ~25 ns inside a 4-core CCX, ~100-140 ns between CCXs of a
+ * socket, ~250-270 ns between sockets. The model's cluster is a whole
+ * 64-CPU node, where most pairs are cross-CCX: 120 ns.
+ */
+export const SERVER_LINE_TRANSFER: LineTransferLatency = { sameClusterNs: 120, otherClusterNs: 120, otherNodeNs: 260 };
 
 function range(a: number, b: number): number[] {
   return Array.from({ length: b - a }, (_, i) => a + i);
@@ -33,6 +56,7 @@ function phone(name: string, ramGib: number): Platform {
     zramMib: (ramGib / 2) * 1024,
     cpusets: { background: range(0, 4), 'system-background': range(0, 4), foreground: range(0, 7), 'top-app': range(0, 8) },
     oppTable: 'phone-opp',
+    lineTransfer: PHONE_LINE_TRANSFER,
   };
 }
 
@@ -49,6 +73,16 @@ export const PLATFORMS: Record<string, () => Platform> = {
     ramMib: 1024 * 1024,
     zramMib: 640 * 1024,
     cpusets: { background: range(0, 128), 'system-background': range(0, 128), foreground: range(0, 128), 'top-app': range(0, 128) },
+    lineTransfer: SERVER_LINE_TRANSFER,
+  }),
+  // Four equal cores (one cluster, one L3), 16 GB: the munmap scaling micro-benchmark's machine (4 x 1 GiB fits).
+  'quad-equal': () => ({
+    name: 'quad-equal',
+    cpus: Array.from({ length: 4 }, () => ({ capacity1024: 1024, cluster: 'cpu', node: 0 })),
+    ramMib: 16 * 1024,
+    zramMib: 8 * 1024,
+    cpusets: { background: range(0, 4), 'system-background': range(0, 4), foreground: range(0, 4), 'top-app': range(0, 4) },
+    lineTransfer: QUAD_LINE_TRANSFER,
   }),
 };
 
@@ -65,5 +99,7 @@ export function platformOf(sc: Scenario): Platform {
   const minCap = Math.min(...cpus.map((c) => c.capacity1024));
   const little = cpus.map((c, i) => (c.capacity1024 === minCap ? i : -1)).filter((i) => i >= 0);
   const all = range(0, cpus.length);
-  return { name: 'custom', cpus, ramMib: p.ram_mib, zramMib: Math.round(p.ram_mib / 2), cpusets: { background: little, 'system-background': little, foreground: all, 'top-app': all } };
+  // Custom machines: one cluster -> the four-equal-core figure; several -> the phone's.
+  const lineTransfer = new Set(cpus.map((c) => c.cluster)).size > 1 ? PHONE_LINE_TRANSFER : QUAD_LINE_TRANSFER;
+  return { name: 'custom', lineTransfer, cpus, ramMib: p.ram_mib, zramMib: Math.round(p.ram_mib / 2), cpusets: { background: little, 'system-background': little, foreground: all, 'top-app': all } };
 }

@@ -11,8 +11,8 @@ import {
   MAX_TIME_MS, MIN_PERIOD_MS, MIN_RAM_MIB,
 } from './limits.js';
 
-export const PLATFORM_NAMES = z.enum(['phone-8core', 'server-2node-128cpu', 'phone-8gb', 'phone-16gb'], {
-  error: (iss) => unknownName('platform', iss.input, ['phone-8core', 'server-2node-128cpu', 'phone-8gb', 'phone-16gb']),
+export const PLATFORM_NAMES = z.enum(['phone-8core', 'server-2node-128cpu', 'phone-8gb', 'phone-16gb', 'quad-equal'], {
+  error: (iss) => unknownName('platform', iss.input, ['phone-8core', 'server-2node-128cpu', 'phone-8gb', 'phone-16gb', 'quad-equal']),
 });
 export type PlatformName = z.infer<typeof PLATFORM_NAMES>;
 

@@ -71,6 +71,7 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number, 
     sameFilledRatio: sc.kernel.zram_same_filled,
     aggregation: sc.kernel.aggregation,
     policy,
+    lineTransfer: platform.lineTransfer,
   });
   for (const [name, ids] of Object.entries(platform.cpusets)) K.sched.defineCpuset(name, ids);
   observe?.(K);

@@ -35,14 +35,15 @@ export function* zapPteRange(K: Kernel, k: TaskCtx, tlb: MmuGather, chunk: PmdCh
   const present = chunk.present;
   const file = chunk.file;
   const swap = detachSwapEntries(K, chunk);
-  const walkNs = present * c.zap_present_pte_ns + file * c.zap_file_pte_ns + swap.length * c.zap_swap_pte_ns;
+  const runs = swap.length > 0 ? swapPteBatch(swap, K.preset.swapPteBatch) : [];
+  // zap_nonpresent_ptes runs once per swap_pte_batch run (once per swap PTE before 6.10).
+  const walkNs = present * c.zap_present_pte_ns + file * c.zap_file_pte_ns + swap.length * c.zap_swap_pte_ns + runs.length * c.zap_nonpresent_call_ns;
   chargeFreeing(K, task, mm.id, walkNs);
   yield k.work(walkNs);
   chunk.present = 0;
   chunk.file = 0;
   tlb.gatheredPages += present;
   if (swap.length > 0) {
-    const runs = swapPteBatch(swap, K.preset.swapPteBatch);
     const t0 = K.now;
     yield* K.policy.zapSwapRuns(K, k, tlb, runs);
     K.core.trace.zapSwapFreed(task, K.now - t0, swap.length, taskIsDying(task));

@@ -15,6 +15,7 @@ import { PAGE_SIZE } from './zone.js';
 import { PsiMemory } from './psi.js';
 import { compressedBytes } from '../zram/zram.js';
 import { SwapInfo } from '../swap/swap-info.js';
+import { rangeFreeNs } from '../swap/free-ops.js';
 
 export const SWAP_CLUSTER_MAX = 32;
 /** Direct reclaim rounds without progress before __alloc_pages_may_oom. */
@@ -186,7 +187,7 @@ export class Reclaim {
     for (let i = 0; i < slots.length; i++) {
       const ci = K.si.clusterLock(SwapInfo.clusterOf(slots[i]!));
       yield k.lock(ci);
-      yield k.work(c.swap_entry_free_ns + c.zram_free_page_ns + c.zs_free_ns);
+      yield k.work(rangeFreeNs(c, 1) + c.zram_free_page_ns + c.zs_free_ns);
       K.zram.slotFreeNotify(slots[i]!);
       K.si.releaseSlot(slots[i]!);
       yield k.unlock(ci);

@@ -23,6 +23,8 @@ import type { Program, TaskCtx } from '../../engine/steps.js';
 import type { Kernel } from '../kernel.js';
 import type { QueuedLock } from '../locking/queued-lock.js';
 import type { Task } from '../sched/task.js';
+import { LINE } from '../cacheline/free-path-lines.js';
+import { entryPutToSlotCacheNs, rangeFreeCallNs, rangeFreeNs } from './free-ops.js';
 import { SwapInfo, SWAPFILE_CLUSTER, type SwapRun } from './swap-info.js';
 
 export const CI_LOCK_MIN_GROUP = 8;
@@ -51,9 +53,12 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
   const p = K.preset;
   const c = K.costs;
   if (p.swapFreeLock === 'ci') {
-    for (const { slots, lock } of clusterHolds(K, runs, fine)) {
+    // 6.18 free_swap_and_cache_nr -> swap_entries_put_map_nr: per cluster of each run, under
+    // ci->lock, swap_entries_put_map then swap_entries_free (memcg, swap_range_free, zram).
+    for (const { slots, segments, runs: nRuns, lock } of clusterHolds(K, runs, fine)) {
       if (lock) yield k.lock(lock);
-      const w = slots.length * (c.swap_entry_put_ns + c.swap_entry_free_ns);
+      let w = nRuns * c.swap_device_get_ns + segments * rangeFreeCallNs(c) + slots.length * (c.swap_map_put_ns + c.swap_map_clear_ns);
+      w += rangeFreeLinesWork(K, task, segments, w, false);
       chargeFreeingSlots(K, task, slots, w);
       yield k.work(w);
       yield* zramFree(K, k, task, slots, fine);
@@ -69,17 +74,19 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
     (p.freeNrFastPath && r.nr > 1 && oneCluster ? fast : single).push(r);
   }
   if (fast.length > 0) {
-    // __swap_entries_free fast path: swap_is_last_map under ci->lock, then swap_entry_range_free under si->lock.
-    for (const { slots, lock } of clusterHolds(K, fast, fine)) {
+    // __swap_entries_free fast path: per run, swap_is_last_map under ci->lock ...
+    for (const { slots, segments, lock } of clusterHolds(K, fast, fine)) {
       if (lock) yield k.lock(lock);
-      const w = c.free_nr_fast_path_ns * Math.max(1, Math.round(slots.length / 16)) + slots.length * c.swap_entry_put_ns;
+      const w = segments * (c.swap_device_get_ns + c.swap_cluster_lock_ns) + slots.length * c.swap_map_put_ns;
       chargeFreeingSlots(K, task, slots, w);
       yield k.work(w);
       if (lock) yield k.unlock(lock);
     }
+    // ... then swap_entry_range_free(nr) under si->lock, once per run.
     const all = flatten(fast);
     yield k.lock(K.si.lock);
-    const w = all.length * c.swap_entry_free_ns;
+    let w = fast.length * rangeFreeCallNs(c) + all.length * c.swap_map_clear_ns;
+    w += lineWork(K, task, LINE.siLock, 1, w) + rangeFreeLinesWork(K, task, fast.length, w, true);
     chargeFreeingSlots(K, task, all, w);
     yield k.work(w);
     yield* zramFree(K, k, task, all, fine);
@@ -88,10 +95,10 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
     K.vmstat.count('swap_free_fast_path', fast.length);
   }
   if (single.length > 0) {
-    // __swap_entry_free per entry under ci->lock; the last reference goes to free_swap_slot().
-    for (const { slots, lock } of clusterHolds(K, single, fine)) {
+    // Per run get_swap_device; per entry __swap_entry_free under ci->lock, the last reference to free_swap_slot().
+    for (const { slots, runs: nRuns, lock } of clusterHolds(K, single, fine)) {
       if (lock) yield k.lock(lock);
-      const w = slots.length * (c.swap_entry_put_ns + c.free_swap_slot_ns);
+      const w = nRuns * c.swap_device_get_ns + slots.length * (entryPutToSlotCacheNs(c) - c.swap_device_get_ns);
       chargeFreeingSlots(K, task, slots, w);
       yield k.work(w);
       for (const s of slots) K.si.putMap(s, true);
@@ -108,21 +115,47 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
   }
 }
 
+interface ClusterHold {
+  slots: number[];
+  /** (run, cluster) pairs: how often the kernel takes this cluster's lock and runs the per-call range free. */
+  segments: number;
+  /** Runs (free_swap_and_cache_nr calls) that start in this hold. */
+  runs: number;
+  lock: QueuedLock | null;
+}
+
 /**
  * The ci->lock holds for freeing `runs`: one per cluster in fine mode; in
  * chunk mode one per cluster holding at least CI_LOCK_MIN_GROUP of the
  * entries, and the scattered rest charged together without the lock.
  */
-function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean): Array<{ slots: number[]; lock: QueuedLock | null }> {
-  const groups = groupByCluster(runs);
-  const out: Array<{ slots: number[]; lock: QueuedLock | null }> = [];
-  const rest: number[] = [];
-  for (const g of groups) {
-    if (fine || g.length >= CI_LOCK_MIN_GROUP) out.push({ slots: g, lock: K.si.clusterLock(SwapInfo.clusterOf(g[0]!)) });
-    else for (const s of g) rest.push(s);
+function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean): ClusterHold[] {
+  const groups = groupSegmentsByCluster(runs);
+  const out: ClusterHold[] = [];
+  const rest: ClusterHold = { slots: [], segments: 0, runs: 0, lock: null };
+  for (const [cl, g] of groups) {
+    if (fine || g.slots.length >= CI_LOCK_MIN_GROUP) out.push({ ...g, lock: K.si.clusterLock(cl) });
+    else { for (const s of g.slots) rest.slots.push(s); rest.segments += g.segments; rest.runs += g.runs; }
   }
-  if (rest.length > 0) out.push({ slots: rest, lock: null });
+  if (rest.slots.length > 0) out.push(rest);
   return out;
+}
+
+/** Slots of the runs grouped by swap cluster (first appearance order), with the (run, cluster) segment and run-start counts. */
+function groupSegmentsByCluster(runs: readonly SwapRun[]): Map<number, { slots: number[]; segments: number; runs: number }> {
+  const m = new Map<number, { slots: number[]; segments: number; runs: number }>();
+  for (const r of runs) {
+    let prev = -1;
+    for (let s = r.start; s < r.start + r.nr; s++) {
+      const cl = Math.floor(s / SWAPFILE_CLUSTER);
+      let g = m.get(cl);
+      if (!g) { g = { slots: [], segments: 0, runs: 0 }; m.set(cl, g); }
+      if (s === r.start) g.runs++;
+      if (cl !== prev) { g.segments++; prev = cl; }
+      g.slots.push(s);
+    }
+  }
+  return m;
 }
 
 /** mm/swapfile.c swapcache_free_entries(): a slot-cache batch freed under si->lock. */
@@ -132,17 +165,21 @@ export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: 
   // (The kernel sorts the batch by swap type and offset; its cost is in the batch overhead.)
   yield k.work(c.swapcache_free_entries_batch_ns);
   yield k.lock(K.si.lock);
+  // Lines written under si->lock: one transfer at most per batch (see cacheline/free-path-lines.ts).
+  const linesNs = lineWork(K, task, LINE.siLock, 1, 0) + rangeFreeLinesWork(K, task, batch.length, batch.length * rangeFreeNs(c, 1), true);
+  if (linesNs > 0) yield k.work(linesNs);
   if (fine) {
     // swap_entry_free takes ci->lock per entry inside si->lock.
     for (const s of batch) {
       const lock = K.si.clusterLock(SwapInfo.clusterOf(s));
       yield k.lock(lock);
-      chargeFreeingSlots(K, task, [s], c.swap_entry_free_ns);
-      yield k.work(c.swap_entry_free_ns);
+      chargeFreeingSlots(K, task, [s], rangeFreeNs(c, 1));
+      yield k.work(rangeFreeNs(c, 1));
       yield k.unlock(lock);
     }
   } else {
-    const w = batch.length * c.swap_entry_free_ns;
+    // swap_entry_free (6.6) / swap_entry_range_free(entry, 1) (6.12): one call per entry of the batch.
+    const w = batch.length * rangeFreeNs(c, 1);
     chargeFreeingSlots(K, task, batch, w);
     yield k.work(w);
   }
@@ -171,7 +208,10 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly num
   let nSame = 0;
   for (let i = 0; i < slots.length; i++) if (K.zram.isSameFilled(slots[i]!)) nSame++;
   const nObj = slots.length - nSame;
-  const base = nObj * c.zram_free_page_ns + nSame * c.zram_free_same_page_ns;
+  // Under si->lock (6.6 / 6.12) the writes below cannot interleave with other CPUs'.
+  const serialized = K.preset.swapFreeLock === 'si';
+  let base = nObj * c.zram_free_page_ns + nSame * c.zram_free_same_page_ns;
+  base += lineWork(K, task, LINE.zramStats, serialized ? 1 : slots.length, base);
   // The share of this work done on other processes' memory (one pass serves every charge below).
   const foreign = K.si.foreignShare(task.proc.pid, slots);
   K.core.trace.freeingWork(task, base + nObj * c.zs_free_ns, foreign);
@@ -181,7 +221,9 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly num
     if (lock) yield k.lock(lock);
     let objs = group.length;
     if (group.length !== slots.length || nSame > 0) { objs = 0; for (const s of group) if (!K.zram.isSameFilled(s)) objs++; }
-    yield k.work(objs * c.zs_free_ns);
+    let zsNs = objs * c.zs_free_ns;
+    zsNs += zsLinesWork(K, task, group, objs, zsNs, serialized);
+    yield k.work(zsNs);
     let zspagesFreed = 0;
     for (const s of group) zspagesFreed += swapSlotFreeNotify(K, s);
     if (zspagesFreed > 0) {
@@ -276,4 +318,39 @@ function flatten(runs: readonly SwapRun[]): number[] {
   const out: number[] = [];
   for (const r of runs) for (let s = r.start; s < r.start + r.nr; s++) out.push(s);
   return out;
+}
+
+/**
+ * Cache-line transfers of `ops` writes to line `name` during a step of
+ * `workNs` on the task's CPU, as CPU work at capacity 1024 (the CPU stalls
+ * for the transfer; at a lower speed the same stall is less work).
+ */
+function lineWork(K: Kernel, task: Task, name: string, ops: number, workNs: number): number {
+  const cpu = K.sched.cpus[task.cpu]!;
+  const spanNs = (workNs * 1024) / cpu.speed1024;
+  const stallNs = K.lines.write(name, task.cpu, ops, K.now, spanNs);
+  return (stallNs * cpu.speed1024) / 1024;
+}
+
+/** swap_range_free and mem_cgroup_uncharge_swap of `calls` range frees: nr_swap_pages, inuse_pages, the memcg counter (and swap_cgroup's lock before 6.14). */
+function rangeFreeLinesWork(K: Kernel, task: Task, calls: number, workNs: number, serialized: boolean): number {
+  const ops = serialized ? Math.min(1, calls) : calls;
+  let w = lineWork(K, task, LINE.nrSwapPages, ops, workNs) + lineWork(K, task, LINE.inusePages, ops, workNs) + lineWork(K, task, LINE.memcgSwapCounter, ops, workNs);
+  if (K.preset.version !== '6.18') w += lineWork(K, task, LINE.swapCgroupLock, ops, workNs);
+  return w;
+}
+
+/** zs_free's shared lines for `objs` objects of `group`: the pool lock (6.6) or the migrate_lock reader count and each class's lock. */
+function zsLinesWork(K: Kernel, task: Task, group: readonly number[], objs: number, workNs: number, serialized: boolean): number {
+  if (objs === 0) return 0;
+  if (K.preset.zsmallocLock === 'pool') return lineWork(K, task, LINE.zsPoolLock, serialized ? 1 : objs, workNs);
+  let w = lineWork(K, task, LINE.zsMigrateLock, serialized ? 1 : objs, workNs);
+  const perClass = new Map<number, number>();
+  for (const s of group) {
+    if (K.zram.isSameFilled(s)) continue;
+    const cls = K.zram.classIndex(s);
+    perClass.set(cls, (perClass.get(cls) ?? 0) + 1);
+  }
+  for (const [cls, n] of perClass) w += lineWork(K, task, LINE.zsClassLock(cls), serialized ? 1 : n, workNs);
+  return w;
 }

@@ -7,7 +7,10 @@ import { SimulationError } from '../../engine/engine.js';
 import { PAGE_SIZE } from '../mm/zone.js';
 import type { Zsmalloc } from './zsmalloc.js';
 
-const NO_OBJECT = -1;
+// Slot encoding: 0 = no object (so untouched slots stay zero pages, never
+// made resident: memory follows the slots in use, not the device size),
+// SAME_FILLED, or zspage + 1.
+const NO_OBJECT = 0;
 
 /**
  * Compressed size of one page for a uniform draw `v` in [0, 1): spread
@@ -16,7 +19,7 @@ const NO_OBJECT = -1;
 export function compressedBytes(compressionRatio: number, v: number): number {
   return Math.max(32, Math.min(PAGE_SIZE, Math.round((PAGE_SIZE / compressionRatio) * (0.4 + 1.2 * v))));
 }
-const SAME_FILLED = -2;
+const SAME_FILLED = -1;
 
 export interface ZramStats {
   notify_free: number;
@@ -28,7 +31,7 @@ export interface ZramStats {
 }
 
 export class Zram {
-  /** Per slot: zspage of its object, SAME_FILLED, or NO_OBJECT. */
+  /** Per slot: zspage of its object + 1, SAME_FILLED, or NO_OBJECT (0). */
   private readonly slotZspage: Int32Array;
   private readonly slotBytes: Uint16Array;
   /** Slots whose lock a reader holds right now (zram_slot_lock); sparse. */
@@ -39,7 +42,7 @@ export class Zram {
   comprDataBytes = 0;
 
   constructor(readonly nrSlots: number, readonly zs: Zsmalloc) {
-    this.slotZspage = new Int32Array(nrSlots).fill(NO_OBJECT);
+    this.slotZspage = new Int32Array(nrSlots);
     this.slotBytes = new Uint16Array(nrSlots);
   }
 
@@ -58,7 +61,7 @@ export class Zram {
     else {
       const zspage = this.zs.malloc(bytes, takePages);
       if (zspage < 0) { this.stats.failed_writes++; return false; }
-      this.slotZspage[slot] = zspage;
+      this.slotZspage[slot] = zspage + 1;
       this.slotBytes[slot] = bytes;
       this.comprDataBytes += bytes;
     }
@@ -67,7 +70,7 @@ export class Zram {
   }
 
   objectBytes(slot: number): number {
-    return this.slotZspage[slot]! >= 0 ? this.slotBytes[slot]! : 0;
+    return this.slotZspage[slot]! > 0 ? this.slotBytes[slot]! : 0;
   }
 
   isSameFilled(slot: number): boolean {
@@ -77,7 +80,7 @@ export class Zram {
   /** Size class index of the slot's object, or -1 (for grouping zs_free by class lock). */
   classIndex(slot: number): number {
     const z = this.slotZspage[slot]!;
-    return z >= 0 ? this.zs.classOfZspage(z).index : -1;
+    return z > 0 ? this.zs.classOfZspage(z - 1).index : -1;
   }
 
   slotLock(slot: number): boolean {
@@ -114,6 +117,6 @@ export class Zram {
     if (z === SAME_FILLED) { this.stats.same_pages--; this.stats.pages_stored--; return 0; }
     this.comprDataBytes -= this.slotBytes[slot]!;
     this.stats.pages_stored--;
-    return this.zs.free(z);
+    return this.zs.free(z - 1);
   }
 }
