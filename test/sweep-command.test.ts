@@ -66,7 +66,7 @@ describe('sweep summary and charts', () => {
 
   it('leaves out a distribution with no samples rather than averaging its zeros', () => {
     const recs = [1, 2].map((seed) => tinyRecord('p', seed));
-    recs[1]!.output.metrics.memory_release_ms = { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+    recs[1]!.output.metrics.memory_release_ms = { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0, released: 0, censored: 0 };
     const s = summarizeSweep({ scenario: 's', axes: [parseGridAxis('n=1')], points: gridPoints([parseGridAxis('n=1')]), policies: ['p'], seeds: [1, 2], metrics: ['memory_release_ms.mean', 'memory_release_ms.count'], recordsByPoint: [recs] });
     expect(s.metrics[0]!.cells[0]![0]).toMatchObject({ n: 1, mean: 1 });
     expect(s.metrics[1]!.cells[0]![0]).toMatchObject({ n: 2, mean: 0.5 });
