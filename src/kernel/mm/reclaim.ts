@@ -13,7 +13,7 @@ import type { KProcess } from '../process.js';
 import type { Task } from '../sched/task.js';
 import { PAGE_SIZE } from './zone.js';
 import { PsiMemory } from './psi.js';
-import { compressedBytes } from '../zram/zram.js';
+import { compressedBytes } from './page-compression.js';
 import { SwapInfo } from '../swap/swap-info.js';
 import { rangeFreeNs } from '../swap/free-ops.js';
 

@@ -11,7 +11,8 @@
 import type { RngStream } from '../../engine/rng.js';
 import type { LockRegistry } from '../locking/registry.js';
 import type { SwapInfo } from '../swap/swap-info.js';
-import { compressedBytes, type Zram } from '../zram/zram.js';
+import type { Zram } from '../zram/zram.js';
+import { compressedBytes } from './page-compression.js';
 import { MmStruct, PmdChunk, PTRS_PER_PTE } from './mm-struct.js';
 
 export interface SwapLayoutSpec {

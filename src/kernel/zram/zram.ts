@@ -12,13 +12,6 @@ import type { Zsmalloc } from './zsmalloc.js';
 // SAME_FILLED, or zspage + 1.
 const NO_OBJECT = 0;
 
-/**
- * Compressed size of one page for a uniform draw `v` in [0, 1): spread
- * 0.4x..1.6x around PAGE_SIZE / compression ratio, clamped to zsmalloc's sizes.
- */
-export function compressedBytes(compressionRatio: number, v: number): number {
-  return Math.max(32, Math.min(PAGE_SIZE, Math.round((PAGE_SIZE / compressionRatio) * (0.4 + 1.2 * v))));
-}
 const SAME_FILLED = -1;
 
 export interface ZramStats {

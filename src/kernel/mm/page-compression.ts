@@ -1,0 +1,13 @@
+// What a swapped-out page compresses to: a property of the page's data (the
+// workload), drawn where mm swaps a page out, not of zram, which only stores
+// the result.
+
+import { PAGE_SIZE } from './zone.js';
+
+/**
+ * Compressed size of one page for a uniform draw `v` in [0, 1): spread
+ * 0.4x..1.6x around PAGE_SIZE / compression ratio, clamped to zsmalloc's sizes.
+ */
+export function compressedBytes(compressionRatio: number, v: number): number {
+  return Math.max(32, Math.min(PAGE_SIZE, Math.round((PAGE_SIZE / compressionRatio) * (0.4 + 1.2 * v))));
+}
