@@ -174,6 +174,8 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly num
   const base = nObj * c.zram_free_page_ns + nSame * c.zram_free_same_page_ns;
   // The share of this work done on other processes' memory (one pass serves every charge below).
   const foreign = K.si.foreignShare(task.proc.pid, slots);
+  // [alternatives] policy hook zsFree (deferred-zs-free): the caller keeps zram_free_page's work, the policy takes zs_free.
+  if (K.policy.zsFree) { K.core.trace.freeingWork(task, base, foreign); yield k.work(base); yield* K.policy.zsFree(K, k, task, slots); return; }
   K.core.trace.freeingWork(task, base + nObj * c.zs_free_ns, foreign);
   yield k.work(base);
   // zs_free under the zsmalloc lock(s), grouped by lock.
