@@ -56,6 +56,14 @@ const KILL_PROCESS_GROUP_NS = 20_000;
 /** lmkd_setprio: SetProcessProfilesCached plus one setpriority() per victim thread. */
 const SETPRIO_PER_THREAD_NS = 5_000;
 
+/** The LMKD variants `swaplab list` names: lmkd.reaper and lmkd.kill_method values. */
+export const LMKD_VARIANTS: ReadonlyArray<readonly [string, string]> = [
+  ['reaper=mrelease', "today's lmkd: a reaper thread kills and calls process_mrelease() (default)"],
+  ['reaper=setprio', 'older lmkd: the main thread kills and raises the victim to nice -20, foreground'],
+  ['kill_method=signal', 'SIGKILL to the process group (default)'],
+  ['kill_method=cgroup-kill', "T.J. Mercier: cgroup.kill, under cgroup_mutex (other holders: lmkd.cgroup_mutex_holds_per_s)"],
+];
+
 export interface LmkdKill {
   pid: number;
   name: string;
@@ -64,6 +72,8 @@ export interface LmkdKill {
   reason: string;
   /** The lmkd thread that sent it. */
   tid: number;
+  /** With cgroup.kill: how long the killing thread waited for cgroup_mutex (0 for a signal). */
+  cgroupMutexWaitNs: number;
 }
 
 const THREAD_POOL_SIZE = 2;
@@ -111,9 +121,11 @@ export function startLmkd(K: Kernel, reclaim: Reclaim, spec: LmkdSpec, candidate
   /** cgroup.kill of the victim's app cgroup (T.J. Mercier's proposal). */
   function* cgroupKill(k: TaskCtx, t: Task, victim: KProcess, reason: string): Program {
     yield k.work(CGROUP_KILL_WRITE_NS);
+    const t0 = K.now;
     yield k.lock(cgroupMutex!);
+    const waitNs = K.now - t0;
     yield k.work(CGROUP_KILL_PER_THREAD_NS * victim.threads.length);
-    killed(victim, t, reason);
+    killed(victim, t, reason, waitNs);
     yield k.unlock(cgroupMutex!);
   }
   if (spec.reaper === 'mrelease') {
@@ -126,7 +138,7 @@ export function startLmkd(K: Kernel, reclaim: Reclaim, spec: LmkdSpec, candidate
           if (spec.killMethod === 'cgroup-kill') yield* cgroupKill(k, t, victim, req.reason);
           else {
             yield k.work(KILL_PROCESS_GROUP_NS);
-            killed(victim, t, req.reason);
+            killed(victim, t, req.reason, 0);
           }
           setprioQueue.push(victim);
           for (const w of setprioWait.wakeAll()) K.sched.wake(w);
@@ -146,9 +158,9 @@ export function startLmkd(K: Kernel, reclaim: Reclaim, spec: LmkdSpec, candidate
       }
     });
   }
-  const killed = (victim: KProcess, t: Task, reason: string) => {
+  const killed = (victim: KProcess, t: Task, reason: string, cgroupMutexWaitNs: number) => {
     K.kill(victim);
-    kills.push({ pid: victim.pid, name: victim.name, atNs: K.now, reason, tid: t.tid });
+    kills.push({ pid: victim.pid, name: victim.name, atNs: K.now, reason, tid: t.tid, cgroupMutexWaitNs });
     K.vmstat.count('lmkd_kills');
     if (K.core.trace.enabled) K.core.trace.instant(t, `kill ${victim.name}`, K.now, { reason, oom_score_adj: victim.oomScoreAdj });
   };
@@ -175,7 +187,7 @@ export function startLmkd(K: Kernel, reclaim: Reclaim, spec: LmkdSpec, candidate
       yield k.work(spec.killCpuNs);
       if (spec.reaper === 'setprio') {
         if (spec.killMethod === 'cgroup-kill') yield* cgroupKill(k, t, victim, reason);
-        else killed(victim, t, reason);
+        else killed(victim, t, reason, 0);
         for (const th of victim.threads) {
           if (th.state === 'dead') continue;
           K.sched.setNice(th, -20);

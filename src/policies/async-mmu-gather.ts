@@ -65,13 +65,16 @@ export interface WorkerScaling {
   workersFor(nrExitingProcesses: number): number;
 }
 
-export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePolicy {
+export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePolicy & { readonly scaledWorkers: { maxExecuting: number; maxAllowed: number } } {
   let nrExitingProcesses = 0;
   let wq: Workqueue;
   let seq = 0;
   // With scaling: gathers waiting for a worker, and gathers executing.
   const backlog: SwapGather[] = [];
   let executing = 0;
+  // Most gathers executing at once, and most workers the rule allowed (for tests and reports).
+  let maxExecuting = 0;
+  let maxAllowed = 0;
 
   const newGather = (): SwapGather => ({ runs: [], entries: 0, activeNr: 0, activeMax: MMU_GATHER_BUNDLE, batchCount: 0, pages: 0 });
 
@@ -93,9 +96,12 @@ export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePol
 
   /** workqueue_set_max_active() as the exiting count changes: start gathers up to the allowed workers. */
   function dispatch(K: Kernel): void {
-    while (backlog.length > 0 && executing < Math.max(1, scaling!.workersFor(nrExitingProcesses))) {
+    const allowed = Math.max(1, scaling!.workersFor(nrExitingProcesses));
+    maxAllowed = Math.max(maxAllowed, allowed);
+    while (backlog.length > 0 && executing < allowed) {
       const g = backlog.shift()!;
       executing++;
+      maxExecuting = Math.max(maxExecuting, executing);
       wq.queueWork(initWork(`tlb_swap_async_free_work#${seq++}`, function* (k, t) {
         yield* freeWork(K, k, t, g);
         executing--;
@@ -138,6 +144,8 @@ export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePol
 
   return {
     name: scaling?.name ?? 'async-mmu-gather',
+    /** With scaling: most gathers freed at once, and most workers ceil(exiting / N) allowed. */
+    get scaledWorkers() { return { maxExecuting, maxAllowed }; },
     init(K) {
       wq = K.core.workqueues.allocWorkqueue('smfree_wq', WQ_UNBOUND | WQ_HIGHPRI | WQ_MEM_RECLAIM, scaling ? 0 : 1);
     },
