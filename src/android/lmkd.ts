@@ -124,6 +124,7 @@ export function startLmkd(K: Kernel, reclaim: Reclaim, spec: LmkdSpec, candidate
     const t0 = K.now;
     yield k.lock(cgroupMutex!);
     const waitNs = K.now - t0;
+    K.vmstat.count('lmkd_cgroup_kill_wait_us', Math.round(waitNs / 1000));
     yield k.work(CGROUP_KILL_PER_THREAD_NS * victim.threads.length);
     killed(victim, t, reason, waitNs);
     yield k.unlock(cgroupMutex!);
