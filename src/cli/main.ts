@@ -3,6 +3,7 @@
 // serve, demo. User errors become one line on stderr and exit 2; bugs a short
 // report and exit 70 (failures.ts).
 
+import { LMKD_VARIANTS } from '../android/lmkd.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { loadCalibration } from '../calibration/calibration.js';
 import type { RunOutput } from '../metrics/types.js';
@@ -21,6 +22,7 @@ import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
 import { buildValidationReport } from '../report/validation.js';
 import { DEFAULT_RESULTS_DB } from '../store/results-db.js';
 import { overriddenParams } from '../sweep/params.js';
+import { registerAnswersCommand } from './answers-command.js';
 import { runDemo } from './demo.js';
 import { isEntryPoint } from './entry-point.js';
 import { classifyFailure, describeUserError, EXIT_BUG, EXIT_USER_ERROR, type RunContext } from './failures.js';
@@ -208,6 +210,8 @@ export function buildProgram(): Command {
       }
       console.log('policies:');
       for (const p of SHIPPED_POLICIES) console.log(`  ${p.name.padEnd(20)} ${p.summary}`);
+      console.log('lmkd variants:');
+      for (const [name, what] of LMKD_VARIANTS) console.log(`  ${name.padEnd(24)} ${what}`);
     });
 
   program
@@ -249,6 +253,7 @@ export function buildProgram(): Command {
     });
 
   registerReportCommands(program);
+  registerAnswersCommand(program);
   registerStoreCommands(program);
   registerSweepCommand(program);
   registerWorkerCommand(program);

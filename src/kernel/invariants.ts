@@ -10,7 +10,7 @@ export function quiescent(K: Kernel): boolean {
   if (K.si.entriesInFreePath > 0) return false;
   for (const p of K.processes.all) if (p.sigkill && !p.dead) return false;
   for (const wq of K.core.workqueues.workqueues) if (wq.queued > 0 || wq.activeCount > 0) return false;
-  return true;
+  return !K.policy.inFlight?.();
 }
 
 export interface Conservation {

@@ -11,7 +11,9 @@
 
 import type { Program, TaskCtx } from '../engine/steps.js';
 import type { Kernel } from './kernel.js';
+import type { MmStruct } from './mm/mm-struct.js';
 import type { MmuGather } from './mm/mmu-gather.js';
+import type { KProcess } from './process.js';
 import type { Task } from './sched/task.js';
 import type { SwapRun } from './swap/swap-info.js';
 
@@ -32,4 +34,19 @@ export interface SwapFreePolicy {
   doExitEnd?(K: Kernel, task: Task): void;
   /** __alloc_pages_may_oom(): reclaim made no progress. */
   allocMayOom?(K: Kernel, task: Task): void;
+  /** SIGKILL was just delivered to `proc` (kill(2), cgroup.kill, LMKD). */
+  processKilled?(K: Kernel, proc: KProcess): void;
+  /**
+   * exit_mm() of the last thread, before exit_mmap(): return true when the
+   * policy took `mm` over (someone else will run exit_mmap on it).
+   */
+  exitMm?(K: Kernel, task: Task, proc: KProcess, mm: MmStruct): boolean;
+  /**
+   * zram_free_page() -> zs_free() for `slots` whose swap-side work is done:
+   * when present, the policy frees their zsmalloc objects (now or later)
+   * instead of the caller (see zramFree in swap/swap-free.ts).
+   */
+  zsFree?(K: Kernel, k: TaskCtx, task: Task, slots: readonly number[]): Program;
+  /** Work the policy still has in flight outside workqueues (the end-of-run drain waits for it). */
+  inFlight?(): boolean;
 }

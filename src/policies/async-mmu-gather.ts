@@ -55,10 +55,26 @@ export default definePolicy({
   create: () => createAsyncMmuGatherPolicy(),
 });
 
-function createAsyncMmuGatherPolicy(): SwapFreePolicy {
+/**
+ * A variant whose worker count follows the number of exiting processes
+ * (async-scaled-workers): smfree_wq gets the default max_active and the
+ * policy keeps at most workersFor(nr_exiting_processes) gathers executing.
+ */
+export interface WorkerScaling {
+  name: string;
+  workersFor(nrExitingProcesses: number): number;
+}
+
+export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePolicy & { readonly scaledWorkers: { maxExecuting: number; maxAllowed: number } } {
   let nrExitingProcesses = 0;
   let wq: Workqueue;
   let seq = 0;
+  // With scaling: gathers waiting for a worker, and gathers executing.
+  const backlog: SwapGather[] = [];
+  let executing = 0;
+  // Most gathers executing at once, and most workers the rule allowed (for tests and reports).
+  let maxExecuting = 0;
+  let maxAllowed = 0;
 
   const newGather = (): SwapGather => ({ runs: [], entries: 0, activeNr: 0, activeMax: MMU_GATHER_BUNDLE, batchCount: 0, pages: 0 });
 
@@ -72,9 +88,26 @@ function createAsyncMmuGatherPolicy(): SwapFreePolicy {
   function queueGather(K: Kernel, st: TlbSwapState, restart: boolean): void {
     const g = st.swp!;
     if (g.entries > 0 || g.pages > 0) {
-      wq.queueWork(initWork(`tlb_swap_async_free_work#${seq++}`, (k, t) => freeWork(K, k, t, g)));
+      if (scaling) { backlog.push(g); dispatch(K); }
+      else wq.queueWork(initWork(`tlb_swap_async_free_work#${seq++}`, (k, t) => freeWork(K, k, t, g)));
     }
     st.swp = restart ? newGather() : null;
+  }
+
+  /** workqueue_set_max_active() as the exiting count changes: start gathers up to the allowed workers. */
+  function dispatch(K: Kernel): void {
+    const allowed = Math.max(1, scaling!.workersFor(nrExitingProcesses));
+    maxAllowed = Math.max(maxAllowed, allowed);
+    while (backlog.length > 0 && executing < allowed) {
+      const g = backlog.shift()!;
+      executing++;
+      maxExecuting = Math.max(maxExecuting, executing);
+      wq.queueWork(initWork(`tlb_swap_async_free_work#${seq++}`, function* (k, t) {
+        yield* freeWork(K, k, t, g);
+        executing--;
+        dispatch(K);
+      }));
+    }
   }
 
   /** __tlb_remove_swap_entries for one run: true if parked, false to free it now. */
@@ -110,9 +143,11 @@ function createAsyncMmuGatherPolicy(): SwapFreePolicy {
   const stateOf = (tlb: MmuGather): TlbSwapState | undefined => tlb.policyState as TlbSwapState | undefined;
 
   return {
-    name: 'async-mmu-gather',
+    name: scaling?.name ?? 'async-mmu-gather',
+    /** With scaling: most gathers freed at once, and most workers ceil(exiting / N) allowed. */
+    get scaledWorkers() { return { maxExecuting, maxAllowed }; },
     init(K) {
-      wq = K.core.workqueues.allocWorkqueue('smfree_wq', WQ_UNBOUND | WQ_HIGHPRI | WQ_MEM_RECLAIM, 1);
+      wq = K.core.workqueues.allocWorkqueue('smfree_wq', WQ_UNBOUND | WQ_HIGHPRI | WQ_MEM_RECLAIM, scaling ? 0 : 1);
     },
     tlbGatherMmu(K, tlb) {
       // __tlb_swap_gather_mmu_check
@@ -122,6 +157,7 @@ function createAsyncMmuGatherPolicy(): SwapFreePolicy {
       if (nrExitingProcesses < NR_MIN_EXITING_PROCESSES) st.freeable = true;
       else { st.freeing = true; st.swp = newGather(); }
       tlb.policyState = st;
+      if (scaling) dispatch(K);
     },
     *zapSwapRuns(K, k, tlb, runs) {
       const st = stateOf(tlb);

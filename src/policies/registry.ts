@@ -9,11 +9,18 @@ import type { SwapFreePolicy } from '../kernel/policy-hooks.js';
 import asyncGlobalList from './async-global-list.js';
 import asyncMmuGather from './async-mmu-gather.js';
 import asyncPerNode from './async-per-node.js';
+import asyncScaledWorkers from './async-scaled-workers.js';
+import deferredZsFree from './deferred-zs-free.js';
+import forkAndFree from './fork-and-free.js';
 import type { PolicyModule } from './module.js';
+import oomReaperParallel from './oom-reaper-parallel.js';
 import sync from './sync.js';
 
 /** The shipped policies, in the order reports list them. */
-export const SHIPPED_POLICIES: readonly PolicyModule[] = [sync, asyncMmuGather, asyncGlobalList, asyncPerNode];
+export const SHIPPED_POLICIES: readonly PolicyModule[] = [
+  sync, asyncMmuGather, asyncGlobalList, asyncPerNode,
+  asyncScaledWorkers, forkAndFree, deferredZsFree, oomReaperParallel,
+];
 
 const registered = new Map<string, PolicyModule>(SHIPPED_POLICIES.map((m) => [m.name, m]));
 

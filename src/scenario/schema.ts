@@ -133,6 +133,12 @@ const Lmkd = z
     poll_ms: periodMs(10, 'LMKD polling period while memory is low'),
     poll_cpu_us: z.number().min(0).max(100_000).default(100).describe("lmkd main thread CPU per poll: PSI, /proc/zoneinfo and /proc/meminfo parsing (us at capacity 1024, 0..100000; an estimate)"),
     kill_cpu_us: z.number().min(0).max(100_000).default(300).describe("lmkd main thread CPU per kill: find_and_kill_process over the candidates' /proc files, pidfd_open (us at capacity 1024, 0..100000; an estimate)"),
+    kill_method: z
+      .enum(['signal', 'cgroup-kill'])
+      .default('signal')
+      .describe("signal (today's lmkd): SIGKILL to the victim's process group; cgroup-kill (T.J. Mercier, seeds/002): write to the app cgroup's cgroup.kill, which takes cgroup_mutex"),
+    cgroup_mutex_holds_per_s: z.number().min(0).max(10_000).default(0).describe('Other holders of cgroup_mutex: cgroup attach/migration by system services, holds per second (0..10000; 0 = none modeled; an estimate)'),
+    cgroup_mutex_hold_us: z.number().min(0).max(100_000).default(1000).describe('CPU each of those holders does under cgroup_mutex (us at capacity 1024, 0..100000; an estimate)'),
   })
   .prefault({})
   .describe('Android low memory killer daemon');

@@ -148,6 +148,9 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number, 
       pollNs: l.poll_ms * 1e6,
       pollCpuNs: l.poll_cpu_us * 1e3,
       killCpuNs: l.kill_cpu_us * 1e3,
+      killMethod: l.kill_method,
+      cgroupMutexHoldsPerS: l.cgroup_mutex_holds_per_s,
+      cgroupMutexHoldNs: l.cgroup_mutex_hold_us * 1e3,
     }, cachedNow)
     : [];
   const s = sc.launch;

@@ -17,7 +17,7 @@ export function* doExit(K: Kernel, k: TaskCtx, task: Task, proc: KProcess): Prog
   const mm = proc.mm;
   if (mm && proc.liveThreads === 1) {
     proc.mm = null; // exit_mm: the task drops its mm; the last user runs exit_mmap
-    yield* exitMmap(K, k, task, proc, mm);
+    if (!K.policy.exitMm?.(K, task, proc, mm)) yield* exitMmap(K, k, task, proc, mm);
   }
   // exit_files, exit_fs, exit_notify, cgroup_exit ...
   yield k.work(K.costs.exit_other_ns * 0.7);

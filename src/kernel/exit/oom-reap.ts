@@ -16,6 +16,15 @@ export type MreleaseResult = 'reaped' | 'skipped' | 'no-mm' | 'not-dying';
 /** process_mrelease(pidfd): returns what it did. */
 export function* processMrelease(K: Kernel, k: TaskCtx, reaper: Task, victim: KProcess, out: { result: MreleaseResult }): Program {
   yield k.work(K.costs.process_mrelease_syscall_ns);
+  yield* reapTaskMm(K, k, reaper, victim, out, 'process_mrelease');
+}
+
+/**
+ * __oom_reap_task_mm() on `victim` in `reaper`'s context, the part
+ * process_mrelease() and the oom reaper kthreads share; `counter` names the
+ * vmstat counter and trace span of the caller.
+ */
+export function* reapTaskMm(K: Kernel, k: TaskCtx, reaper: Task, victim: KProcess, out: { result: MreleaseResult }, counter: 'process_mrelease' | 'oom_reaper'): Program {
   // task_will_free_mem(): the victim must be dying; its mm must still be there.
   if (!victim.sigkill) { out.result = 'not-dying'; return; }
   const mm = victim.mm ?? (victim.dead ? null : victim.originalMm);
@@ -32,6 +41,6 @@ export function* processMrelease(K: Kernel, k: TaskCtx, reaper: Task, victim: KP
   } else out.result = 'skipped';
   yield k.unlock(mm.mmapLock);
   mm.flags.MMF_OOM_SKIP = true;
-  K.vmstat.count('process_mrelease');
-  if (K.core.trace.enabled) K.core.trace.span(reaper, `process_mrelease(${victim.name})`, t0, K.now);
+  K.vmstat.count(counter);
+  if (K.core.trace.enabled) K.core.trace.span(reaper, `${counter}(${victim.name})`, t0, K.now);
 }

@@ -14,6 +14,7 @@ export function sendSigkill(K: Kernel, proc: KProcess): void {
   for (const t of proc.threads) t.category = 'exiting';
   for (const t of proc.signalWait.wakeAll()) K.sched.wake(t);
   K.core.trace.processKilled(proc, K.now);
+  K.policy.processKilled?.(K, proc);
 }
 
 /** task_is_dying(): tsk_is_oom_victim || fatal_signal_pending || PF_EXITING, of `current`. */

@@ -214,6 +214,8 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly num
   base += lineWork(K, task, LINE.zramStats, serialized ? 1 : slots.length, base);
   // The share of this work done on other processes' memory (one pass serves every charge below).
   const foreign = K.si.foreignShare(task.proc.pid, slots);
+  // [alternatives] policy hook zsFree (deferred-zs-free): the caller keeps zram_free_page's work, the policy takes zs_free.
+  if (K.policy.zsFree) { K.core.trace.freeingWork(task, base, foreign); yield k.work(base); yield* K.policy.zsFree(K, k, task, slots); return; }
   K.core.trace.freeingWork(task, base + nObj * c.zs_free_ns, foreign);
   yield k.work(base);
   // zs_free under the zsmalloc lock(s), grouped by lock.

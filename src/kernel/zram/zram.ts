@@ -104,6 +104,22 @@ export class Zram {
     return this.dropObject(slot);
   }
 
+  /**
+   * zram_slot_free_notify() whose zs_free is deferred (the deferred-zs-free
+   * policy): the slot forgets its object at once and the zsmalloc handle
+   * (its zspage) is returned for the caller to zs_free later; 'miss' and
+   * 'same' as slotFreeNotify().
+   */
+  slotFreeNotifyDeferZsFree(slot: number): number | 'miss' | 'same' {
+    const z = this.slotZspage[slot]!;
+    if (this.lockedSlots.has(slot) || z === SAME_FILLED || z === NO_OBJECT) return this.slotFreeNotify(slot);
+    this.stats.notify_free++;
+    this.slotZspage[slot] = NO_OBJECT;
+    this.comprDataBytes -= this.slotBytes[slot]!;
+    this.stats.pages_stored--;
+    return z - 1; // the zspage (slots hold zspage + 1)
+  }
+
   private dropObject(slot: number): number {
     const z = this.slotZspage[slot]!;
     this.slotZspage[slot] = NO_OBJECT;
