@@ -15,6 +15,7 @@ import { buildSimulation } from '../src/sim/build.js';
 import { runScenario } from '../src/sim/run.js';
 import { kaplanMeier } from '../src/metrics/stats.js';
 import { errorPct, scoreSummary, withinBand } from '../src/report/validation.js';
+import { yieldToRunner } from './helpers.js';
 
 const FOUR = [0, 1, 2, 3].map(() => ({ capacity1024: 1024, cluster: 'c', node: 0 }));
 const LAT = { sameClusterNs: 20, otherClusterNs: 60, otherNodeNs: 200 };
@@ -100,9 +101,10 @@ describe('free path granularity', () => {
 });
 
 describe('release metrics', () => {
-  it('released + censored equals the kill count for every policy', () => {
+  it('released + censored equals the kill count for every policy', async () => {
     let censoredSeen = 0;
     for (const policy of POLICY_NAMES) {
+      await yieldToRunner();
       // Short run: some exits are still under way (or entries wait in slot caches) at the end.
       const sc = loadScenario('exit-one', ['processes=4', 'swap_mib=40', 'present_mib=8', 'duration_ms=60']);
       const rec = runScenario(sc, { policy, seed: 3 });

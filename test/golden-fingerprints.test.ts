@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../src/scenario/loader.js';
 import { goldenCases, goldenKey, goldenRun, type GoldenFile } from '../src/sim/golden.js';
+import { yieldToRunner } from './helpers.js';
 
 const golden = JSON.parse(readFileSync(join(projectRoot(), 'test', 'golden', 'fingerprints.json'), 'utf8')) as GoldenFile;
 
@@ -15,7 +16,7 @@ describe('golden fingerprints', () => {
   });
   for (const g of golden.runs) {
     it(goldenKey(g), async () => {
-      await new Promise((resolve) => setImmediate(resolve)); // let the worker answer vitest between long runs
+      await yieldToRunner();
       const now = goldenRun(g);
       expect({ fingerprint: now.fingerprint, events: now.events }, 'behaviour changed: npm run golden -- --reason "..."').toEqual({ fingerprint: g.fingerprint, events: g.events });
     });

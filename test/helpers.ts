@@ -16,3 +16,9 @@ export function proc(name: string, cgroup = 'test'): Proc {
 export function machine(caps: number[], opts: { seed?: number; rtThrottling?: boolean } = {}): CoreMachine {
   return new CoreMachine({ seed: opts.seed ?? 1, cpus: cpus(...caps), sched: { rtThrottling: opts.rtThrottling ?? true } });
 }
+
+/**
+ * Lets the test worker's event loop turn between long synchronous runs, so
+ * vitest's worker RPC (60 s timeout) is answered even on a loaded machine.
+ */
+export const yieldToRunner = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

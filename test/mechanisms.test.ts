@@ -7,6 +7,7 @@ import { Zsmalloc } from '../src/kernel/zram/zsmalloc.js';
 import { loadScenario } from '../src/scenario/loader.js';
 import { POLICY_NAMES } from '../src/scenario/schema.js';
 import { runSimulation } from '../src/sim/run.js';
+import { yieldToRunner } from './helpers.js';
 
 function micro(n: number, swapMib: number, extra: string[] = []) {
   return loadScenario('exit-one', [`processes=${n}`, `swap_mib=${swapMib}`, 'present_mib=8', 'duration_ms=3000', ...extra]);
@@ -105,9 +106,10 @@ describe('aggregation', () => {
 });
 
 describe('conservation', () => {
-  it('every page and entry is freed once or still owned, under every policy and preset', () => {
+  it('every page and entry is freed once or still owned, under every policy and preset', async () => {
     for (const version of ['6.6-android', '6.12', '6.18']) {
       for (const policy of POLICY_NAMES) {
+        await yieldToRunner();
         const { record, sim } = runSimulation(micro(3, 30, [`kernel.version=${version}`]), { policy, seed: 5 });
         const K = sim.K;
         expect(record.output.metrics.swap_entries_leaked).toBe(0);

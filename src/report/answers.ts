@@ -404,7 +404,6 @@ export async function buildAnswers(o: AnswersOptions): Promise<{ markdown: strin
 
   // 6. Barry: where does the gain come from? (ablation)
   {
-    const order = ['sync', 'async-global-list', 'deferred-zs-free'];
     const k618 = await cache.get('camera-launch', ['kernel.version=6.18'], ['sync', 'async-global-list'], seeds);
     // The swap share can only rise to 95% with fewer apps (the swap device must hold them): compare at 11 apps.
     const eleven = ['apps.count=11'];

@@ -4,7 +4,6 @@
 // the object allocated until the slot is written again.
 
 import { SimulationError } from '../../engine/engine.js';
-import { PAGE_SIZE } from '../mm/zone.js';
 import type { Zsmalloc } from './zsmalloc.js';
 
 // Slot encoding: 0 = no object (so untouched slots stay zero pages, never
