@@ -42,7 +42,12 @@ function cpuSecSince(start: NodeJS.CpuUsage): number {
 function benchEngine(pending: number, ops: number): { eps: number; pendingSet: string } {
   const engine = new Engine(1);
   const rng = new RngStream(43);
-  const target: EventTarget = { fpId: 1, fire: () => { engine.after(1 + Math.floor(rng.float() * SPREAD_NS), 1, target); } };
+  const target: EventTarget = {
+    fpId: 1,
+    fire: () => {
+      engine.after(1 + Math.floor(rng.float() * SPREAD_NS), 1, target);
+    },
+  };
   for (let i = 0; i < pending; i++) engine.at(Math.floor(rng.float() * SPREAD_NS), 1, target);
   const t0 = process.cpuUsage();
   for (let i = 0; i < ops; i++) engine.step();
@@ -151,7 +156,10 @@ for (const pending of sizes) {
     pendingSet = set;
     engineEps.push(e);
     const c = cpp ? runReference(cpp.binary, [String(pending), String(ops)]) : null;
-    if (c !== null) { cppEps.push(c); ratios.push(e / c); }
+    if (c !== null) {
+      cppEps.push(c);
+      ratios.push(e / c);
+    }
   }
   const heapEps = benchHeap(pending, ops);
   const calEps = benchCalendar(pending, ops);
@@ -178,6 +186,8 @@ if (!json) {
   console.log(`hold model, fingerprinting on; C++: ${cpp?.compiler ?? 'skipped'}; engine/C++ = median of ${ROUNDS} paired rounds`);
   console.log('  pending   engine ev/s (set)        heap ev/s  calendar ev/s     C++ ev/s  python ev/s  engine/C++  engine/python');
   for (const r of rows) {
-    console.log(`${fmt(r.pending, 9)} ${fmt(r.engine_events_per_sec, 13)} ${r.engine_pending_set.padEnd(9)} ${fmt(r.heap_events_per_sec, 12)} ${fmt(r.calendar_events_per_sec, 14)} ${fmt(r.cpp_events_per_sec, 12)} ${fmt(r.python_heapq_events_per_sec, 12)} ${fmt(r.engine_vs_cpp, 11)} ${fmt(r.engine_vs_python, 14)}`);
+    console.log(
+      `${fmt(r.pending, 9)} ${fmt(r.engine_events_per_sec, 13)} ${r.engine_pending_set.padEnd(9)} ${fmt(r.heap_events_per_sec, 12)} ${fmt(r.calendar_events_per_sec, 14)} ${fmt(r.cpp_events_per_sec, 12)} ${fmt(r.python_heapq_events_per_sec, 12)} ${fmt(r.engine_vs_cpp, 11)} ${fmt(r.engine_vs_python, 14)}`,
+    );
   }
 }

@@ -22,7 +22,14 @@ const self = fileURLToPath(import.meta.url);
 const distBench = dirname(self);
 const repoRoot = join(distBench, '..', '..');
 
-interface ScaleRun { x: number; wall_ms: number; cpu_ms: number; events: number; peak_rss_mib: number; error?: string }
+interface ScaleRun {
+  x: number;
+  wall_ms: number;
+  cpu_ms: number;
+  events: number;
+  peak_rss_mib: number;
+  error?: string;
+}
 
 /**
  * Child mode: one run of a scenario with --set overrides, after a warm-up run of the same scenario
@@ -38,24 +45,36 @@ function child(args: string[]): void {
   const r = runScenario(sc, { policy: policy!, seed: Number(seed) });
   const cpu = process.cpuUsage(c0);
   const wallMs = performance.now() - t0;
-  process.stdout.write(JSON.stringify({
-    wall_ms: Math.round(wallMs), cpu_ms: Math.round((cpu.user + cpu.system) / 1000), events: r.output.metrics.events,
-    peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
-  }));
+  process.stdout.write(
+    JSON.stringify({
+      wall_ms: Math.round(wallMs),
+      cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+      events: r.output.metrics.events,
+      peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
+    }),
+  );
 }
 
 function runJsonLines(script: string, args: string[]): Array<Record<string, unknown>> {
   const out = execFileSync(process.execPath, [join(distBench, script), ...args], { encoding: 'utf8', maxBuffer: 1 << 26 });
-  return out.split('\n').filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return out
+    .split('\n')
+    .filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 /** Least-squares slope of log(y) on log(x): y ~ x^slope. */
 function powerLawExponent(xs: number[], ys: number[]): number {
-  const lx = xs.map(Math.log), ly = ys.map(Math.log);
+  const lx = xs.map(Math.log),
+    ly = ys.map(Math.log);
   const mx = lx.reduce((a, b) => a + b, 0) / lx.length;
   const my = ly.reduce((a, b) => a + b, 0) / ly.length;
-  let num = 0, den = 0;
-  for (let i = 0; i < lx.length; i++) { num += (lx[i]! - mx) * (ly[i]! - my); den += (lx[i]! - mx) ** 2; }
+  let num = 0,
+    den = 0;
+  for (let i = 0; i < lx.length; i++) {
+    num += (lx[i]! - mx) * (ly[i]! - my);
+    den += (lx[i]! - mx) ** 2;
+  }
   return num / den;
 }
 
@@ -68,8 +87,7 @@ interface Axis {
 }
 
 /** A custom two-node machine with `n` identical CPUs; 64 GiB RAM, so a 32 GiB zram device at every size. */
-const twoNodeMachine = (n: number) =>
-  `platform={cpus: [{capacity: 1024, cluster: node0, node: 0, count: ${n / 2}}, {capacity: 1024, cluster: node1, node: 1, count: ${n / 2}}], ram_mib: 65536}`;
+const twoNodeMachine = (n: number) => `platform={cpus: [{capacity: 1024, cluster: node0, node: 0, count: ${n / 2}}, {capacity: 1024, cluster: node1, node: 1, count: ${n / 2}}], ram_mib: 65536}`;
 
 const AXES: Axis[] = [
   {
@@ -90,7 +108,8 @@ const AXES: Axis[] = [
     title: 'CPUs',
     xLabel: 'CPUs',
     scenario: 'server-exit',
-    fixed: '16 processes with 128 MiB in swap each exit on a two-node machine of 16 to 128 CPUs with 64 GiB RAM; `--set processes=16 --set swap_mib=128 --set memory.free_mib=32768 --set platform={...}`',
+    fixed:
+      '16 processes with 128 MiB in swap each exit on a two-node machine of 16 to 128 CPUs with 64 GiB RAM; `--set processes=16 --set swap_mib=128 --set memory.free_mib=32768 --set platform={...}`',
     points: [16, 32, 64, 128].map((n) => ({ x: n, sets: ['processes=16', 'swap_mib=128', 'memory.free_mib=32768', twoNodeMachine(n)] })),
   },
 ];
@@ -107,7 +126,11 @@ function scaleAxis(axis: Axis): ScaleRun[] {
     } catch (e) {
       // A model error at one size is a finding for the table, not a reason to lose the others.
       const stderr = String((e as { stderr?: unknown }).stderr ?? e);
-      const error = stderr.split('\n').find((l) => /Error/.test(l))?.trim() ?? 'failed';
+      const error =
+        stderr
+          .split('\n')
+          .find((l) => /Error/.test(l))
+          ?.trim() ?? 'failed';
       console.error(`  ${label}: ${error}`);
       return { x: p.x, wall_ms: NaN, cpu_ms: NaN, events: NaN, peak_rss_mib: NaN, error };
     }
@@ -124,14 +147,16 @@ function engineSection(rows: Array<Record<string, unknown>>): string {
     'Keep N events pending; repeatedly pop the earliest and push one at a random later time. The Engine row',
     'goes through `Engine.at`/`step` with fingerprinting, on its default pending set (a calendar queue up to',
     '256k pending, the 4-ary heap above); the C++ reference is a `std::priority_queue` of the same',
-    '(time, order, slot) records (`bench/reference/hold.cpp`), Python\'s is `heapq` (`bench/reference/hold_heapq.py`).',
+    "(time, order, slot) records (`bench/reference/hold.cpp`), Python's is `heapq` (`bench/reference/hold_heapq.py`).",
     'All in process CPU time; engine/C++ is the median of 5 paired rounds in one run (`npm run bench:engine -- --json`).',
     '',
     '| pending | Engine ev/s | set | 4-ary heap ev/s | calendar ev/s | C++ ev/s | Python ev/s | Engine / C++ | Engine / Python |',
     '|---:|---:|:--|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of rows) {
-    lines.push(`| ${fmtInt(r.pending)} | ${fmtInt(r.engine_events_per_sec)} | ${r.engine_pending_set} | ${fmtInt(r.heap_events_per_sec)} | ${fmtInt(r.calendar_events_per_sec)} | ${fmtInt(r.cpp_events_per_sec)} | ${fmtInt(r.python_heapq_events_per_sec)} | ${fmtRatio(r.engine_vs_cpp)} | ${fmtRatio(r.engine_vs_python)} |`);
+    lines.push(
+      `| ${fmtInt(r.pending)} | ${fmtInt(r.engine_events_per_sec)} | ${r.engine_pending_set} | ${fmtInt(r.heap_events_per_sec)} | ${fmtInt(r.calendar_events_per_sec)} | ${fmtInt(r.cpp_events_per_sec)} | ${fmtInt(r.python_heapq_events_per_sec)} | ${fmtRatio(r.engine_vs_cpp)} | ${fmtRatio(r.engine_vs_python)} |`,
+    );
   }
   lines.push('', `C++ compiler: ${String(rows[0]?.cpp_compiler ?? 'none (skipped)')}.`, '');
   return lines.join('\n');
@@ -160,21 +185,32 @@ function scalingSection(results: Array<{ axis: Axis; runs: ScaleRun[] }>): strin
     '## Scaling',
     '',
     'One run (sync, seed 1) per size in a fresh process, after a warm-up run of the smallest size: wall and CPU time',
-    'of the simulation (start-up, warm-up and scenario loading excluded), and the process\'s peak RSS. The exponent b',
+    "of the simulation (start-up, warm-up and scenario loading excluded), and the process's peak RSS. The exponent b",
     'is the least-squares fit of y ~ x^b on a log-log scale over the sizes shown, for CPU time (steadier than wall',
     'time on shared cores) and peak RSS: 1 is linear; near 0, a fixed floor dominates.',
     '',
   ];
   for (const { axis, runs: all } of results) {
     const runs = all.filter((r) => r.error === undefined);
-    const bCpu = powerLawExponent(runs.map((r) => r.x), runs.map((r) => Math.max(1, r.cpu_ms)));
-    const bRss = powerLawExponent(runs.map((r) => r.x), runs.map((r) => r.peak_rss_mib));
+    const bCpu = powerLawExponent(
+      runs.map((r) => r.x),
+      runs.map((r) => Math.max(1, r.cpu_ms)),
+    );
+    const bRss = powerLawExponent(
+      runs.map((r) => r.x),
+      runs.map((r) => r.peak_rss_mib),
+    );
     lines.push(`### ${axis.title} (\`${axis.scenario}\`)`, '', `${axis.fixed}.`, '');
     lines.push(`| ${axis.xLabel} | wall ms | CPU ms | events | peak RSS MiB |`, '|---:|---:|---:|---:|---:|');
     for (const r of all) {
-      lines.push(r.error !== undefined ? `| ${fmtInt(r.x)} | failed: ${r.error} | | | |` : `| ${fmtInt(r.x)} | ${fmtInt(r.wall_ms)} | ${fmtInt(r.cpu_ms)} | ${fmtInt(r.events)} | ${fmtInt(r.peak_rss_mib)} |`);
+      lines.push(
+        r.error !== undefined ? `| ${fmtInt(r.x)} | failed: ${r.error} | | | |` : `| ${fmtInt(r.x)} | ${fmtInt(r.wall_ms)} | ${fmtInt(r.cpu_ms)} | ${fmtInt(r.events)} | ${fmtInt(r.peak_rss_mib)} |`,
+      );
     }
-    if (runs.length < 2) { lines.push('', 'Too few successful runs to fit an exponent.', ''); continue; }
+    if (runs.length < 2) {
+      lines.push('', 'Too few successful runs to fit an exponent.', '');
+      continue;
+    }
     lines.push('', `Fitted exponent: CPU time ~ ${axis.xLabel}^${bCpu.toFixed(2)}, peak RSS ~ ${axis.xLabel}^${bRss.toFixed(2)}.`, '');
   }
   return lines.join('\n');
@@ -198,7 +234,7 @@ function main(): void {
     '',
     `Generated by \`npm run perf:doc\` (bench/performance.ts) on ${new Date().toISOString().slice(0, 10)} in ${minutes.toFixed(1)} min:`,
     `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
-    'The machine\'s cores may be shared with other work, so read the ratios measured in the same run rather than',
+    "The machine's cores may be shared with other work, so read the ratios measured in the same run rather than",
     'absolute figures from different runs.',
     '',
     engineSection(engineRows),

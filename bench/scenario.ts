@@ -27,10 +27,18 @@ if (args[0] === '--child') {
   const t0 = performance.now();
   const r = runScenario(sc, { policy: policy!, seed: Number(seed) });
   const wallMs = performance.now() - t0;
-  process.stdout.write(JSON.stringify({
-    scenario, policy, seed: Number(seed), wall_ms: Math.round(wallMs), cold_wall_ms: Math.round(coldMs), events: r.output.metrics.events,
-    peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024), fingerprint: r.output.fingerprint,
-  }));
+  process.stdout.write(
+    JSON.stringify({
+      scenario,
+      policy,
+      seed: Number(seed),
+      wall_ms: Math.round(wallMs),
+      cold_wall_ms: Math.round(coldMs),
+      events: r.output.metrics.events,
+      peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
+      fingerprint: r.output.fingerprint,
+    }),
+  );
 } else {
   const scenario = flag('--scenario', 'camera-launch');
   const policy = flag('--policy', 'sync');
@@ -46,6 +54,8 @@ if (args[0] === '--child') {
   }
   if (!json) {
     console.log(`${scenario} / ${policy}: seed  wall ms (warm)  cold ms   events  peak RSS MiB`);
-    rows.forEach((r, i) => console.log(`${String(i + 1).padStart(28)} ${String(r.wall_ms).padStart(15)} ${String(r.cold_wall_ms).padStart(8)} ${String(r.events).padStart(8)} ${String(r.peak_rss_mib).padStart(13)}`));
+    rows.forEach((r, i) =>
+      console.log(`${String(i + 1).padStart(28)} ${String(r.wall_ms).padStart(15)} ${String(r.cold_wall_ms).padStart(8)} ${String(r.events).padStart(8)} ${String(r.peak_rss_mib).padStart(13)}`),
+    );
   }
 }

@@ -17,12 +17,17 @@ let before = new Map<string, string>();
 try {
   const old = JSON.parse(readFileSync(file, 'utf8')) as GoldenFile;
   before = new Map(old.runs.map((r) => [goldenKey(r), r.fingerprint]));
-} catch { /* first write */ }
+} catch {
+  /* first write */
+}
 const runs = goldenCases().map((c) => goldenRun(c));
 let changed = 0;
 for (const r of runs) {
   const was = before.get(goldenKey(r));
-  if (was !== r.fingerprint) { changed++; console.log(`${goldenKey(r)}: ${was ?? '(new)'} -> ${r.fingerprint}`); }
+  if (was !== r.fingerprint) {
+    changed++;
+    console.log(`${goldenKey(r)}: ${was ?? '(new)'} -> ${r.fingerprint}`);
+  }
 }
 const out: GoldenFile = { reason: values.reason.trim(), runs };
 writeFileSync(file, JSON.stringify(out, null, 2) + '\n');

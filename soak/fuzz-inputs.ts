@@ -23,7 +23,12 @@ const yamlOf = (doc: unknown) => stringify(doc, { lineWidth: 0 });
 function yamlOddity(): fc.Arbitrary<string> {
   const aliasBomb = fc.integer({ min: 2, max: 9 }).map((levels) => {
     const lines = ['a0: &a0 [x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < levels; i++) lines.push(`a${i}: &a${i} [${Array(9).fill(`*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < levels; i++)
+      lines.push(
+        `a${i}: &a${i} [${Array(9)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
     return `${lines.join('\n')}\nname: bomb\n`;
   });
   const nested = fc.integer({ min: 10, max: 5000 }).map((depth) => `apps: ${'['.repeat(depth)}${']'.repeat(depth)}\n`);
@@ -34,13 +39,11 @@ function yamlOddity(): fc.Arbitrary<string> {
 
 /** A generated document, sometimes cut short or with a byte changed (parser robustness). */
 function mutatedDocument(): fc.Arbitrary<string> {
-  return fc.tuple(objectOf(rootSchema(), 'wild').map(yamlOf), fc.nat(), fc.option(fc.string({ minLength: 1, maxLength: 2 }), { freq: 3 }), fc.boolean()).map(
-    ([text, at, insert, cut]) => {
-      const i = text.length ? at % text.length : 0;
-      if (insert) return text.slice(0, i) + insert + text.slice(i);
-      return cut ? text.slice(0, i) : text;
-    },
-  );
+  return fc.tuple(objectOf(rootSchema(), 'wild').map(yamlOf), fc.nat(), fc.option(fc.string({ minLength: 1, maxLength: 2 }), { freq: 3 }), fc.boolean()).map(([text, at, insert, cut]) => {
+    const i = text.length ? at % text.length : 0;
+    if (insert) return text.slice(0, i) + insert + text.slice(i);
+    return cut ? text.slice(0, i) : text;
+  });
 }
 
 /** Inputs for `check`: in-schema, boundary and wrong values, malformed --set, odd YAML. */

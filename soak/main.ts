@@ -9,7 +9,13 @@ import { runSoak, type SoakOptions, type SoakSummary } from './soak.js';
 
 /** The CI slice: a fixed rule (seed 1 of every matrix variant, the first inputs of the fuzz streams), never picked around failures. */
 export const SLICE = { seeds: 1, scenarios: ['camera-launch', 'exit-one', 'munmap-concurrent', 'quiet'], checkInputs: 300, cliCheckInputs: 12, runInputs: 40, cliRunInputs: 4 };
-export const FULL: { seeds: number; scenarios?: string[]; checkInputs: number; cliCheckInputs: number; runInputs: number; cliRunInputs: number } = { seeds: 23, checkInputs: 10_000, cliCheckInputs: 300, runInputs: 1000, cliRunInputs: 40 };
+export const FULL: { seeds: number; scenarios?: string[]; checkInputs: number; cliCheckInputs: number; runInputs: number; cliRunInputs: number } = {
+  seeds: 23,
+  checkInputs: 10_000,
+  cliCheckInputs: 300,
+  runInputs: 1000,
+  cliRunInputs: 40,
+};
 
 const USAGE = `usage: node dist/soak/main.js [--slice] [--seeds N] [--first-seed N] [--scenarios a,b]
        [--check-inputs N] [--cli-check-inputs N] [--run-inputs N] [--cli-run-inputs N] [--fuzz-seed N]
@@ -26,9 +32,21 @@ export function optionsFromArgs(argv: string[]): { soak: Omit<SoakOptions, 'onPr
   const { values } = parseArgs({
     args: argv,
     options: {
-      slice: { type: 'boolean' }, seeds: { type: 'string' }, 'first-seed': { type: 'string' }, scenarios: { type: 'string' }, 'check-inputs': { type: 'string' }, 'cli-check-inputs': { type: 'string' },
-      'run-inputs': { type: 'string' }, 'cli-run-inputs': { type: 'string' }, 'fuzz-seed': { type: 'string' }, workers: { type: 'string' },
-      'max-rss-mib': { type: 'string' }, out: { type: 'string' }, 'no-out': { type: 'boolean' }, json: { type: 'string' }, help: { type: 'boolean' },
+      slice: { type: 'boolean' },
+      seeds: { type: 'string' },
+      'first-seed': { type: 'string' },
+      scenarios: { type: 'string' },
+      'check-inputs': { type: 'string' },
+      'cli-check-inputs': { type: 'string' },
+      'run-inputs': { type: 'string' },
+      'cli-run-inputs': { type: 'string' },
+      'fuzz-seed': { type: 'string' },
+      workers: { type: 'string' },
+      'max-rss-mib': { type: 'string' },
+      out: { type: 'string' },
+      'no-out': { type: 'boolean' },
+      json: { type: 'string' },
+      help: { type: 'boolean' },
     },
     strict: true,
   });

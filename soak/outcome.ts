@@ -50,7 +50,11 @@ export function classifyProcessEnd(end: ProcessEnd): Outcome {
 
 /** First non-empty line of a message, capped: enough to tell failures apart. */
 export function firstLine(text: string, maxChars = 200): string {
-  const line = text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
+  const line =
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.length > 0) ?? '';
   return line.length > maxChars ? `${line.slice(0, maxChars - 1)}…` : line;
 }
 

@@ -33,8 +33,7 @@ export function groupFailures(failures: SoakRecord[]): FailureGroup[] {
 }
 
 const totals = (s: SoakSummary) => {
-  const sum = (pred: (st: Stage) => boolean, o?: string) =>
-    s.stages.filter((x) => pred(x.stage)).reduce((n, x) => n + (o ? x.counts[o as keyof typeof x.counts] : x.inputs), 0);
+  const sum = (pred: (st: Stage) => boolean, o?: string) => s.stages.filter((x) => pred(x.stage)).reduce((n, x) => n + (o ? x.counts[o as keyof typeof x.counts] : x.inputs), 0);
   const fuzz = (st: Stage) => st !== 'matrix';
   const matrix = (st: Stage) => st === 'matrix';
   return {
@@ -64,7 +63,8 @@ export function consoleReport(s: SoakSummary, maxRowsPerGroup = 5): string {
   const t = totals(s);
   const lines: string[] = [];
   lines.push(`soak: ${t.runs} runs (${t.runFailures} failed), ${t.fuzzed} fuzzed inputs; crashes ${t.crashes}, hangs ${t.hangs}, over memory ${t.overMemory}; ${(s.wallMs / 1000).toFixed(0)} s`);
-  for (const st of s.stages) lines.push(`  ${st.stage.padEnd(10)} ${String(st.inputs).padStart(6)} inputs: ${OUTCOMES.map((o) => `${o} ${st.counts[o]}`).join(', ')} (${(st.wallMs / 1000).toFixed(0)} s)`);
+  for (const st of s.stages)
+    lines.push(`  ${st.stage.padEnd(10)} ${String(st.inputs).padStart(6)} inputs: ${OUTCOMES.map((o) => `${o} ${st.counts[o]}`).join(', ')} (${(st.wallMs / 1000).toFixed(0)} s)`);
   if (s.worstRss) lines.push(`  worst fuzz input peak RSS ${mib(s.worstRss.result.peakRssMib)} (${s.worstRss.result.outcome}): ${s.worstRss.reproduce}`);
   const groups = groupFailures(s.failures);
   if (groups.length) {
@@ -84,7 +84,10 @@ export function markdownReport(s: SoakSummary, meta: { command: string; codeVers
   const o = s.options;
   const out: string[] = [];
   out.push('# Reliability: the last soak', '');
-  out.push(`Written by \`${meta.command}\` on ${meta.date} (${meta.codeVersion}, ${(s.wallMs / 60000).toFixed(1)} min on ${o.workers} runner processes). Rerun it to refresh this file; \`npm run soak:slice\` is the fixed-seed slice CI runs (test/soak-slice.test.ts).`, '');
+  out.push(
+    `Written by \`${meta.command}\` on ${meta.date} (${meta.codeVersion}, ${(s.wallMs / 60000).toFixed(1)} min on ${o.workers} runner processes). Rerun it to refresh this file; \`npm run soak:slice\` is the fixed-seed slice CI runs (test/soak-slice.test.ts).`,
+    '',
+  );
   out.push('| what | count |', '| --- | ---: |');
   out.push(`| runs (matrix) | ${t.runs} |`, `| failed runs | ${t.runFailures} |`);
   out.push(`| fuzzed inputs | ${t.fuzzed} (check ${t.checkInputs}, run ${t.runInputs}) |`);
@@ -93,18 +96,34 @@ export function markdownReport(s: SoakSummary, meta: { command: string; codeVers
   out.push(`| \`check\` accepted, \`run\` then rejected, hung or blew memory | ${s.checkRunDisagreements.length} |`);
   out.push(`| CLI rejections (exit 2) with more than one line on stderr | ${s.multiLineRejections.length} |`, '');
   if (t.runs < FULL_SIZE.runs || t.checkInputs < FULL_SIZE.checkInputs || t.runInputs < FULL_SIZE.runInputs) {
-    out.push(`Scaled down from the full size (>= ${FULL_SIZE.runs} runs, ${FULL_SIZE.checkInputs} \`check\` and ${FULL_SIZE.runInputs} \`run\` inputs, what \`npm run soak\` does with its defaults) to fit the time this run had.`, '');
+    out.push(
+      `Scaled down from the full size (>= ${FULL_SIZE.runs} runs, ${FULL_SIZE.checkInputs} \`check\` and ${FULL_SIZE.runInputs} \`run\` inputs, what \`npm run soak\` does with its defaults) to fit the time this run had.`,
+      '',
+    );
   }
 
   out.push('## How', '');
-  out.push(`- **Matrix**: every shipped scenario x every policy (and each boolean policy option flipped, e.g. async-global-list's \`forced_release\`) x every kernel preset x each LMKD reaper where LMKD runs, seeds ${o.seeds.length ? `${o.seeds[0]}..${o.seeds[o.seeds.length - 1]}` : 'none'}. server-exit runs shrunk (\`--set processes=2 --set swap_mib=256\`, one seed per variant): as shipped it takes ~1.5 min and 3 GB per run. Bound per run: ${o.matrixBounds.timeoutMs / 1000} s, ${mib(o.matrixBounds.maxRssMib)} RSS.`);
-  out.push(`- **Fuzzer** (fast-check, generator seed ${o.fuzzSeed}): values, documents and \`--set\` paths come from the scenario's JSON Schema, itself generated from the zod schema, so new fields and bounds are fuzzed without edits. \`check\` inputs mix in-range, boundary (0, 1e-6, 2^31, 2^32-2, 1e308...) and wrong-typed values, malformed \`--set\`, array indices up to 2^53, unknown keys and odd YAML (alias bombs, deep nesting, tags, truncated and mutated documents, binary garbage); bound ${o.checkBounds.timeoutMs / 1000} s, ${mib(o.checkBounds.maxRssMib)}. \`run\` inputs are a shipped scenario with 1 to 3 in-schema overrides near the defaults, or a generated in-schema document; bound ${o.runBounds.timeoutMs / 1000} s, ${mib(o.runBounds.maxRssMib)}.`);
-  out.push('- In-process stages run in long-lived runner processes (no Node start-up per input); a runner that passes the time or RSS bound is killed and replaced. RSS is read from /proc/<pid>/status (VmHWM, reset per job through clear_refs). CLI stages run the binary and classify by exit code: 0 accepted, 2 rejected, timeout hang, RSS above the bound over-memory, anything else (1, 70, a signal) crash. In-process, an error the CLI treats as a user mistake (ScenarioError, CalibrationError) is rejected and any other thrown error is a crash.', '');
+  out.push(
+    `- **Matrix**: every shipped scenario x every policy (and each boolean policy option flipped, e.g. async-global-list's \`forced_release\`) x every kernel preset x each LMKD reaper where LMKD runs, seeds ${o.seeds.length ? `${o.seeds[0]}..${o.seeds[o.seeds.length - 1]}` : 'none'}. server-exit runs shrunk (\`--set processes=2 --set swap_mib=256\`, one seed per variant): as shipped it takes ~1.5 min and 3 GB per run. Bound per run: ${o.matrixBounds.timeoutMs / 1000} s, ${mib(o.matrixBounds.maxRssMib)} RSS.`,
+  );
+  out.push(
+    `- **Fuzzer** (fast-check, generator seed ${o.fuzzSeed}): values, documents and \`--set\` paths come from the scenario's JSON Schema, itself generated from the zod schema, so new fields and bounds are fuzzed without edits. \`check\` inputs mix in-range, boundary (0, 1e-6, 2^31, 2^32-2, 1e308...) and wrong-typed values, malformed \`--set\`, array indices up to 2^53, unknown keys and odd YAML (alias bombs, deep nesting, tags, truncated and mutated documents, binary garbage); bound ${o.checkBounds.timeoutMs / 1000} s, ${mib(o.checkBounds.maxRssMib)}. \`run\` inputs are a shipped scenario with 1 to 3 in-schema overrides near the defaults, or a generated in-schema document; bound ${o.runBounds.timeoutMs / 1000} s, ${mib(o.runBounds.maxRssMib)}.`,
+  );
+  out.push(
+    '- In-process stages run in long-lived runner processes (no Node start-up per input); a runner that passes the time or RSS bound is killed and replaced. RSS is read from /proc/<pid>/status (VmHWM, reset per job through clear_refs). CLI stages run the binary and classify by exit code: 0 accepted, 2 rejected, timeout hang, RSS above the bound over-memory, anything else (1, 70, a signal) crash. In-process, an error the CLI treats as a user mistake (ScenarioError, CalibrationError) is rejected and any other thrown error is a crash.',
+    '',
+  );
 
   out.push('## Commands', '');
-  out.push('- `npm run soak`: the full soak (defaults: seeds 1..23, 10,000 `check` inputs of which 300 through the CLI, 1,000 `run` inputs of which 40 through the CLI); writes this file and exits 1 on any crash, hang or memory blow-up.');
-  out.push('- `npm run soak -- --seeds 5 --run-inputs 300`: scaled down (also `--check-inputs`, `--cli-check-inputs`, `--cli-run-inputs`, `--fuzz-seed`, `--workers`, `--max-rss-mib`, `--out FILE`, `--no-out`, `--json FILE`).');
-  out.push('- `npm run soak:slice`: the CI slice (seed 1 of every variant of the four small scenarios, 300 + 12 `check` and 40 + 4 `run` inputs); test/soak-slice.test.ts runs it and requires zero crashes, hangs and memory blow-ups.');
+  out.push(
+    '- `npm run soak`: the full soak (defaults: seeds 1..23, 10,000 `check` inputs of which 300 through the CLI, 1,000 `run` inputs of which 40 through the CLI); writes this file and exits 1 on any crash, hang or memory blow-up.',
+  );
+  out.push(
+    '- `npm run soak -- --seeds 5 --run-inputs 300`: scaled down (also `--check-inputs`, `--cli-check-inputs`, `--cli-run-inputs`, `--fuzz-seed`, `--workers`, `--max-rss-mib`, `--out FILE`, `--no-out`, `--json FILE`).',
+  );
+  out.push(
+    '- `npm run soak:slice`: the CI slice (seed 1 of every variant of the four small scenarios, 300 + 12 `check` and 40 + 4 `run` inputs); test/soak-slice.test.ts runs it and requires zero crashes, hangs and memory blow-ups.',
+  );
   out.push('- Every failure below has the command that reproduces it, from the project root after `npm run build`.', '');
   out.push('## Per stage', '');
   out.push(`| stage | inputs | ${OUTCOMES.join(' | ')} | wall |`, `| --- | ---: | ${OUTCOMES.map(() => '---:').join(' | ')} | ---: |`);

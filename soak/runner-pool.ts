@@ -35,9 +35,13 @@ interface Pending {
 class Runner {
   private child!: ChildProcess;
   private stderr = '';
-  private busy: { job: SoakJob; resolve: (r: JobResult) => void; timer: NodeJS.Timeout; sampler: NodeJS.Timeout; sampledPeakMib: number; checkAccepted: boolean; killedFor?: 'timeout' | 'memory' } | undefined;
+  private busy:
+    { job: SoakJob; resolve: (r: JobResult) => void; timer: NodeJS.Timeout; sampler: NodeJS.Timeout; sampledPeakMib: number; checkAccepted: boolean; killedFor?: 'timeout' | 'memory' } | undefined;
 
-  constructor(private readonly bounds: Bounds, private readonly onIdle: (r: Runner) => void) {
+  constructor(
+    private readonly bounds: Bounds,
+    private readonly onIdle: (r: Runner) => void,
+  ) {
     this.spawn();
   }
 
@@ -102,9 +106,11 @@ class Runner {
       const outOfMemory = /heap out of memory|Allocation failed/.test(this.stderr);
       const outcome = b.killedFor === 'timeout' ? 'hang' : b.killedFor === 'memory' || outOfMemory ? 'over-memory' : 'crash';
       const message =
-        b.killedFor === 'timeout' ? `no answer within ${this.bounds.timeoutMs} ms`
-        : b.killedFor === 'memory' ? `RSS above ${this.bounds.maxRssMib} MiB`
-        : `runner died (code ${code}, signal ${signal}): ${firstLine(this.stderr.split('\n').find((l) => /error/i.test(l)) ?? this.stderr)}`;
+        b.killedFor === 'timeout'
+          ? `no answer within ${this.bounds.timeoutMs} ms`
+          : b.killedFor === 'memory'
+            ? `RSS above ${this.bounds.maxRssMib} MiB`
+            : `runner died (code ${code}, signal ${signal}): ${firstLine(this.stderr.split('\n').find((l) => /error/i.test(l)) ?? this.stderr)}`;
       this.settle({ outcome, checkAccepted: b.checkAccepted, message, wallMs: this.bounds.timeoutMs, peakRssMib: b.sampledPeakMib });
     }
     if (this.closing) return;

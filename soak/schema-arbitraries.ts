@@ -60,7 +60,11 @@ function typicalNumber(s: JsonSchema): fc.Arbitrary<number> {
   const def = typeof s.default === 'number' ? [fc.constant(s.default)] : [];
   if (integer) return fc.oneof(...def, fc.integer({ min: Math.ceil(lo), max: Math.floor(hi) }));
   const round = fc.integer({ min: Math.ceil(lo), max: Math.floor(hi) });
-  return fc.oneof(...def, round, fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true }).map((x) => Math.round(x * 1000) / 1000));
+  return fc.oneof(
+    ...def,
+    round,
+    fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true }).map((x) => Math.round(x * 1000) / 1000),
+  );
 }
 
 function edgeNumber(s: JsonSchema): fc.Arbitrary<number> {
@@ -111,9 +115,7 @@ function arrayOf(s: JsonSchema, mode: FuzzMode, depth: number): fc.Arbitrary<unk
   const tuple = s.prefixItems ?? (Array.isArray(s.items) ? s.items : undefined);
   if (tuple) {
     // A [min, max] pair is mostly given in order, as a user would.
-    return fc.tuple(...tuple.map((item) => valueOf(item, mode, depth))).map((xs) =>
-      mode !== 'wild' && xs.every((x) => typeof x === 'number') ? [...(xs as number[])].sort((a, b) => a - b) : xs,
-    );
+    return fc.tuple(...tuple.map((item) => valueOf(item, mode, depth))).map((xs) => (mode !== 'wild' && xs.every((x) => typeof x === 'number') ? [...(xs as number[])].sort((a, b) => a - b) : xs));
   }
   const item = s.items as JsonSchema | undefined;
   const minLength = s.minItems ?? 0;
@@ -129,9 +131,7 @@ export function objectOf(s: JsonSchema, mode: FuzzMode, depth = 0): fc.Arbitrary
   const optionalKeys = Object.keys(props).filter((k) => !(mode !== 'wild' && required.has(k)));
   const base = fc.record(fields, { requiredKeys: Object.keys(props).filter((k) => !optionalKeys.includes(k)) });
   if (mode !== 'wild') return base;
-  return fc.tuple(base, fc.option(fc.tuple(identifier, fc.jsonValue({ maxDepth: 1 })), { freq: 6 })).map(([rec, extra]) =>
-    extra ? { ...rec, [extra[0]]: extra[1] } : rec,
-  );
+  return fc.tuple(base, fc.option(fc.tuple(identifier, fc.jsonValue({ maxDepth: 1 })), { freq: 6 })).map(([rec, extra]) => (extra ? { ...rec, [extra[0]]: extra[1] } : rec));
 }
 
 /** A leaf path into the schema, with its schema node: `apps.count`, `platform.cpus.0.count`. */
@@ -194,10 +194,7 @@ export function orderFields(doc: Record<string, unknown>, schema: JsonSchema = r
 }
 
 /** Array indices: mostly small, sometimes ones that would make a huge or sparse array. */
-const arrayIndex = (mode: FuzzMode) =>
-  mode !== 'wild'
-    ? fc.integer({ min: 0, max: 2 })
-    : fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom(7, 99, 100_000, 2 ** 31, 2 ** 32 - 2, 2 ** 53));
+const arrayIndex = (mode: FuzzMode) => (mode !== 'wild' ? fc.integer({ min: 0, max: 2 }) : fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom(7, 99, 100_000, 2 ** 31, 2 ** 32 - 2, 2 ** 53)));
 
 /** Text of a --set value as a user would type it: YAML flow for lists and maps. */
 export function setValueText(v: unknown): string {
@@ -211,9 +208,7 @@ export function setArgument(mode: FuzzMode, paths: FieldPath[] = leafPaths()): f
   // Inside a list element a lone field leaves the element's required fields
   // missing: a certain rejection, so plausible overrides set whole lists and maps instead.
   const usable = mode === 'wild' ? paths : paths.filter((p) => !p.partial);
-  const good = fc
-    .tuple(fc.constantFrom(...usable), arrayIndex(mode))
-    .chain(([p, index]) => valueOf(p.schema, mode).map((v) => `${p.path.replace(/#/g, String(index))}=${setValueText(v)}`));
+  const good = fc.tuple(fc.constantFrom(...usable), arrayIndex(mode)).chain(([p, index]) => valueOf(p.schema, mode).map((v) => `${p.path.replace(/#/g, String(index))}=${setValueText(v)}`));
   if (mode !== 'wild') return good;
   const malformed = fc.oneof(
     fc.constantFrom('apps.count', '=1', 'apps..count=1', 'nope=1', 'apps.nope=1', 'kernel=1', 'platform.cpus.x.count=1', ' = '),

@@ -112,7 +112,12 @@ export async function runSoak(opts: SoakOptions): Promise<SoakSummary> {
   const viaPool = async (name: Stage, bounds: Bounds, jobs: { job: Omit<SoakJob, 'id'>; label: string; reproduce: string }[]) => {
     const pool = new RunnerPool(opts.workers, bounds);
     try {
-      return await mapConcurrent(jobs, opts.workers, async (j) => ({ stage: name, label: j.label, reproduce: j.reproduce, result: await pool.run({ ...j.job, id: id++ }) }), progress(name, jobs.length));
+      return await mapConcurrent(
+        jobs,
+        opts.workers,
+        async (j) => ({ stage: name, label: j.label, reproduce: j.reproduce, result: await pool.run({ ...j.job, id: id++ }) }),
+        progress(name, jobs.length),
+      );
     } finally {
       await pool.close();
     }
@@ -121,17 +126,25 @@ export async function runSoak(opts: SoakOptions): Promise<SoakSummary> {
   // 1. Every shipped scenario x policy x preset x reaper x seed.
   const matrix: MatrixRun[] = soakMatrix(opts.seeds, opts.scenarios);
   await stage('matrix', () =>
-    viaPool('matrix', opts.matrixBounds, matrix.map((m) => ({
-      job: { kind: 'run', name: m.scenario, sets: m.sets, policy: m.policy, seed: m.seed },
-      label: `${m.scenario} ${m.variant} seed ${m.seed}`,
-      reproduce: reproduceRun(m),
-    }))),
+    viaPool(
+      'matrix',
+      opts.matrixBounds,
+      matrix.map((m) => ({
+        job: { kind: 'run', name: m.scenario, sets: m.sets, policy: m.policy, seed: m.seed },
+        label: `${m.scenario} ${m.variant} seed ${m.seed}`,
+        reproduce: reproduceRun(m),
+      })),
+    ),
   );
 
   // 2. check, in-process: the loader and validation on many inputs.
   const fuzzCheck = checkInputs(opts.checkInputs, opts.fuzzSeed);
   await stage('check', () =>
-    viaPool('check', opts.checkBounds, fuzzCheck.map((input) => ({ job: { kind: 'check', ...input }, label: labelOf(input), reproduce: reproduceFuzz('check', input) }))),
+    viaPool(
+      'check',
+      opts.checkBounds,
+      fuzzCheck.map((input) => ({ job: { kind: 'check', ...input }, label: labelOf(input), reproduce: reproduceFuzz('check', input) })),
+    ),
   );
 
   // 3. check through the binary: exit codes and one-line messages. The first
@@ -148,13 +161,22 @@ export async function runSoak(opts: SoakOptions): Promise<SoakSummary> {
       cliCheck.push({ args: ['check', input.text !== undefined ? file : input.name!, ...input.sets.flatMap((s) => ['--set', s])], label: labelOf(input), reproduce: reproduceFuzz('check', input) });
     }
     await stage('check-cli', () =>
-      mapConcurrent(cliCheck, opts.workers, async (c) => ({ stage: 'check-cli' as const, label: c.label, reproduce: c.reproduce, result: await runCli(c.args, opts.checkBounds) }), progress('check-cli', cliCheck.length)),
+      mapConcurrent(
+        cliCheck,
+        opts.workers,
+        async (c) => ({ stage: 'check-cli' as const, label: c.label, reproduce: c.reproduce, result: await runCli(c.args, opts.checkBounds) }),
+        progress('check-cli', cliCheck.length),
+      ),
     );
 
     // 4. run, in-process under the bounds.
     const fuzzRun = runInputs(opts.runInputs, opts.fuzzSeed + 1);
     await stage('run', () =>
-      viaPool('run', opts.runBounds, fuzzRun.map((input) => ({ job: { kind: 'run', ...input }, label: `${labelOf(input)} --policy ${input.policy} --seed ${input.seed}`, reproduce: reproduceFuzz('run', input) }))),
+      viaPool(
+        'run',
+        opts.runBounds,
+        fuzzRun.map((input) => ({ job: { kind: 'run', ...input }, label: `${labelOf(input)} --policy ${input.policy} --seed ${input.seed}`, reproduce: reproduceFuzz('run', input) })),
+      ),
     );
 
     // 5. run through the binary: exit codes of the run path.
@@ -165,7 +187,12 @@ export async function runSoak(opts: SoakOptions): Promise<SoakSummary> {
       return { args, label: labelOf(input), reproduce: reproduceFuzz('run', input) };
     });
     await stage('run-cli', () =>
-      mapConcurrent(cliRun, opts.workers, async (c) => ({ stage: 'run-cli' as const, label: c.label, reproduce: c.reproduce, result: await runCli(c.args, opts.runBounds) }), progress('run-cli', cliRun.length)),
+      mapConcurrent(
+        cliRun,
+        opts.workers,
+        async (c) => ({ stage: 'run-cli' as const, label: c.label, reproduce: c.reproduce, result: await runCli(c.args, opts.runBounds) }),
+        progress('run-cli', cliRun.length),
+      ),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -18,7 +18,10 @@ function usedSwapSlots(map: ArrayLike<number>): number {
 
 describe('async-scaled-workers (Zhiguo Jiang: one kworker per 8 exiting processes)', () => {
   const scaledOf = (policy: unknown) => (policy as { scaledWorkers: { maxExecuting: number; maxAllowed: number } }).scaledWorkers;
-  for (const [exiting, workers] of [[8, 1], [17, 3]] as const) {
+  for (const [exiting, workers] of [
+    [8, 1],
+    [17, 3],
+  ] as const) {
     it(`${exiting} exiting processes run ceil(${exiting} / 8) = ${workers} workers at once`, () => {
       const { sim, record } = runSimulation(micro(exiting, 60), { policy: 'async-scaled-workers', seed: 1 });
       const wq = sim.K.core.workqueues.workqueues.find((w) => w.name === 'smfree_wq')!;
@@ -38,7 +41,8 @@ describe('fork-and-free (Andrew Morton: the child frees the mm)', () => {
   it('the parent dies before its memory is freed, and the helper child is charged the freeing CPU time', () => {
     let helperRunNs = -1;
     const { sim, record } = runSimulation(micro(1, 40), {
-      policy: 'fork-and-free', seed: 1,
+      policy: 'fork-and-free',
+      seed: 1,
       attach: (s) => {
         s.K.core.trace.mm.push({
           processDied: () => {
@@ -78,7 +82,8 @@ describe('deferred-zs-free (Barry Song: only zs_free moves)', () => {
       let usedAtDeath = -1;
       let objectsAtDeath = -1;
       const { sim } = runSimulation(micro(1, 40, ['kernel.version=6.18']), {
-        policy, seed: 1,
+        policy,
+        seed: 1,
         attach: (s) => {
           const K = s.K;
           const base = K.si.entriesFreed;
@@ -90,7 +95,12 @@ describe('deferred-zs-free (Barry Song: only zs_free moves)', () => {
             if (swapFreed > zsFrees) swapAheadOfZs = true;
             return free(zspage);
           };
-          K.core.trace.mm.push({ processDied: () => { usedAtDeath = usedSwapSlots(K.si.swapMap); objectsAtDeath = K.zs.objectsInUse; } });
+          K.core.trace.mm.push({
+            processDied: () => {
+              usedAtDeath = usedSwapSlots(K.si.swapMap);
+              objectsAtDeath = K.zs.objectsInUse;
+            },
+          });
         },
       });
       return { zsFrees, zsAheadOfSwap, swapAheadOfZs, usedAtDeath, objectsAtDeath, objectsAtEnd: sim.K.zs.objectsInUse };

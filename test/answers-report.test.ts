@@ -12,12 +12,27 @@ function fakeRecord(scenario: string, policy: string, seed: number): RunRecord {
   const dist = (mean: number) => ({ count: 4, mean, p50: mean, p99: mean, max: mean * 1.5, min: mean / 2 });
   return {
     output: {
-      scenario, policy, seed, kernel: '6.6-android', fingerprint: 'f',
+      scenario,
+      policy,
+      seed,
+      kernel: '6.6-android',
+      fingerprint: 'f',
       metrics: {
-        exit_latency_ms: dist(v(80)), memory_release_ms: dist(v(200)), cpu_busy_peak_pct: 100,
-        deferred_entries_peak: 0, deferred_mib_peak: v(1), held_after_exit_mib_ms: v(900), unaccounted_cpu_ms: v(500),
-        lock_wait_ms: { 'si->lock': v(150), 'zs_pool->lock': v(20) }, swap_entries_freed: 1, swap_entries_leaked: 0, events: 1, wall_ms: 1,
-        launch_ms: v(900), preview_ms: v(150), free_mem_at_preview_mib: v(400),
+        exit_latency_ms: dist(v(80)),
+        memory_release_ms: dist(v(200)),
+        cpu_busy_peak_pct: 100,
+        deferred_entries_peak: 0,
+        deferred_mib_peak: v(1),
+        held_after_exit_mib_ms: v(900),
+        unaccounted_cpu_ms: v(500),
+        lock_wait_ms: { 'si->lock': v(150), 'zs_pool->lock': v(20) },
+        swap_entries_freed: 1,
+        swap_entries_leaked: 0,
+        events: 1,
+        wall_ms: 1,
+        launch_ms: v(900),
+        preview_ms: v(150),
+        free_mem_at_preview_mib: v(400),
       },
       vmstat: { lmkd_kills: 9, allocstall: seed, psi_memory_some_us: 1000 * seed, swap_entries_parked_at_end: 0 },
     },
@@ -37,9 +52,18 @@ describe('answers report', () => {
     };
     const { markdown, sections } = await buildAnswers({ seeds: 3, serverSeeds: 2, run, kernelVersions: ['6.6-android', '6.12', '6.18'] });
     expect(sections.map((s) => s.slug)).toEqual([
-      'morton-userspace', 'morton-lock-contention', 'morton-peak-resources', 'morton-sched-fifo', 'morton-unaccounted',
-      'barry-where-gain', 'barry-numa', 'chris-parked-entries', 'chris-process-mrelease', 'kairui-latest-kernel',
-      'shakeel-reclaim', 'shakeel-parallel-reaping',
+      'morton-userspace',
+      'morton-lock-contention',
+      'morton-peak-resources',
+      'morton-sched-fifo',
+      'morton-unaccounted',
+      'barry-where-gain',
+      'barry-numa',
+      'chris-parked-entries',
+      'chris-process-mrelease',
+      'kairui-latest-kernel',
+      'shakeel-reclaim',
+      'shakeel-parallel-reaping',
     ]);
     for (const s of sections) {
       expect(s.markdown).toMatch(/^> /m); // the question, quoted
@@ -58,7 +82,10 @@ describe('answers report', () => {
   });
 
   it('plots a bar and a CI whisker per row', () => {
-    const svg = ciBarsSvg('x, ms', [{ label: 'a', ci: confidenceInterval95([1, 2, 3]) }, { label: 'b', ci: confidenceInterval95([4]) }]);
+    const svg = ciBarsSvg('x, ms', [
+      { label: 'a', ci: confidenceInterval95([1, 2, 3]) },
+      { label: 'b', ci: confidenceInterval95([4]) },
+    ]);
     expect(svg.match(/<rect /g)!.length).toBe(3); // background + 2 bars
     expect(svg.match(/<path d="M[\d.]+ [\d.]+H/g)!.length).toBe(2); // one whisker (b has n=1) + the axis
   });

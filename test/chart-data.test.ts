@@ -6,8 +6,20 @@ describe('alignTimeSeries', () => {
   it('puts step series on one x array, carrying values forward', () => {
     const xy = alignTimeSeries(
       [
-        { label: 'a', points: [[0, 10], [5, 7]] },
-        { label: 'b', points: [[2, 3], [9, 4]] },
+        {
+          label: 'a',
+          points: [
+            [0, 10],
+            [5, 7],
+          ],
+        },
+        {
+          label: 'b',
+          points: [
+            [2, 3],
+            [9, 4],
+          ],
+        },
       ],
       Math.min,
     );

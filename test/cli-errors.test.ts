@@ -56,7 +56,10 @@ describe('paths the user names', () => {
   });
 
   it('--trace into /proc/nope: the directory is not created, and the line says so', () => {
-    expectOneLine(swaplab(['run', 'exit-one', ...SMALL, '--trace', '/proc/nope/t.pftrace']), /^swaplab: --trace \/proc\/nope\/t\.pftrace: cannot use directory \/proc\/nope: no such file or directory \(ENOENT\)$/m);
+    expectOneLine(
+      swaplab(['run', 'exit-one', ...SMALL, '--trace', '/proc/nope/t.pftrace']),
+      /^swaplab: --trace \/proc\/nope\/t\.pftrace: cannot use directory \/proc\/nope: no such file or directory \(ENOENT\)$/m,
+    );
   });
 
   it('a full disk (--trace /dev/full) is one line and exit 2', () => {

@@ -17,9 +17,26 @@ function swaplab(...args: string[]) {
 }
 
 const CONTRACT_KEYS = [
-  'exit_latency_ms', 'memory_release_ms', 'launch_ms', 'preview_ms', 'frames', 'janky_frames', 'cpu_ms_by_category', 'cpu_busy_mean_pct',
-  'free_mem_at_preview_mib', 'deferred_entries_peak', 'deferred_mib_peak', 'held_after_exit_mib_ms', 'unaccounted_cpu_ms',
-  'lock_wait_ms', 'cacheline_transfers', 'cacheline_stall_ms', 'swap_entries_freed', 'swap_entries_leaked', 'events', 'wall_ms',
+  'exit_latency_ms',
+  'memory_release_ms',
+  'launch_ms',
+  'preview_ms',
+  'frames',
+  'janky_frames',
+  'cpu_ms_by_category',
+  'cpu_busy_mean_pct',
+  'free_mem_at_preview_mib',
+  'deferred_entries_peak',
+  'deferred_mib_peak',
+  'held_after_exit_mib_ms',
+  'unaccounted_cpu_ms',
+  'lock_wait_ms',
+  'cacheline_transfers',
+  'cacheline_stall_ms',
+  'swap_entries_freed',
+  'swap_entries_leaked',
+  'events',
+  'wall_ms',
 ];
 
 describe('swaplab run --json', () => {
@@ -45,7 +62,11 @@ describe('swaplab run --json', () => {
 
 describe('bad input', () => {
   const dir = mkdtempSync(join(tmpdir(), 'swaplab-cli-'));
-  const file = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
+  const file = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
   const cases: Array<[string, string[], RegExp]> = [
     ['unknown field', ['check', file('unknown.yaml', 'apps:\n  count: 3\n  colour: red\n')], /unknown\.yaml:3:3: .*colour/],
     ['wrong type', ['check', file('type.yaml', 'apps:\n  count: many\n')], /type\.yaml:2:10: apps\.count: .*number/],
@@ -56,7 +77,11 @@ describe('bad input', () => {
     ['missing file', ['run', join(dir, 'nope.yaml')], /nope\.yaml: no such file/],
     ['--set on a path that does not exist', ['run', 'exit-one', '--set', 'apps.bogus=3'], /--set apps\.bogus: no such field/],
     ['unknown --policy', ['run', 'exit-one', '--policy', 'lazy'], /unknown policy 'lazy'/],
-    ['a trace file that cannot be written', ['run', 'exit-one', '--set', 'swap_mib=4', '--trace', join(dir, 'no-such-dir', 't.pftrace')], /--trace .*no-such-dir\/t\.pftrace: cannot use directory .*no-such-dir: no such file or directory \(ENOENT\)/],
+    [
+      'a trace file that cannot be written',
+      ['run', 'exit-one', '--set', 'swap_mib=4', '--trace', join(dir, 'no-such-dir', 't.pftrace')],
+      /--trace .*no-such-dir\/t\.pftrace: cannot use directory .*no-such-dir: no such file or directory \(ENOENT\)/,
+    ],
   ];
   it.each(cases)('%s: one clear line and a non-zero exit', (_name, args, message) => {
     const r = swaplab(...args);

@@ -6,8 +6,14 @@ import { runSimulation } from '../src/sim/run.js';
 
 function small(freeMib: number) {
   return loadScenario('continuous-launch', [
-    'continuous.apps=6', 'continuous.rounds=2', 'continuous.dwell_ms=300', 'continuous.anon_mib=[300,300]',
-    `memory.free_mib=${freeMib}`, 'memory.page_cache_mib=100', 'duration_ms=20000', 'cpufreq.enabled=false',
+    'continuous.apps=6',
+    'continuous.rounds=2',
+    'continuous.dwell_ms=300',
+    'continuous.anon_mib=[300,300]',
+    `memory.free_mib=${freeMib}`,
+    'memory.page_cache_mib=100',
+    'duration_ms=20000',
+    'cpufreq.enabled=false',
   ]);
 }
 

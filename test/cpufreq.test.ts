@@ -10,7 +10,12 @@ import { machine, MS, proc } from './helpers.js';
 
 const OPPS: ClusterOpps = {
   cluster: 'big',
-  opps: [{ mhz: 500, busyMw: 50 }, { mhz: 1000, busyMw: 150 }, { mhz: 1500, busyMw: 350 }, { mhz: 2000, busyMw: 700 }],
+  opps: [
+    { mhz: 500, busyMw: 50 },
+    { mhz: 1000, busyMw: 150 },
+    { mhz: 1500, busyMw: 350 },
+    { mhz: 2000, busyMw: 700 },
+  ],
   idleMw: 5,
 };
 const GOV: GovernorParams = { enabled: true, rateLimitNs: 1 * MS, headroom: 1.25, peltHalfLifeNs: 32 * MS };
@@ -29,7 +34,10 @@ describe('cpufreq governor', () => {
       yield k.work(600 * MS);
     });
     const seen: number[] = [];
-    for (let t = 50; t <= 1500; t += 50) { m.engine.run(t * MS); seen.push(d.curMhz); }
+    for (let t = 50; t <= 1500; t += 50) {
+      m.engine.run(t * MS);
+      seen.push(d.curMhz);
+    }
     expect(Math.max(...seen)).toBe(2000); // reached the top while busy
     expect(seen.findIndex((f) => f === 2000)).toBeGreaterThan(0); // ramped, not jumped
     expect(d.curMhz).toBe(500); // back at the bottom long after the work ended

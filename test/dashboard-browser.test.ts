@@ -75,9 +75,11 @@ async function openGroup(name: string) {
 }
 
 async function waitForCommand(expected: string) {
-  await page.waitForFunction((text) => document.getElementById('command')!.textContent === text, expected, { timeout: 10_000 }).catch(async () => {
-    throw new Error(`command line is ${JSON.stringify(await page.textContent('#command'))}, expected ${JSON.stringify(expected)}`);
-  });
+  await page
+    .waitForFunction((text) => document.getElementById('command')!.textContent === text, expected, { timeout: 10_000 })
+    .catch(async () => {
+      throw new Error(`command line is ${JSON.stringify(await page.textContent('#command'))}, expected ${JSON.stringify(expected)}`);
+    });
 }
 
 describe('dashboard', () => {
@@ -110,7 +112,11 @@ describe('dashboard', () => {
     const forced = page.locator('[data-param="kernel.policy_options.async-global-list.forced_release"]');
     expect(await forced.getAttribute('type')).toBe('checkbox');
     // Nested objects are fieldsets: kernel > policy_options > async-global-list.
-    expect(await page.locator('details[data-group="kernel"] fieldset[data-group="kernel.policy_options"] fieldset[data-group="kernel.policy_options.async-global-list"] [data-param$="forced_release"]').count()).toBe(1);
+    expect(
+      await page
+        .locator('details[data-group="kernel"] fieldset[data-group="kernel.policy_options"] fieldset[data-group="kernel.policy_options.async-global-list"] [data-param$="forced_release"]')
+        .count(),
+    ).toBe(1);
     await openGroup('kernel');
     expect(await forced.isVisible()).toBe(true);
     const psi = page.locator('input[data-param="lmkd.psi_window_ms"]');
@@ -131,16 +137,16 @@ describe('dashboard', () => {
     await openGroup('lmkd');
     await page.check('[data-param="kernel.policy_options.async-global-list.forced_release"]');
     await page.fill('[data-param="lmkd.psi_window_ms"]', '2000');
-    await waitForCommand(
-      `swaplab compare ${SCENARIO} --policies sync,async-global-list --seeds 2 --set kernel.policy_options.async-global-list.forced_release=true --set lmkd.psi_window_ms=2000`,
-    );
+    await waitForCommand(`swaplab compare ${SCENARIO} --policies sync,async-global-list --seeds 2 --set kernel.policy_options.async-global-list.forced_release=true --set lmkd.psi_window_ms=2000`);
     expect(await page.textContent('details[data-group="lmkd"] > summary .count')).toBe('1 changed');
     await page.click('#run');
     await page.waitForSelector('#downloads:not([hidden])', { timeout: 90_000 });
     expect(await page.textContent('#status')).toBe('Done: 4 runs.');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
     expect(download.suggestedFilename()).toMatch(new RegExp(`^swaplab-${SCENARIO}-[0-9a-f]{8}\\.csv$`));
-    const lines = readFileSync((await download.path())!, 'utf8').trimEnd().split('\n');
+    const lines = readFileSync((await download.path())!, 'utf8')
+      .trimEnd()
+      .split('\n');
     expect(lines).toHaveLength(1 + 4);
     const header = lines[0]!.split(',');
     const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i]!, v])));

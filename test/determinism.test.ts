@@ -22,7 +22,12 @@ function world(seed: number, traced: boolean): string {
         yield k.lock(lock);
         yield k.work(0.02 * MS);
         yield k.unlock(lock);
-        if (c % 7 === 0) wq.queueWork(initWork(`w${i}.${c}`, function* (kk) { yield kk.work(0.1 * MS); }));
+        if (c % 7 === 0)
+          wq.queueWork(
+            initWork(`w${i}.${c}`, function* (kk) {
+              yield kk.work(0.1 * MS);
+            }),
+          );
       }
     });
   }

@@ -9,7 +9,12 @@ import { calendarFrom, heapFrom, HEAP_ABOVE_PENDING, type PendingSetKind } from 
 import { EventHeap } from '../src/engine/queue.js';
 import { RngStream } from '../src/engine/rng.js';
 
-interface PendingSet { push(t: number, o: number, s: number): void; popMin(): number; peekTime(): number; size: number }
+interface PendingSet {
+  push(t: number, o: number, s: number): void;
+  popMin(): number;
+  peekTime(): number;
+  size: number;
+}
 
 function drive(q: PendingSet, seed: number): number[] {
   const rng = new RngStream(seed);
@@ -125,13 +130,18 @@ describe('engine on each pending-event set', () => {
         const draw = rng.float();
         if (draw < 0.1) engine.after(0, rng.int(0, 4), targets[(i + 1) % 8]!, (tag + 1) & 31);
         const handle = engine.after(rng.int(1, 10_000), rng.int(0, 4), targets[i]!, tag);
-        if (draw > 0.9) { engine.cancel(cancelMe); cancelMe = handle; }
+        if (draw > 0.9) {
+          engine.cancel(cancelMe);
+          cancelMe = handle;
+        }
         if (engine.pending < pendingTarget) engine.after(rng.int(1, 1_000_000_000), 3, targets[(i + 3) % 8]!, 1);
         sets.add(engine.pendingSet);
       },
     }));
     for (let i = 0; i < 8; i++) engine.at(0, 1, targets[i]!, 0);
-    for (let i = 0; i < steps && engine.step(); i++) { /* fire */ }
+    for (let i = 0; i < steps && engine.step(); i++) {
+      /* fire */
+    }
     expect(engine.eventsProcessed).toBe(steps);
     return { fingerprint: engine.fingerprint.hex(), sets };
   }
@@ -158,7 +168,8 @@ describe('fingerprint', () => {
     for (let i = 0; i < 10_000; i++) {
       const t = i % 3 === 0 ? rng.int(0, 1000) : Math.floor(rng.float() * 2 ** 52);
       const code = rng.int(0, 2 ** 31);
-      a.mix(t); a.mix(code);
+      a.mix(t);
+      a.mix(code);
       b.mixEvent(t, code);
     }
     expect(b.hex()).toBe(a.hex());

@@ -24,10 +24,16 @@ describe('shared cache lines', () => {
   it('one CPU writing a line repeatedly pays no transfer; two CPUs alternating pay one per write', () => {
     const lines = new SharedLines(FOUR, LAT);
     let t = 0;
-    for (let i = 0; i < 10; i++) { expect(lines.write('x', 0, 1, t, 0)).toBe(0); t += 1000; }
+    for (let i = 0; i < 10; i++) {
+      expect(lines.write('x', 0, 1, t, 0)).toBe(0);
+      t += 1000;
+    }
     expect(lines.line('x').transfers).toBe(0);
     let stall = 0;
-    for (let i = 0; i < 10; i++) { stall += lines.write('y', i % 2, 1, t, 0); t += 1000; }
+    for (let i = 0; i < 10; i++) {
+      stall += lines.write('y', i % 2, 1, t, 0);
+      t += 1000;
+    }
     expect(lines.line('y').transfers).toBe(9); // the first write finds the line unowned
     expect(stall).toBe(9 * LAT.sameClusterNs);
   });
@@ -40,7 +46,11 @@ describe('shared cache lines', () => {
   });
 
   it('latency depends on where the CPUs sit', () => {
-    const cpus = [{ capacity1024: 1024, cluster: 'a', node: 0 }, { capacity1024: 1024, cluster: 'b', node: 0 }, { capacity1024: 1024, cluster: 'c', node: 1 }];
+    const cpus = [
+      { capacity1024: 1024, cluster: 'a', node: 0 },
+      { capacity1024: 1024, cluster: 'b', node: 0 },
+      { capacity1024: 1024, cluster: 'c', node: 1 },
+    ];
     const lines = new SharedLines(cpus, LAT);
     expect(lines.transferNs(0, 1)).toBe(60);
     expect(lines.transferNs(0, 2)).toBe(200);
@@ -82,7 +92,10 @@ describe('free path granularity', () => {
     const run = slots.slice(0, 16);
     expect(run[15]! - run[0]!).toBe(15); // one mTHP: 16 contiguous slots in one cluster
     const batched = freeWorkNs(K, [{ start: run[0]!, nr: 16 }]);
-    const oneByOne = freeWorkNs(K, slots.slice(16, 32).map((s) => ({ start: s, nr: 1 })));
+    const oneByOne = freeWorkNs(
+      K,
+      slots.slice(16, 32).map((s) => ({ start: s, nr: 1 })),
+    );
     const c = K.costs;
     // swap_entries_put_map_nr: get_swap_device, ci->lock, memcg uncharge, swap_range_free, shadow clear once per call.
     expect(oneByOne - batched).toBe(15 * (c.swap_device_get_ns + rangeFreeCallNs(c)));
@@ -93,7 +106,10 @@ describe('free path granularity', () => {
     const runs = [0, 16, 32, 48].map((i) => ({ start: slots[i]!, nr: 16 }));
     const batched = freeWorkNs(K, runs);
     // 64 singles: the 64th fills the per-CPU slot cache and swapcache_free_entries frees the batch.
-    const oneByOne = freeWorkNs(K, slots.slice(64, 128).map((s) => ({ start: s, nr: 1 })));
+    const oneByOne = freeWorkNs(
+      K,
+      slots.slice(64, 128).map((s) => ({ start: s, nr: 1 })),
+    );
     expect(K.si.slotCaches[0]!.length).toBe(0);
     const c = K.costs;
     expect(oneByOne - batched).toBe(60 * (c.swap_device_get_ns + c.swap_cluster_lock_ns + rangeFreeCallNs(c)) + 64 * c.free_swap_slot_ns + c.swapcache_free_entries_batch_ns);
@@ -133,7 +149,16 @@ describe('Kaplan-Meier release summary', () => {
 
 describe('validation scorecard', () => {
   it('counts predictions within band and their mean absolute error', () => {
-    const row = (samples: number[], pub: number, kind: 'predicted' | 'calibrated') => ({ figure: 'f', source: 's', published: 'p', publishedValue: pub, samples, unit: '', kind, band: { type: 'relative' as const, tolerance: 0.25 } });
+    const row = (samples: number[], pub: number, kind: 'predicted' | 'calibrated') => ({
+      figure: 'f',
+      source: 's',
+      published: 'p',
+      publishedValue: pub,
+      samples,
+      unit: '',
+      kind,
+      band: { type: 'relative' as const, tolerance: 0.25 },
+    });
     const s = scoreSummary([row([3, 3], 3.1, 'predicted'), row([2], 3, 'predicted'), row([100], 1, 'calibrated')]);
     expect(s.predictions).toBe(2);
     expect(s.within).toBe(1);

@@ -12,21 +12,36 @@ const MS = 1_000_000;
 function oneCpuPhone(extra: string[] = []) {
   return loadScenario('quiet', [
     'platform={"cpus":[{"capacity":1024,"cluster":"solo","count":1}],"ram_mib":8192}',
-    'memory.free_mib=6000', 'lmkd.enabled=false', 'apps.count=0', 'load.threads=0', 'load.share=0',
-    'launch.at_ms=10', 'launch.threads=1', 'launch.cpu_ms=50', 'launch.alloc_mib=10', 'launch.preview_cpu_ms=10',
-    'launch.frame_hz=60', 'launch.frames=60', 'duration_ms=1500', ...extra,
+    'memory.free_mib=6000',
+    'lmkd.enabled=false',
+    'apps.count=0',
+    'load.threads=0',
+    'load.share=0',
+    'launch.at_ms=10',
+    'launch.threads=1',
+    'launch.cpu_ms=50',
+    'launch.alloc_mib=10',
+    'launch.preview_cpu_ms=10',
+    'launch.frame_hz=60',
+    'launch.frames=60',
+    'duration_ms=1500',
+    ...extra,
   ]);
 }
 
 function withHog(hog: { policy: SchedPolicy; nice?: number; atNs: number; workNs: number } | null) {
   return runSimulation(oneCpuPhone(), {
-    policy: 'sync', seed: 1,
+    policy: 'sync',
+    seed: 1,
     attach: (sim) => {
       if (!hog) return;
-      sim.K.sched.spawn({ name: 'hog', proc: { pid: 990, name: 'hog', cgroup: 'test' }, category: 'system', policy: hog.policy, rtPriority: hog.policy === 'fifo' ? 50 : 0, nice: hog.nice ?? 0 }, function* (k) {
-        yield k.sleep(hog.atNs);
-        yield k.work(hog.workNs);
-      });
+      sim.K.sched.spawn(
+        { name: 'hog', proc: { pid: 990, name: 'hog', cgroup: 'test' }, category: 'system', policy: hog.policy, rtPriority: hog.policy === 'fifo' ? 50 : 0, nice: hog.nice ?? 0 },
+        function* (k) {
+          yield k.sleep(hog.atNs);
+          yield k.work(hog.workNs);
+        },
+      );
     },
   });
 }
@@ -70,7 +85,10 @@ describe('frame pipeline', () => {
     const ample = runSimulation(oneCpuPhone([...frameAlloc, 'memory.free_mib=6000']), { policy: 'sync', seed: 1 });
     expect(ample.record.output.metrics.janky_frames).toBe(0);
     expect(ample.record.output.vmstat.allocstall ?? 0).toBe(0);
-    const short = runSimulation(oneCpuPhone([...frameAlloc, 'memory.free_mib=400', 'memory.watermark_min_mib=380', 'memory.watermark_low_mib=390', 'memory.watermark_high_mib=400']), { policy: 'sync', seed: 1 });
+    const short = runSimulation(oneCpuPhone([...frameAlloc, 'memory.free_mib=400', 'memory.watermark_min_mib=380', 'memory.watermark_low_mib=390', 'memory.watermark_high_mib=400']), {
+      policy: 'sync',
+      seed: 1,
+    });
     expect(short.record.output.vmstat.allocstall).toBeGreaterThan(0);
     expect(short.record.output.metrics.janky_frames).toBeGreaterThan(0);
   });

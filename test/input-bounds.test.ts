@@ -21,7 +21,10 @@ function refusal(load: () => unknown): string {
   throw new Error('expected the scenario to be refused');
 }
 
-const fromSets = (...sets: string[]) => () => loadScenario('exit-one', sets);
+const fromSets =
+  (...sets: string[]) =>
+  () =>
+    loadScenario('exit-one', sets);
 const fromText = (text: string) => () => scenarioFromText(text, 'x.yaml');
 
 describe('numeric fields have upper and lower bounds', () => {
@@ -54,9 +57,7 @@ describe('numeric fields have upper and lower bounds', () => {
 
 describe('--set list indices', () => {
   it('refuses an index far past the end at once, in one line', () => {
-    expect(refusal(fromSets('platform.cpus.4294967294.count=1'))).toBe(
-      '--set platform.cpus.4294967294.count: index 4294967294 is beyond the end of platform.cpus (the list is empty: use index 0)',
-    );
+    expect(refusal(fromSets('platform.cpus.4294967294.count=1'))).toBe('--set platform.cpus.4294967294.count: index 4294967294 is beyond the end of platform.cpus (the list is empty: use index 0)');
   });
 
   it('may set an element or append one, nothing further', () => {
@@ -70,7 +71,13 @@ describe('--set list indices', () => {
 describe('YAML limits', () => {
   it('refuses an alias bomb with one line, not a ReferenceError', () => {
     const bomb = ['a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]'];
-    for (const [name, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd']]) bomb.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    for (const [name, prev] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+      ['e', 'd'],
+    ])
+      bomb.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
     expect(refusal(fromText(bomb.join('\n')))).toMatch(/^x\.yaml: too many YAML aliases \(at most 100\)/);
   });
 

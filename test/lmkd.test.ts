@@ -13,10 +13,11 @@ describe('lmkd', () => {
     const { sim, record } = run('mrelease');
     const killed = sim.K.processes.all.filter((p) => p.killedAtNs >= 0);
     expect(killed.length).toBeGreaterThan(0);
-    for (const p of killed) for (const t of p.threads) {
-      expect(t.cpuset).toBe('background');
-      expect([0, 10]).toContain(t.nice); // lmkd_setprio's nice 0 unless the thread died before it got there
-    }
+    for (const p of killed)
+      for (const t of p.threads) {
+        expect(t.cpuset).toBe('background');
+        expect([0, 10]).toContain(t.nice); // lmkd_setprio's nice 0 unless the thread died before it got there
+      }
     expect(killed.some((p) => p.threads.some((t) => t.nice === 0))).toBe(true);
     expect(record.output.vmstat.process_mrelease).toBeGreaterThan(0);
     const reapers = sim.K.sched.tasks.filter((t) => t.name.startsWith('lmkd_reaper'));
@@ -29,10 +30,11 @@ describe('lmkd', () => {
     const { sim, record } = run('setprio');
     const killed = sim.K.processes.all.filter((p) => p.killedAtNs >= 0);
     expect(killed.length).toBeGreaterThan(0);
-    for (const p of killed) for (const t of p.threads) {
-      expect(t.cpuset).toBe('foreground');
-      expect(t.nice).toBe(-20);
-    }
+    for (const p of killed)
+      for (const t of p.threads) {
+        expect(t.cpuset).toBe('foreground');
+        expect(t.nice).toBe(-20);
+      }
     expect(record.output.vmstat.process_mrelease ?? 0).toBe(0);
   });
 });

@@ -9,17 +9,24 @@ describe('queued spinlock', () => {
     const order: string[] = [];
     let inside = 0;
     let maxInside = 0;
-    const tasks = [0, 1, 2, 3].map((i) => m.sched.spawn({ name: `t${i}`, proc: proc('p'), category: 'exiting' }, function* (k: TaskCtx) {
-      yield k.work(i * 0.1 * MS); // arrive in order t0, t1, t2, t3
-      yield k.lock(lock);
-      inside++; maxInside = Math.max(maxInside, inside);
-      order.push(`t${i}`);
-      yield k.work(2 * MS);
-      inside--;
-      yield k.unlock(lock);
-    }));
+    const tasks = [0, 1, 2, 3].map((i) =>
+      m.sched.spawn({ name: `t${i}`, proc: proc('p'), category: 'exiting' }, function* (k: TaskCtx) {
+        yield k.work(i * 0.1 * MS); // arrive in order t0, t1, t2, t3
+        yield k.lock(lock);
+        inside++;
+        maxInside = Math.max(maxInside, inside);
+        order.push(`t${i}`);
+        yield k.work(2 * MS);
+        inside--;
+        yield k.unlock(lock);
+      }),
+    );
     let spinSliceNs = 0;
-    m.sched.observers.push({ cpuSlice: (_c, _t, s, e, spinning) => { if (spinning) spinSliceNs += e - s; } });
+    m.sched.observers.push({
+      cpuSlice: (_c, _t, s, e, spinning) => {
+        if (spinning) spinSliceNs += e - s;
+      },
+    });
     m.engine.run();
     expect(order).toEqual(['t0', 't1', 't2', 't3']);
     expect(maxInside).toBe(1);
@@ -59,7 +66,9 @@ describe('queued spinlock', () => {
   it('releasing a lock one does not hold is a clear error', () => {
     const m = machine([1024]);
     const lock = m.locks.spinlock('ci->lock');
-    m.sched.spawn({ name: 'rogue', proc: proc('r'), category: 'system' }, function* (k) { yield k.unlock(lock); });
+    m.sched.spawn({ name: 'rogue', proc: proc('r'), category: 'system' }, function* (k) {
+      yield k.unlock(lock);
+    });
     expect(() => m.engine.run()).toThrow(/lock-owner: rogue releases ci->lock which it does not hold/);
   });
 });
@@ -68,15 +77,24 @@ describe('rwlock and mutex', () => {
   it('readers share an rwlock; a writer excludes them', () => {
     const m = machine([1024, 1024, 1024]);
     const l = m.locks.rwlock('mmap_lock');
-    let readersTogether = 0, inside = 0, writerAlone = true;
-    for (let i = 0; i < 2; i++) m.sched.spawn({ name: `r${i}`, proc: proc('r'), category: 'system' }, function* (k) {
-      yield k.lock(l, false); inside++; readersTogether = Math.max(readersTogether, inside);
-      yield k.work(2 * MS); inside--; yield k.unlock(l);
-    });
+    let readersTogether = 0,
+      inside = 0,
+      writerAlone = true;
+    for (let i = 0; i < 2; i++)
+      m.sched.spawn({ name: `r${i}`, proc: proc('r'), category: 'system' }, function* (k) {
+        yield k.lock(l, false);
+        inside++;
+        readersTogether = Math.max(readersTogether, inside);
+        yield k.work(2 * MS);
+        inside--;
+        yield k.unlock(l);
+      });
     m.sched.spawn({ name: 'w', proc: proc('w'), category: 'system' }, function* (k) {
       yield k.work(0.5 * MS);
-      yield k.lock(l, true); if (inside !== 0) writerAlone = false;
-      yield k.work(1 * MS); yield k.unlock(l);
+      yield k.lock(l, true);
+      if (inside !== 0) writerAlone = false;
+      yield k.work(1 * MS);
+      yield k.unlock(l);
     });
     m.engine.run();
     expect(readersTogether).toBe(2);
@@ -87,10 +105,15 @@ describe('rwlock and mutex', () => {
     const m = machine([1024, 1024]);
     const mu = m.locks.mutex('oom_lock');
     const order: number[] = [];
-    const ts = [0, 1, 2].map((i) => m.sched.spawn({ name: `m${i}`, proc: proc('m'), category: 'system' }, function* (k) {
-      yield k.work(i * 0.1 * MS);
-      yield k.lock(mu); order.push(i); yield k.work(1 * MS); yield k.unlock(mu);
-    }));
+    const ts = [0, 1, 2].map((i) =>
+      m.sched.spawn({ name: `m${i}`, proc: proc('m'), category: 'system' }, function* (k) {
+        yield k.work(i * 0.1 * MS);
+        yield k.lock(mu);
+        order.push(i);
+        yield k.work(1 * MS);
+        yield k.unlock(mu);
+      }),
+    );
     m.engine.run();
     m.sched.finish();
     expect(order).toEqual([0, 1, 2]);

@@ -42,7 +42,8 @@ describe('zram', () => {
   it('a contended slot lock makes zram_slot_free_notify miss: miss_free counted, object leaked', () => {
     let held: number[] = [];
     const { record, sim } = runSimulation(micro(1, 20), {
-      policy: 'sync', seed: 1,
+      policy: 'sync',
+      seed: 1,
       attach: (sim) => {
         // A swap-in reader holds the slot locks of a few of the victim's entries.
         const ch = sim.micro[0]!.originalMm.chunks.find((c) => c.swap.length > 4)!;

@@ -44,9 +44,7 @@ describe('messages', () => {
   });
 
   it('unknownName keeps the full list after the suggestion', () => {
-    expect(unknownName('policy', 'synk', POLICIES)).toBe(
-      'unknown policy "synk"; did you mean "sync"? (known: sync, async-mmu-gather, async-global-list, async-per-node)',
-    );
+    expect(unknownName('policy', 'synk', POLICIES)).toBe('unknown policy "synk"; did you mean "sync"? (known: sync, async-mmu-gather, async-global-list, async-per-node)');
   });
 });
 

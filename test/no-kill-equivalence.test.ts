@@ -16,7 +16,10 @@ describe('a scenario with no kills', () => {
     }
     expect(outs[0]!.metrics.exit_latency_ms.count).toBe(0);
     expect(outs[0]!.metrics.launch_ms).toBeGreaterThan(0);
-    const strip = (m: Record<string, unknown>) => { const { events: _e, wall_ms: _w, ...rest } = m; return rest; };
+    const strip = (m: Record<string, unknown>) => {
+      const { events: _e, wall_ms: _w, ...rest } = m;
+      return rest;
+    };
     for (const o of outs.slice(1)) expect(strip({ ...o.metrics })).toEqual(strip({ ...outs[0]!.metrics }));
   });
 });

@@ -99,12 +99,15 @@ describe('the packed and installed swaplab command', () => {
   it('swaplab compare runs its worker threads from the installed copy', () => {
     const r = swaplab('compare', 'exit-one', '--policies', 'sync,async-mmu-gather', '--seeds', '2', '--no-db', '--set', 'swap_mib=20', '--format', 'csv');
     expect(r.status, r.stderr).toBe(0);
-    const rows = r.stdout.trim().split('\n').map((l) => l.split(','));
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
     expect(rows[0]).toEqual(['metric', 'policy', 'mean', 'ci95_lo', 'ci95_hi', 'n', 'p_vs_baseline']);
     expect(rows.find((row) => row[0] === 'swap_entries_freed' && row[1] === 'async-mmu-gather')?.[5]).toBe('2');
   });
 
-  it('swaplab --version prints package.json\'s version', () => {
+  it("swaplab --version prints package.json's version", () => {
     const r = swaplab('--version');
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toBe(PKG.version);

@@ -25,18 +25,20 @@ function micro(n: number, swapMib: number, extra: string[] = []) {
 /** Adds a process that dies at `atNs` (spawned in attach, before the run). */
 function lateVictim(sim: Simulation, swapPages: number, atNs: number): KProcess {
   const K = sim.K;
-  const p = K.createProcess({ name: 'late', presentPages: 64, swapPages, filePages: 0, folioPages: 1, fragmentation: 0.9, oomScoreAdj: 900, category: 'background', cpuset: 'background', nice: 0, threads: 1 },
-    (proc) => function* (k, t) {
-      while (!proc.sigkill) yield k.wait(proc.signalWait);
-      yield* doExit(K, k, t, proc);
-    });
+  const p = K.createProcess(
+    { name: 'late', presentPages: 64, swapPages, filePages: 0, folioPages: 1, fragmentation: 0.9, oomScoreAdj: 900, category: 'background', cpuset: 'background', nice: 0, threads: 1 },
+    (proc) =>
+      function* (k, t) {
+        while (!proc.sigkill) yield k.wait(proc.signalWait);
+        yield* doExit(K, k, t, proc);
+      },
+  );
   K.sched.spawn({ name: 'killer', proc: { pid: 77, name: 'killer', cgroup: 'test' }, category: 'system' }, function* (k) {
     yield k.sleep(atNs);
     K.kill(p);
   });
   return p;
 }
-
 
 describe('async-mmu-gather (Zhiguo Jiang v3)', () => {
   it('a single exiting process stays synchronous', () => {
@@ -49,10 +51,15 @@ describe('async-mmu-gather (Zhiguo Jiang v3)', () => {
     let firstParkNs = -1;
     const lateAt = 20 * MS;
     const { record } = runSimulation(micro(1, 200), {
-      policy: 'async-mmu-gather', seed: 1,
+      policy: 'async-mmu-gather',
+      seed: 1,
       attach: (sim) => {
         lateVictim(sim, 40 * 256, lateAt);
-        sim.K.core.trace.mm.push({ swapEntriesParked: (n, _bytes, t) => { if (n > 0 && firstParkNs < 0) firstParkNs = t; } });
+        sim.K.core.trace.mm.push({
+          swapEntriesParked: (n, _bytes, t) => {
+            if (n > 0 && firstParkNs < 0) firstParkNs = t;
+          },
+        });
       },
     });
     expect(record.output.metrics.deferred_entries_peak).toBeGreaterThan(0);
@@ -90,12 +97,18 @@ describe('async-global-list (Lei Liu v0)', () => {
     const parkedAfter = (forced: boolean) => {
       let parkedBeforeOom = -1;
       const { sim } = runSimulation(micro(0, 0, [`kernel.policy_options.async-global-list.forced_release=${forced}`]), {
-        policy: 'async-global-list', seed: 1,
+        policy: 'async-global-list',
+        seed: 1,
         attach: (sim) => {
           const K = sim.K;
           // A process with 5120 swap entries (>= 3200) that has a fatal signal pending but has not exited yet.
-          const victim = K.createProcess({ name: 'victim', presentPages: 0, swapPages: 5120, filePages: 0, folioPages: 1, fragmentation: 0.9, oomScoreAdj: 900, category: 'background', cpuset: 'background', nice: 0, threads: 1 },
-            (proc) => function* (k) { for (;;) yield k.wait(proc.signalWait); });
+          const victim = K.createProcess(
+            { name: 'victim', presentPages: 0, swapPages: 5120, filePages: 0, folioPages: 1, fragmentation: 0.9, oomScoreAdj: 900, category: 'background', cpuset: 'background', nice: 0, threads: 1 },
+            (proc) =>
+              function* (k) {
+                for (;;) yield k.wait(proc.signalWait);
+              },
+          );
           victim.sigkill = true;
           // One of its threads parks 10 runs: below the flush threshold of 32, so no work is queued.
           K.sched.spawn({ name: 'victim:1', proc: victim, category: 'exiting' }, function* (k, t) {
@@ -124,7 +137,8 @@ describe('every policy', () => {
   it('entries freed from a reaper context are never deferred (task_is_dying is false there)', () => {
     for (const policy of POLICIES.slice(1)) {
       runSimulation(micro(2, 40), {
-        policy, seed: 1,
+        policy,
+        seed: 1,
         attach: (sim) => {
           const K = sim.K;
           const victim = sim.micro[0]!;
@@ -174,7 +188,8 @@ describe('every policy', () => {
 describe('process_mrelease', () => {
   it('does nothing once MMF_OOM_SKIP is set', () => {
     runSimulation(micro(1, 20), {
-      policy: 'sync', seed: 1,
+      policy: 'sync',
+      seed: 1,
       attach: (sim) => {
         const K = sim.K;
         const victim = sim.micro[0]!;
@@ -193,7 +208,8 @@ describe('process_mrelease', () => {
   it('reaps a dying process in the caller context, and the exit finds nothing left', () => {
     const out: { result: MreleaseResult } = { result: 'skipped' };
     const { sim, record } = runSimulation(micro(1, 40), {
-      policy: 'sync', seed: 1,
+      policy: 'sync',
+      seed: 1,
       attach: (sim) => {
         const K = sim.K;
         const victim = sim.micro[0]!;

@@ -47,7 +47,11 @@ function start(cmd: string, args: string[]) {
     buf = parts.pop()!;
     for (const line of parts) {
       lines.push(line);
-      for (const w of [...waiters]) if (w.re.test(line)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(line); }
+      for (const w of [...waiters])
+        if (w.re.test(line)) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w.resolve(line);
+        }
     }
   });
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -62,7 +66,13 @@ function start(cmd: string, args: string[]) {
       if (hit) return Promise.resolve(hit);
       return new Promise((resolve, reject) => {
         const t = setTimeout(() => reject(new Error(`timed out waiting for ${re} in ${cmd} ${args.join(' ')}: ${lines.join(' | ')} ${stderr}`)), timeoutMs);
-        waiters.push({ re, resolve: (l) => { clearTimeout(t); resolve(l); } });
+        waiters.push({
+          re,
+          resolve: (l) => {
+            clearTimeout(t);
+            resolve(l);
+          },
+        });
       });
     },
   };
@@ -116,8 +126,11 @@ describe.skipIf(!hasRedis)('sweep --redis with two workers', () => {
     expect(b.lines).toContain(`start ${killedJob}`);
     expect(b.lines).toContain(`done ${killedJob}`);
 
-    const stored = await rows(db, `SELECT param_swap_mib AS swap, policy, seed, count(*) AS n, any_value(status) AS status, any_value(fingerprint) AS fp,
-      any_value(exit_latency_ms_mean) AS exit_ms, any_value(memory_release_ms_mean) AS release_ms FROM runs GROUP BY ALL ORDER BY ALL`);
+    const stored = await rows(
+      db,
+      `SELECT param_swap_mib AS swap, policy, seed, count(*) AS n, any_value(status) AS status, any_value(fingerprint) AS fp,
+      any_value(exit_latency_ms_mean) AS exit_ms, any_value(memory_release_ms_mean) AS release_ms FROM runs GROUP BY ALL ORDER BY ALL`,
+    );
     expect(stored).toHaveLength(2 * 2 * 3);
     expect(stored.every((r) => r.n === '1' && r.status === 'ok')).toBe(true);
 
@@ -125,8 +138,11 @@ describe.skipIf(!hasRedis)('sweep --redis with two workers', () => {
     const local = join(dir, 'local.duckdb');
     const l = spawnSync(process.execPath, [CLI, ...sweep.slice(0, -2), '--out', join(dir, 'local.html'), '--db', local], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
     expect(l.status).toBe(0);
-    const localRows = await rows(local, `SELECT param_swap_mib AS swap, policy, seed, count(*) AS n, any_value(status) AS status, any_value(fingerprint) AS fp,
-      any_value(exit_latency_ms_mean) AS exit_ms, any_value(memory_release_ms_mean) AS release_ms FROM runs GROUP BY ALL ORDER BY ALL`);
+    const localRows = await rows(
+      local,
+      `SELECT param_swap_mib AS swap, policy, seed, count(*) AS n, any_value(status) AS status, any_value(fingerprint) AS fp,
+      any_value(exit_latency_ms_mean) AS exit_ms, any_value(memory_release_ms_mean) AS release_ms FROM runs GROUP BY ALL ORDER BY ALL`,
+    );
     expect(stored).toEqual(localRows);
 
     b.child.kill('SIGTERM');

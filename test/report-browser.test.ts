@@ -77,7 +77,9 @@ describe('HTML report', () => {
     const { page, errors, external } = await openOffline(report(loadScenario('exit-one')), 'exit-one.html');
     // Five fixed charts plus one CPU chart per policy.
     await page.waitForFunction((n) => document.querySelectorAll('[data-chart][data-drawn="1"]').length >= n, 4 + POLICIES.length, { timeout: 60_000 });
-    const charts = await page.$$eval('[data-chart]', (els) => els.map((e) => ({ name: e.getAttribute('data-chart'), drawn: e.getAttribute('data-drawn'), points: Number(e.getAttribute('data-points')) })));
+    const charts = await page.$$eval('[data-chart]', (els) =>
+      els.map((e) => ({ name: e.getAttribute('data-chart'), drawn: e.getAttribute('data-drawn'), points: Number(e.getAttribute('data-points')) })),
+    );
     expect(charts.map((c) => c.name).sort()).toEqual(['deferred', 'exit-cdf', 'free-mem', 'release-cdf', ...POLICIES.map((p) => `cpu:${p}`)].sort());
     for (const c of charts) expect(c.drawn, c.name!).toBe('1');
     expect(charts.find((c) => c.name === 'free-mem')!.points).toBeGreaterThan(0);

@@ -92,10 +92,19 @@ describe('results db (DuckDB)', () => {
       ['3', 'ok', null, 's', 'abc', 20, false, '6.12', 3, 1.5, 7],
       ['4', 'failed', 'injected', 's', 'abc', 20, false, '6.12', null, null, null],
     ]);
-    const types = await db.query(`SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'runs' AND column_name IN ('param_apps_count', 'param_lmkd_enabled', 'exit_latency_ms_mean') ORDER BY 1`);
-    expect(types.rows).toEqual([['exit_latency_ms_mean', 'DOUBLE'], ['param_apps_count', 'DOUBLE'], ['param_lmkd_enabled', 'BOOLEAN']]);
+    const types = await db.query(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'runs' AND column_name IN ('param_apps_count', 'param_lmkd_enabled', 'exit_latency_ms_mean') ORDER BY 1`,
+    );
+    expect(types.rows).toEqual([
+      ['exit_latency_ms_mean', 'DOUBLE'],
+      ['param_apps_count', 'DOUBLE'],
+      ['param_lmkd_enabled', 'BOOLEAN'],
+    ]);
     const procs = await db.query(`SELECT pid, exit_ms, release_ms, held_at_kill_mib FROM processes WHERE seed = 3 ORDER BY pid`);
-    expect(procs.rows).toEqual([[101, 12.5, 13.5, 50], [102, null, null, 50]]);
+    expect(procs.rows).toEqual([
+      [101, 12.5, 13.5, 50],
+      [102, null, null, 50],
+    ]);
     // Replacing the run replaces its processes too.
     rec.processes = [proc(103, 1)];
     await db.put('k', 'p', 3, rec, meta);
@@ -119,7 +128,9 @@ describe('results db (DuckDB)', () => {
     expect(await readBack(`SELECT count(*) AS n, count(*) FILTER (status = 'failed') AS failed FROM read_parquet('${parquet}')`)).toEqual([{ n: '4', failed: '1' }]);
     expect(await readBack(`SELECT list(seed ORDER BY seed) AS seeds FROM read_csv('${join(dir, 'ok.csv')}')`)).toEqual([{ seeds: ['2', '3'] }]);
     expect(await readBack(`SELECT seed, count(*) AS n FROM read_parquet('${join(dir, 'procs.parquet')}') GROUP BY seed ORDER BY seed`)).toEqual([
-      { seed: '1', n: '1' }, { seed: '2', n: '2' }, { seed: '3', n: '3' },
+      { seed: '1', n: '1' },
+      { seed: '2', n: '2' },
+      { seed: '3', n: '3' },
     ]);
   });
 

@@ -24,9 +24,7 @@ describe('run budget', () => {
   });
 
   it('stops at the wall-clock budget', () => {
-    expect(() => runScenario(scenario(), { policy: 'sync', seed: 1, budget: { maxEvents: 1e12, maxWallMs: 0 } })).toThrow(
-      /^run stopped: took more than 0 s of wall-clock time/,
-    );
+    expect(() => runScenario(scenario(), { policy: 'sync', seed: 1, budget: { maxEvents: 1e12, maxWallMs: 0 } })).toThrow(/^run stopped: took more than 0 s of wall-clock time/);
   });
 
   it('fires the same events as Engine.run: same fingerprint', () => {

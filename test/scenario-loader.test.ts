@@ -35,9 +35,7 @@ describe('scenario errors point at file:line:column', () => {
   });
 
   it('wrong type', () => {
-    expect(errorOf('apps:\n  count: lots\n').format()).toBe(
-      'scenarios/x.yaml:2:10: apps.count: expected number, received string',
-    );
+    expect(errorOf('apps:\n  count: lots\n').format()).toBe('scenarios/x.yaml:2:10: apps.count: expected number, received string');
   });
 
   it('non-integer where an integer is needed', () => {
@@ -49,27 +47,19 @@ describe('scenario errors point at file:line:column', () => {
   });
 
   it('unknown policy name', () => {
-    expect(errorOf('kernel:\n  policy: fast\n').format()).toBe(
-      `scenarios/x.yaml:2:11: kernel.policy: unknown policy "fast" (known: ${POLICY_NAMES.join(', ')})`,
-    );
+    expect(errorOf('kernel:\n  policy: fast\n').format()).toBe(`scenarios/x.yaml:2:11: kernel.policy: unknown policy "fast" (known: ${POLICY_NAMES.join(', ')})`);
   });
 
   it('unknown kernel preset', () => {
-    expect(errorOf('kernel:\n  version: "5.10"\n').format()).toBe(
-      'scenarios/x.yaml:2:12: kernel.version: unknown kernel version "5.10" (known: 6.6-android, 6.12, 6.18)',
-    );
+    expect(errorOf('kernel:\n  version: "5.10"\n').format()).toBe('scenarios/x.yaml:2:12: kernel.version: unknown kernel version "5.10" (known: 6.6-android, 6.12, 6.18)');
   });
 
   it('unknown platform', () => {
-    expect(errorOf('platform: tablet\n').format()).toBe(
-      'scenarios/x.yaml:1:11: platform: unknown platform "tablet" (known: phone-8core, server-2node-128cpu, phone-8gb, phone-16gb, quad-equal)',
-    );
+    expect(errorOf('platform: tablet\n').format()).toBe('scenarios/x.yaml:1:11: platform: unknown platform "tablet" (known: phone-8core, server-2node-128cpu, phone-8gb, phone-16gb, quad-equal)');
   });
 
   it('custom platform: missing required field points at the parent map', () => {
-    expect(errorOf('platform:\n  ram_mib: 100\n').format()).toBe(
-      'scenarios/x.yaml:2:3: platform.cpus: required field is missing',
-    );
+    expect(errorOf('platform:\n  ram_mib: 100\n').format()).toBe('scenarios/x.yaml:2:3: platform.cpus: required field is missing');
   });
 
   it('custom platform: errors inside the map form are reported, not a vague union error', () => {
@@ -78,9 +68,7 @@ describe('scenario errors point at file:line:column', () => {
   });
 
   it('enumerated numbers', () => {
-    expect(errorOf('launch:\n  frame_hz: 90\n').format()).toBe(
-      'scenarios/x.yaml:2:13: launch.frame_hz: expected one of 60, 120, got 90',
-    );
+    expect(errorOf('launch:\n  frame_hz: 90\n').format()).toBe('scenarios/x.yaml:2:13: launch.frame_hz: expected one of 60, 120, got 90');
   });
 
   it('inverted range', () => {
@@ -88,9 +76,7 @@ describe('scenario errors point at file:line:column', () => {
   });
 
   it('cross-field check', () => {
-    expect(errorOf('memory:\n  watermark_low_mib: 10\n').format()).toBe(
-      'scenarios/x.yaml:2:22: memory.watermark_low_mib: must be >= watermark_min_mib (64)',
-    );
+    expect(errorOf('memory:\n  watermark_low_mib: 10\n').format()).toBe('scenarios/x.yaml:2:22: memory.watermark_low_mib: must be >= watermark_min_mib (64)');
   });
 
   it('malformed YAML: the position from the parser', () => {
@@ -113,9 +99,7 @@ describe('scenario errors point at file:line:column', () => {
 describe('--set errors name the override', () => {
   it('non-existent path lists the known fields', () => {
     expect(errorOf('', ['foo.bar=1']).format()).toMatch(/^--set foo\.bar: no such field \(known: name, description, /);
-    expect(errorOf('', ['kernel.polcy=sync']).format()).toMatch(
-      /^--set kernel\.polcy: no such field; did you mean "policy"\? \(known: version, policy, /,
-    );
+    expect(errorOf('', ['kernel.polcy=sync']).format()).toMatch(/^--set kernel\.polcy: no such field; did you mean "policy"\? \(known: version, policy, /);
     expect(errorOf('', ['apps.count.x=1']).format()).toBe('--set apps.count.x: no such field (apps.count has no fields)');
   });
 
@@ -148,9 +132,7 @@ describe('loading files', () => {
   });
 
   it('unknown shipped name lists the shipped ones', () => {
-    expect(() => loadScenario('no-such-scenario')).toThrow(
-      /^no-such-scenario: no such file or shipped scenario \(shipped: camera-launch, /,
-    );
+    expect(() => loadScenario('no-such-scenario')).toThrow(/^no-such-scenario: no such file or shipped scenario \(shipped: camera-launch, /);
   });
 
   it('a file path loads and its base name is the default name', () => {
@@ -187,14 +169,10 @@ describe('shipped scenarios', () => {
 
   it('have the intended shape', () => {
     const cam = loadScenario('camera-launch');
-    expect([cam.platform, cam.kernel.version, cam.apps.count, cam.lmkd.reaper, cam.processes]).toEqual([
-      'phone-8core', '6.6-android', 20, 'mrelease', 0,
-    ]);
+    expect([cam.platform, cam.kernel.version, cam.apps.count, cam.lmkd.reaper, cam.processes]).toEqual(['phone-8core', '6.6-android', 20, 'mrelease', 0]);
     expect(cam.launch.enabled).toBe(true);
     const one = loadScenario('exit-one');
-    expect([one.apps.count, one.launch.enabled, one.lmkd.enabled, one.load.share, one.processes, one.swap_mib]).toEqual([
-      0, false, false, 0, 1, 400,
-    ]);
+    expect([one.apps.count, one.launch.enabled, one.lmkd.enabled, one.load.share, one.processes, one.swap_mib]).toEqual([0, false, false, 0, 1, 400]);
     expect(one.duration_ms).toBe(2000);
     const mm = loadScenario('munmap-concurrent');
     expect([mm.mode, mm.mthp_kib, mm.swap_mib, mm.processes]).toEqual(['munmap', 64, 1024, 1]);
@@ -225,14 +203,7 @@ describe('defaults and --set', () => {
   });
 
   it('--set changes values, parsing numbers, booleans and lists', () => {
-    const s = loadScenario('camera-launch', [
-      'kernel.policy=async-mmu-gather',
-      'apps.count=20',
-      'load.share=0.6',
-      'lmkd.enabled=false',
-      'apps.anon_mib=[100, 300]',
-      'name=custom',
-    ]);
+    const s = loadScenario('camera-launch', ['kernel.policy=async-mmu-gather', 'apps.count=20', 'load.share=0.6', 'lmkd.enabled=false', 'apps.anon_mib=[100, 300]', 'name=custom']);
     expect(s.kernel.policy).toBe('async-mmu-gather');
     expect(s.apps.count).toBe(20);
     expect(s.load.share).toBe(0.6);

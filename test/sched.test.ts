@@ -109,7 +109,11 @@ describe('placement and affinity', () => {
     const m = machine([400, 400, 1024, 1024]);
     const little = m.sched.defineCpuset('background', [0, 1]);
     const seen = new Set<number>();
-    m.sched.observers.push({ cpuSlice: (cpu, task) => { if (task.cpuset === 'background') seen.add(cpu); } });
+    m.sched.observers.push({
+      cpuSlice: (cpu, task) => {
+        if (task.cpuset === 'background') seen.add(cpu);
+      },
+    });
     for (let i = 0; i < 4; i++) m.sched.spawn({ name: `bg${i}`, proc: proc('bg'), cpuset: 'background', category: 'background' }, hog);
     m.engine.run(100 * MS);
     m.sched.finish();
@@ -119,9 +123,11 @@ describe('placement and affinity', () => {
 
   it('an idle CPU pulls runnable work', () => {
     const m = machine([1024, 1024]);
-    const tasks = [0, 1, 2].map((i) => m.sched.spawn({ name: `t${i}`, proc: proc('t'), category: 'system' }, function* (k) {
-      yield k.work(10 * MS);
-    }));
+    const tasks = [0, 1, 2].map((i) =>
+      m.sched.spawn({ name: `t${i}`, proc: proc('t'), category: 'system' }, function* (k) {
+        yield k.work(10 * MS);
+      }),
+    );
     m.engine.run();
     // 30 ms of work over two CPUs: done by 20 ms, not 30 ms.
     expect(Math.max(...tasks.map((t) => t.exitNs))).toBeLessThanOrEqual(20 * MS);
@@ -135,7 +141,9 @@ describe('placement and affinity', () => {
 
   it('rejects a negative duration with a clear error', () => {
     const m = machine([1024]);
-    m.sched.spawn({ name: 'bad', proc: proc('bad'), category: 'system' }, function* (k) { yield k.work(-5); });
+    m.sched.spawn({ name: 'bad', proc: proc('bad'), category: 'system' }, function* (k) {
+      yield k.work(-5);
+    });
     expect(() => m.engine.run()).toThrow(/negative-duration: bad: work of -5 ns/);
   });
 });
@@ -144,14 +152,16 @@ describe('accounting', () => {
   it('per-state times add up to the elapsed time for every task', () => {
     const m = machine([1024, 400]);
     const lock = m.locks.spinlock('l');
-    const ts = [0, 1, 2].map((i) => m.sched.spawn({ name: `t${i}`, proc: proc('t'), category: 'system' }, function* (k) {
-      for (let j = 0; j < 5; j++) {
-        yield k.lock(lock);
-        yield k.work(2 * MS);
-        yield k.unlock(lock);
-        yield k.sleep(1 * MS);
-      }
-    }));
+    const ts = [0, 1, 2].map((i) =>
+      m.sched.spawn({ name: `t${i}`, proc: proc('t'), category: 'system' }, function* (k) {
+        for (let j = 0; j < 5; j++) {
+          yield k.lock(lock);
+          yield k.work(2 * MS);
+          yield k.unlock(lock);
+          yield k.sleep(1 * MS);
+        }
+      }),
+    );
     m.engine.run(200 * MS);
     m.sched.finish();
     for (const t of ts) {

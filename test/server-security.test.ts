@@ -153,7 +153,12 @@ describe('per-run export', () => {
   }
 
   it('gives one CSV row per run with the overrides and every scalar metric', async () => {
-    const id = await startRun({ scenario: 'exit-one', policies: ['sync', 'async-global-list'], seeds: [1, 2, 3], set: { 'lmkd.psi_window_ms': 2000, 'kernel.policy_options.async-global-list.forced_release': true } });
+    const id = await startRun({
+      scenario: 'exit-one',
+      policies: ['sync', 'async-global-list'],
+      seeds: [1, 2, 3],
+      set: { 'lmkd.psi_window_ms': 2000, 'kernel.policy_options.async-global-list.forced_release': true },
+    });
     const res = await exported(id, 'csv');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
@@ -162,7 +167,9 @@ describe('per-run export', () => {
     expect(lines).toHaveLength(1 + 2 * 3);
     const header = lines[0]!.split(',');
     expect(header.slice(0, 5)).toEqual(['scenario', 'policy', 'seed', 'kernel', 'fingerprint']);
-    expect(header).toEqual(expect.arrayContaining(['param_lmkd_psi_window_ms', 'param_kernel_policy_options_async_global_list_forced_release', 'exit_latency_ms_p99', 'memory_release_ms_mean', 'wall_ms']));
+    expect(header).toEqual(
+      expect.arrayContaining(['param_lmkd_psi_window_ms', 'param_kernel_policy_options_async_global_list_forced_release', 'exit_latency_ms_p99', 'memory_release_ms_mean', 'wall_ms']),
+    );
     const rows = lines.slice(1).map((l) => Object.fromEntries(l.split(',').map((v, i) => [header[i]!, v])));
     expect(rows.map((r) => `${r['policy']}/${r['seed']}`).sort()).toEqual(['async-global-list/1', 'async-global-list/2', 'async-global-list/3', 'sync/1', 'sync/2', 'sync/3']);
     for (const r of rows) {
@@ -180,7 +187,10 @@ describe('per-run export', () => {
     expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="swaplab-exit-one-[0-9a-f]{8}\.json"$/);
     const rows = (await res.json()) as Array<Record<string, unknown>>;
-    expect(rows.map((r) => [r['policy'], r['seed']])).toEqual([['sync', 4], ['sync', 5]]);
+    expect(rows.map((r) => [r['policy'], r['seed']])).toEqual([
+      ['sync', 4],
+      ['sync', 5],
+    ]);
     expect(typeof rows[0]!['exit_latency_ms_p99']).toBe('number');
   });
 
@@ -236,10 +246,13 @@ describe('per-run export', () => {
     expect(JSON.parse(bad.body).error).toMatch(/^scenario: expected one of /);
   });
 
-  it('serves the scenario JSON Schema and each scenario\'s values for the form', async () => {
+  it("serves the scenario JSON Schema and each scenario's values for the form", async () => {
     const schema = JSON.parse((await raw(server.url, 'GET', '/api/schema')).body) as { properties: Record<string, { properties?: Record<string, unknown> }> };
     expect(schema.properties['lmkd']!.properties).toHaveProperty('psi_window_ms');
-    const list = JSON.parse((await raw(server.url, 'GET', '/api/scenarios')).body) as { scenarios: Array<{ name: string; values: { lmkd: { psi_window_ms: number } } }>; policies: Array<{ name: string; summary: string }> };
+    const list = JSON.parse((await raw(server.url, 'GET', '/api/scenarios')).body) as {
+      scenarios: Array<{ name: string; values: { lmkd: { psi_window_ms: number } } }>;
+      policies: Array<{ name: string; summary: string }>;
+    };
     expect(list.scenarios.find((s) => s.name === 'exit-one')!.values.lmkd.psi_window_ms).toBeGreaterThan(0);
     expect(list.policies.map((p) => p.name)).toContain('async-global-list');
     for (const p of list.policies) expect(p.summary.length, p.name).toBeGreaterThan(10);
@@ -267,12 +280,17 @@ describe('the command line the dashboard shows', () => {
       expect(exported.status, exported.body).toBe(200);
       const rows = JSON.parse(exported.body) as Array<{ policy: string; seed: number; kernel: string; fingerprint: string }>;
 
-      const argv = execFileSync('sh', ['-c', `set -- ${command}; printf '%s\\0' "$@"`], { encoding: 'utf8' }).split('\0').slice(0, -1);
+      const argv = execFileSync('sh', ['-c', `set -- ${command}; printf '%s\\0' "$@"`], { encoding: 'utf8' })
+        .split('\0')
+        .slice(0, -1);
       expect(argv.slice(0, 7)).toEqual(['swaplab', 'compare', 'exit-one', '--policies', 'sync,async-global-list', '--seeds', '1']);
       const sets = argv.slice(7).filter((_, i) => i % 2 === 1);
       expect(argv.slice(7).filter((_, i) => i % 2 === 0)).toEqual(sets.map(() => '--set'));
       const scenario = loadScenario(argv[2]!, sets);
-      expect(rows.map((r) => [r.policy, r.seed, r.kernel])).toEqual([['sync', 1, '6.12'], ['async-global-list', 1, '6.12']]);
+      expect(rows.map((r) => [r.policy, r.seed, r.kernel])).toEqual([
+        ['sync', 1, '6.12'],
+        ['async-global-list', 1, '6.12'],
+      ]);
       for (const r of rows) expect(runScenario(scenario, { policy: r.policy, seed: r.seed }).output.fingerprint, r.policy).toBe(r.fingerprint);
       // The overrides took effect: the scenario as shipped runs differently.
       expect(runScenario(loadScenario('exit-one'), { policy: 'sync', seed: 1 }).output.fingerprint).not.toBe(rows[0]!.fingerprint);

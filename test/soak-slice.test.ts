@@ -86,11 +86,7 @@ describe('soak reproduce commands', () => {
   it('recreate a fuzzed document byte for byte (text through printf, binary through base64)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'soak-repro-'));
     try {
-      const docs = [
-        ...checkInputs(60, 3).flatMap((i) => (i.text !== undefined ? [i.text] : [])),
-        "name: it's\n  \"quoted\" $HOME `x` \\n\n",
-        'a\u0000b\u0007',
-      ];
+      const docs = [...checkInputs(60, 3).flatMap((i) => (i.text !== undefined ? [i.text] : [])), 'name: it\'s\n  "quoted" $HOME `x` \\n\n', 'a\u0000b\u0007'];
       for (const [i, text] of docs.entries()) {
         const file = join(dir, `doc-${i}.yaml`);
         execSync(recreateFileCommand(text, file), { shell: '/bin/sh' });

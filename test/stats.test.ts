@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  confidenceInterval95,
-  mean,
-  normalQuantile,
-  percentile,
-  regularizedIncompleteBeta,
-  sampleStdDev,
-  studentTCdf,
-  studentTQuantile,
-  summarize,
-} from '../src/metrics/stats.js';
+import { confidenceInterval95, mean, normalQuantile, percentile, regularizedIncompleteBeta, sampleStdDev, studentTCdf, studentTQuantile, summarize } from '../src/metrics/stats.js';
 
 describe('mean / std', () => {
   it('computes the mean, NaN when empty', () => {
@@ -75,7 +65,7 @@ describe("Student's t", () => {
   // Two-sided 95% critical values t_{0.975, df} (standard tables / scipy).
   const t975: Array<[number, number]> = [
     [1, 12.706204736],
-    [2, 4.302652730],
+    [2, 4.30265273],
     [3, 3.182446305],
     [4, 2.776445105],
     [5, 2.570581836],

@@ -67,7 +67,15 @@ describe('sweep summary and charts', () => {
   it('leaves out a distribution with no samples rather than averaging its zeros', () => {
     const recs = [1, 2].map((seed) => tinyRecord('p', seed));
     recs[1]!.output.metrics.memory_release_ms = { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0, released: 0, censored: 0 };
-    const s = summarizeSweep({ scenario: 's', axes: [parseGridAxis('n=1')], points: gridPoints([parseGridAxis('n=1')]), policies: ['p'], seeds: [1, 2], metrics: ['memory_release_ms.mean', 'memory_release_ms.count'], recordsByPoint: [recs] });
+    const s = summarizeSweep({
+      scenario: 's',
+      axes: [parseGridAxis('n=1')],
+      points: gridPoints([parseGridAxis('n=1')]),
+      policies: ['p'],
+      seeds: [1, 2],
+      metrics: ['memory_release_ms.mean', 'memory_release_ms.count'],
+      recordsByPoint: [recs],
+    });
     expect(s.metrics[0]!.cells[0]![0]).toMatchObject({ n: 1, mean: 1 });
     expect(s.metrics[1]!.cells[0]![0]).toMatchObject({ n: 2, mean: 0.5 });
     const text = formatSweepTables(summary);
@@ -109,9 +117,9 @@ describe('swaplab sweep', () => {
     const inst = await DuckDBInstance.create(db);
     const conn = await inst.connect();
     try {
-      const rows = (await conn.runAndReadAll(
-        `SELECT param_swap_mib AS swap, param_kernel_version AS kernel, policy, count(*) AS n FROM runs WHERE status = 'ok' GROUP BY ALL ORDER BY ALL`,
-      )).getRowObjectsJson();
+      const rows = (
+        await conn.runAndReadAll(`SELECT param_swap_mib AS swap, param_kernel_version AS kernel, policy, count(*) AS n FROM runs WHERE status = 'ok' GROUP BY ALL ORDER BY ALL`)
+      ).getRowObjectsJson();
       expect(rows).toHaveLength(2 * 2 * 2);
       expect(rows.every((x) => x.n === '2')).toBe(true);
       expect(rows.map((x) => `${x.swap}/${x.kernel}`)).toContain('12/6.12');
@@ -145,20 +153,24 @@ describe('swaplab sweep', () => {
     expect(existsSync(join(dir, 'bad.html'))).toBe(false);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))('draws every chart in the page, with no errors', async () => {
-    const browser = await launchChromium();
-    try {
-      const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
-      const errors = collectPageErrors(page);
-      await page.goto(`file://${out}`);
-      await page.waitForSelector('[data-chart][data-drawn="1"]');
-      const drawn = await page.locator('[data-chart][data-drawn="1"] canvas').count();
-      // exit-one reports exit and release latency and held memory: 3 metrics × (2 + 2) charts.
-      expect(drawn).toBe(12);
-      expect(errors).toEqual([]);
-      await page.screenshot({ path: join(dir, 'sweep.png'), fullPage: false });
-    } finally {
-      await browser.close();
-    }
-  }, 60_000);
+  it.skipIf(!existsSync(CHROMIUM))(
+    'draws every chart in the page, with no errors',
+    async () => {
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+        const errors = collectPageErrors(page);
+        await page.goto(`file://${out}`);
+        await page.waitForSelector('[data-chart][data-drawn="1"]');
+        const drawn = await page.locator('[data-chart][data-drawn="1"] canvas').count();
+        // exit-one reports exit and release latency and held memory: 3 metrics × (2 + 2) charts.
+        expect(drawn).toBe(12);
+        expect(errors).toEqual([]);
+        await page.screenshot({ path: join(dir, 'sweep.png'), fullPage: false });
+      } finally {
+        await browser.close();
+      }
+    },
+    60_000,
+  );
 });

@@ -38,9 +38,7 @@ describe('a sweep with one failing run', () => {
 
     const store = await openResultsDb(db);
     try {
-      expect((await store.listRuns(key)).map((x) => `${x.output.policy}/${x.output.seed}`)).toEqual([
-        'async-mmu-gather/1', 'async-mmu-gather/3', 'sync/1', 'sync/2', 'sync/3',
-      ]);
+      expect((await store.listRuns(key)).map((x) => `${x.output.policy}/${x.output.seed}`)).toEqual(['async-mmu-gather/1', 'async-mmu-gather/3', 'sync/1', 'sync/2', 'sync/3']);
       expect(await store.listFailures(key)).toEqual([{ policy: 'async-mmu-gather', seed: 2, message: 'injected fault (SWAPLAB_FAULT)' }]);
     } finally {
       await store.close();

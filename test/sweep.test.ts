@@ -11,7 +11,6 @@ import { canonicalJson, codeVersion, scenarioKey } from '../src/sweep/scenario-k
 // Opaque to the sweep: any JSON-serialisable object will do.
 const scenario = { name: 'micro', processes: 4 } as unknown as Scenario;
 
-
 /** A runner that records its calls; async so completion interleaves with the event loop. */
 function countingRunner(): { runner: SweepRunner; calls: string[] } {
   const calls: string[] = [];
@@ -83,9 +82,7 @@ describe('runSweep (inline runner)', () => {
     });
     expect(third.calls).toEqual(['new/3', 'base/3', 'extra/2', 'extra/1', 'extra/3']);
     expect(totals).toEqual([5, 5, 5, 5, 5]);
-    expect(c.map((r) => r.output.fingerprint)).toEqual([
-      'new/2', 'new/1', 'new/3', 'base/2', 'base/1', 'base/3', 'extra/2', 'extra/1', 'extra/3',
-    ]);
+    expect(c.map((r) => r.output.fingerprint)).toEqual(['new/2', 'new/1', 'new/3', 'base/2', 'base/1', 'base/3', 'extra/2', 'extra/1', 'extra/3']);
 
     // A different scenario key shares nothing.
     const fourth = countingRunner();
@@ -101,7 +98,12 @@ describe('runSweep (inline runner)', () => {
     };
     const failed: string[] = [];
     const err = await runSweep({
-      scenario, scenarioKey: 'k', policies: ['p', 'q'], seeds: [1, 2, 3], runner, dbPath,
+      scenario,
+      scenarioKey: 'k',
+      policies: ['p', 'q'],
+      seeds: [1, 2, 3],
+      runner,
+      dbPath,
       onFailure: (f) => failed.push(`${f.policy}/${f.seed}`),
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SweepFailedError);
@@ -131,11 +133,17 @@ describe('runSweep (inline runner)', () => {
     const { runner, calls } = countingRunner();
     const points = [10, 20].map((count) => ({ scenario: { ...scenario, apps: { count } } as unknown as Scenario, scenarioKey: `k${count}`, params: { 'apps.count': count } }));
     const byPoint = await runGridSweep({ points, policies: ['a', 'b'], seeds: [1, 2], runner, dbPath });
-    expect(byPoint.map((recs) => recs.map((r) => r.output.fingerprint))).toEqual([['a/1', 'a/2', 'b/1', 'b/2'], ['a/1', 'a/2', 'b/1', 'b/2']]);
+    expect(byPoint.map((recs) => recs.map((r) => r.output.fingerprint))).toEqual([
+      ['a/1', 'a/2', 'b/1', 'b/2'],
+      ['a/1', 'a/2', 'b/1', 'b/2'],
+    ]);
     expect(calls).toHaveLength(8);
     const db = await openResultsDb(dbPath);
     const { rows } = await db.query(`SELECT scenario_key, param_apps_count, count(*) FROM runs GROUP BY ALL ORDER BY ALL`);
-    expect(rows).toEqual([['k10', 10, '4'], ['k20', 20, '4']]);
+    expect(rows).toEqual([
+      ['k10', 10, '4'],
+      ['k20', 20, '4'],
+    ]);
     await db.close();
     // Resumed: nothing runs again.
     const again = countingRunner();
@@ -168,9 +176,7 @@ describe('runSweep (inline runner)', () => {
 
   it('rejects at once when already aborted', async () => {
     const { runner, calls } = countingRunner();
-    await expect(
-      runSweep({ scenario, scenarioKey: 'k', policies: ['p'], seeds: [1], runner, signal: AbortSignal.abort() }),
-    ).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(runSweep({ scenario, scenarioKey: 'k', policies: ['p'], seeds: [1], runner, signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
     expect(calls).toEqual([]);
   });
 

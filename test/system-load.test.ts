@@ -6,8 +6,14 @@ import type { Task } from '../src/kernel/sched/task.js';
 
 function loaded(cls: 'fair' | 'fifo', share: number, rtThrottling: boolean, runNs = 500_000_000) {
   const sc = loadScenario('quiet', [
-    `load.share=${share}`, `load.class=${cls}`, 'load.threads=8', `kernel.rt_throttling=${rtThrottling}`,
-    'launch.enabled=false', 'lmkd.enabled=false', 'apps.count=0', `duration_ms=${runNs / 1e6}`,
+    `load.share=${share}`,
+    `load.class=${cls}`,
+    'load.threads=8',
+    `kernel.rt_throttling=${rtThrottling}`,
+    'launch.enabled=false',
+    'lmkd.enabled=false',
+    'apps.count=0',
+    `duration_ms=${runNs / 1e6}`,
   ]);
   const sim = buildSimulation(sc, 'sync', 1);
   let probe: Task | null = null;

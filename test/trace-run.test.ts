@@ -20,7 +20,6 @@ const scenario = () => loadScenario('camera-launch', ['duration_ms=1500']);
 
 // ------------------------------ protoc text format (as in trace-writers) --
 
-
 // ------------------------------------------------ what a trace shows --
 
 /** The facts the checks compare, recovered from one output format. */
@@ -52,8 +51,10 @@ function fromPerfetto(bytes: Uint8Array): Seen {
       const name = one(d, 'name') ?? '';
       const cpu = /^cpu(\d+)$/.exec(name);
       if (thr) tracks.set(one(d, 'uuid')!, { kind: 'thread', tid: Number(one(thr, 'tid')) });
-      else if (cpu) { tracks.set(one(d, 'uuid')!, { kind: 'cpu', cpu: Number(cpu[1]) }); seen.cpuTracks++; }
-      else tracks.set(one(d, 'uuid')!, { kind: sub(d, 'counter') ? 'counter' : 'other', name });
+      else if (cpu) {
+        tracks.set(one(d, 'uuid')!, { kind: 'cpu', cpu: Number(cpu[1]) });
+        seen.cpuTracks++;
+      } else tracks.set(one(d, 'uuid')!, { kind: sub(d, 'counter') ? 'counter' : 'other', name });
       continue;
     }
     const e = sub(p, 'track_event')!;
@@ -81,7 +82,6 @@ function fromPerfetto(bytes: Uint8Array): Seen {
   for (const stack of open.values()) expect(stack).toEqual([]);
   return seen;
 }
-
 
 function fromJson(text: string): Seen {
   const ev = (JSON.parse(text) as { traceEvents: JsonEvent[] }).traceEvents;
@@ -124,9 +124,7 @@ function expectKills(seen: Seen, sim: Simulation): void {
   const kills = seen.threadInstants.filter((i) => i.name.startsWith('kill '));
   expect(kills.length).toBeGreaterThan(0);
   for (const k of kills) expect(lmkdTids.has(k.tid)).toBe(true);
-  expect(kills.map((i) => [i.tid, i.name, i.tsNs, i.args['reason']])).toEqual(
-    sim.kills.map((k) => [k.tid, `kill ${k.name}`, k.atNs, k.reason]),
-  );
+  expect(kills.map((i) => [i.tid, i.name, i.tsNs, i.args['reason']])).toEqual(sim.kills.map((k) => [k.tid, `kill ${k.name}`, k.atNs, k.reason]));
 }
 
 function expectCpuFacts(seen: Seen, sim: Simulation): void {
@@ -149,9 +147,7 @@ function expectCpuFacts(seen: Seen, sim: Simulation): void {
   expect(Object.fromEntries(tasks.map((t) => [`${t.tid} ${t.name}`, total.get(t.tid) ?? 0]))).toEqual(
     Object.fromEntries(tasks.map((t) => [`${t.tid} ${t.name}`, t.acct.runningNs + t.acct.spinningNs])),
   );
-  expect(Object.fromEntries(tasks.map((t) => [`${t.tid} ${t.name}`, spin.get(t.tid) ?? 0]))).toEqual(
-    Object.fromEntries(tasks.map((t) => [`${t.tid} ${t.name}`, t.acct.spinningNs])),
-  );
+  expect(Object.fromEntries(tasks.map((t) => [`${t.tid} ${t.name}`, spin.get(t.tid) ?? 0]))).toEqual(Object.fromEntries(tasks.map((t) => [`${t.tid} ${t.name}`, t.acct.spinningNs])));
   expect([...total.keys()].every((tid) => tasks.some((t) => t.tid === tid))).toBe(true);
 }
 

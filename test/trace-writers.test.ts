@@ -8,14 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { JsonEvent } from './support/chrome-event.js';
 import { one, protoc, protocDecode, sub, type TextMsg } from './support/protoc-text.js';
-import {
-  checkTraceLog,
-  TraceLogError,
-  writeChromeTrace,
-  writePerfettoTrace,
-  writeTrace,
-  type TraceLog,
-} from '../src/report/trace/index.js';
+import { checkTraceLog, TraceLogError, writeChromeTrace, writePerfettoTrace, writeTrace, type TraceLog } from '../src/report/trace/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PROTO_DIR = join(ROOT, 'src/report/trace');
@@ -63,17 +56,47 @@ function syntheticLog(): TraceLog {
       { tid: 40, name: 'work queued', tsNs: 9_000, args: { fn: 'free_swap_slots' } },
     ],
     counters: [
-      { name: 'free memory', unit: 'bytes', points: [[0, 1_000_000], [4_000, 1_500_000], [9_000, 3_000_000]] },
-      { name: 'zram size', unit: 'bytes', points: [[0, 800_000], [6_123, 400_000]] },
-      { name: 'parked swap entries', unit: 'entries', points: [[0, 0], [5_000, 128], [12_345, 0]] },
-      { name: 'PSI memory some', unit: '%', points: [[0, 0], [2_000, 12.5], [10_000, 3.75]] },
+      {
+        name: 'free memory',
+        unit: 'bytes',
+        points: [
+          [0, 1_000_000],
+          [4_000, 1_500_000],
+          [9_000, 3_000_000],
+        ],
+      },
+      {
+        name: 'zram size',
+        unit: 'bytes',
+        points: [
+          [0, 800_000],
+          [6_123, 400_000],
+        ],
+      },
+      {
+        name: 'parked swap entries',
+        unit: 'entries',
+        points: [
+          [0, 0],
+          [5_000, 128],
+          [12_345, 0],
+        ],
+      },
+      {
+        name: 'PSI memory some',
+        unit: '%',
+        points: [
+          [0, 0],
+          [2_000, 12.5],
+          [10_000, 3.75],
+        ],
+      },
     ],
   };
 }
 
 type Slice = { track: string; name: string; startNs: number; endNs: number };
-const bySliceKey = (a: Slice, b: Slice): number =>
-  a.track.localeCompare(b.track) || a.startNs - b.startNs || b.endNs - a.endNs || a.name.localeCompare(b.name);
+const bySliceKey = (a: Slice, b: Slice): number => a.track.localeCompare(b.track) || a.startNs - b.startNs || b.endNs - a.endNs || a.name.localeCompare(b.name);
 
 /** What every writer should show: thread slices keyed by thread name, CPU slices keyed by cpuN. */
 function expectedSlices(log: TraceLog): { task: Slice[]; cpu: Slice[] } {
@@ -90,7 +113,6 @@ function expectedSlices(log: TraceLog): { task: Slice[]; cpu: Slice[] } {
 
 // ------------------------------------------- protobuf text format parser --
 // A small reader for protoc's --decode output, independent of protobufjs.
-
 
 describe.skipIf(!protoc.ok)('perfetto_trace.proto', () => {
   it('is one schema both protoc and the writer accept', () => {
@@ -162,7 +184,11 @@ describe.skipIf(!protoc.ok)(`Perfetto protobuf decoded by protoc${protoc.ok ? ''
     for (const [name, stack] of open) expect(stack, `unclosed slices on ${name}`).toEqual([]);
 
     // Track names, with thread/process identities and the CPU hierarchy.
-    const names = (kind: string) => [...tracks.values()].filter((t) => t.kind === kind).map((t) => t.name).sort();
+    const names = (kind: string) =>
+      [...tracks.values()]
+        .filter((t) => t.kind === kind)
+        .map((t) => t.name)
+        .sort();
     expect(names('process')).toEqual(log.processes.map((p) => p.name).sort());
     expect(names('thread')).toEqual(log.threads.map((t) => t.name).sort());
     expect(names('counter')).toEqual(log.counters.map((c) => c.name).sort());
@@ -218,7 +244,6 @@ describe.skipIf(!protoc.ok)(`Perfetto protobuf decoded by protoc${protoc.ok ? ''
 
 // ------------------------------------------------------------- JSON ---
 
-
 describe('Chrome JSON', () => {
   const log = syntheticLog();
   const text = writeChromeTrace(log);
@@ -242,7 +267,10 @@ describe('Chrome JSON', () => {
     expect(doc.displayTimeUnit).toBe('ns');
     for (const p of log.processes) expect(procName.get(p.pid)).toBe(p.name);
     for (const t of log.threads) expect(threadName.get(`${t.pid}/${t.tid}`)).toBe(t.name);
-    const cpuThreads = [...threadName].filter(([k]) => k.startsWith(`${cpusPid}/`)).map(([, n]) => n).sort();
+    const cpuThreads = [...threadName]
+      .filter(([k]) => k.startsWith(`${cpusPid}/`))
+      .map(([, n]) => n)
+      .sort();
     expect(cpuThreads).toEqual(['cpu0', 'cpu1']);
     expect(writeTrace(log, 'json')).toBe(text);
   });
@@ -253,12 +281,8 @@ describe('Chrome JSON', () => {
       for (const [k, v] of pairs) m.set(k, (m.get(k) ?? 0) + v);
       return Object.fromEntries([...m].sort((a, b) => a[0] - b[0]));
     };
-    expect(sum(taskEvents.map((e) => [e.tid!, toNs(e.dur!)]))).toEqual(
-      sum(log.taskSlices.map((s) => [s.tid, s.endNs - s.startNs])),
-    );
-    expect(sum(cpuEvents.map((e) => [Number(e.args!['tid']), toNs(e.dur!)]))).toEqual(
-      sum(log.cpuSlices.map((s) => [s.tid, s.endNs - s.startNs])),
-    );
+    expect(sum(taskEvents.map((e) => [e.tid!, toNs(e.dur!)]))).toEqual(sum(log.taskSlices.map((s) => [s.tid, s.endNs - s.startNs])));
+    expect(sum(cpuEvents.map((e) => [Number(e.args!['tid']), toNs(e.dur!)]))).toEqual(sum(log.cpuSlices.map((s) => [s.tid, s.endNs - s.startNs])));
     // Spin time per thread survives too.
     expect(sum(cpuEvents.filter((e) => e.name.startsWith('spin: ')).map((e) => [Number(e.args!['tid']), toNs(e.dur!)]))).toEqual(
       sum(log.cpuSlices.filter((s) => s.spinning).map((s) => [s.tid, s.endNs - s.startNs])),
@@ -281,9 +305,7 @@ describe('Chrome JSON', () => {
 
   it('carries instants and counters', () => {
     const inst = ev.filter((e) => e.ph === 'i');
-    expect(inst.map((e) => [e.name, toNs(e.ts!), e.s])).toEqual(
-      [...log.instants].sort((a, b) => a.tsNs - b.tsNs).map((i) => [i.name, i.tsNs, i.tid === null ? 'g' : 't']),
-    );
+    expect(inst.map((e) => [e.name, toNs(e.ts!), e.s])).toEqual([...log.instants].sort((a, b) => a.tsNs - b.tsNs).map((i) => [i.name, i.tsNs, i.tid === null ? 'g' : 't']));
     const counters = new Map<string, Array<[number, number]>>();
     for (const e of ev.filter((e) => e.ph === 'C')) {
       const [v] = Object.values(e.args!);

@@ -7,7 +7,10 @@ describe('workqueue', () => {
     const m = machine([1024]);
     const wq = m.workqueues.allocWorkqueue('events', WQ_UNBOUND, 0);
     let runs = 0;
-    const w = initWork('w', function* (k) { runs++; yield k.work(1 * MS); });
+    const w = initWork('w', function* (k) {
+      runs++;
+      yield k.work(1 * MS);
+    });
     expect(wq.queueWork(w)).toBe(true);
     expect(wq.queueWork(w)).toBe(false);
     m.engine.run();
@@ -19,13 +22,17 @@ describe('workqueue', () => {
     for (const maxActive of [1, 3]) {
       const m = machine([1024, 1024, 1024, 1024, 1024, 1024]);
       const wq = m.workqueues.allocWorkqueue('smfree_wq', WQ_UNBOUND | WQ_HIGHPRI | WQ_MEM_RECLAIM, maxActive);
-      let running = 0, peak = 0;
+      let running = 0,
+        peak = 0;
       for (let i = 0; i < 10; i++) {
-        wq.queueWork(initWork(`item${i}`, function* (k) {
-          running++; peak = Math.max(peak, running);
-          yield k.work(2 * MS);
-          running--;
-        }));
+        wq.queueWork(
+          initWork(`item${i}`, function* (k) {
+            running++;
+            peak = Math.max(peak, running);
+            yield k.work(2 * MS);
+            running--;
+          }),
+        );
       }
       m.engine.run();
       expect(peak).toBe(maxActive);
@@ -50,10 +57,19 @@ describe('workqueue', () => {
     m.sched.spawn({ name: 'queuer', proc: proc('q'), category: 'system' }, function* (k) {
       yield k.sleep(20 * MS);
       // First item creates the worker; the second wakes the now-idle worker.
-      wq.queueWork(initWork('first', function* (kk) { yield kk.work(0.1 * MS); }));
+      wq.queueWork(
+        initWork('first', function* (kk) {
+          yield kk.work(0.1 * MS);
+        }),
+      );
       yield k.sleep(20 * MS);
       queuedAt = m.engine.nowNs;
-      wq.queueWork(initWork('second', function* (kk) { startedAt = m.engine.nowNs; yield kk.work(0.1 * MS); }));
+      wq.queueWork(
+        initWork('second', function* (kk) {
+          startedAt = m.engine.nowNs;
+          yield kk.work(0.1 * MS);
+        }),
+      );
     });
     m.engine.run(100 * MS);
     expect(queuedAt).toBeGreaterThan(0);
@@ -67,13 +83,23 @@ describe('workqueue', () => {
     m.workqueues.workerCreationBlocked = () => true;
     const wq = m.workqueues.allocWorkqueue('smfree_wq', WQ_UNBOUND | WQ_HIGHPRI | WQ_MEM_RECLAIM, 1);
     let doneAt = -1;
-    wq.queueWork(initWork('item', function* (k) { yield k.work(1 * MS); doneAt = m.engine.nowNs; }));
+    wq.queueWork(
+      initWork('item', function* (k) {
+        yield k.work(1 * MS);
+        doneAt = m.engine.nowNs;
+      }),
+    );
     m.engine.run();
     expect(wq.workersCreated).toBe(0);
     expect(doneAt).toBeGreaterThanOrEqual(10 * MS); // after the mayday timeout
     const noRescuer = m.workqueues.allocWorkqueue('plain', WQ_UNBOUND, 1);
     let ran = false;
-    noRescuer.queueWork(initWork('x', function* (k) { ran = true; yield k.work(1); }));
+    noRescuer.queueWork(
+      initWork('x', function* (k) {
+        ran = true;
+        yield k.work(1);
+      }),
+    );
     m.engine.run();
     expect(ran).toBe(true); // without WQ_MEM_RECLAIM the worker is created regardless
   });

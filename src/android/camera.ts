@@ -38,36 +38,37 @@ export function startCameraLaunch(K: Kernel, reclaim: Reclaim, spec: LaunchSpec)
   const perThreadCpu = spec.cpuNs / spec.threads / STEPS;
   const perThreadPages = Math.floor(spec.allocPages / spec.threads / STEPS);
   const trace = K.core.trace;
-  const launchThread = (i: number) => function* (k: TaskCtx, t: Task) {
-    yield k.sleep(spec.atNs);
-    if (i === 0 && trace.enabled) trace.instant(t, 'launch_start', K.now);
-    reclaim.psi.nonIdle++;
-    for (let s = 0; s < STEPS; s++) {
-      // Page faults: allocate then zero and map each page.
-      yield* reclaim.allocPages(k, t, perThreadPages);
-      yield k.work(perThreadPages * K.costs.page_fault_ns);
-      yield k.work(perThreadCpu);
-    }
-    reclaim.psi.nonIdle--;
-    if (--running === 0) {
-      res.launchDoneNs = K.now;
-      for (const w of launched.completeAll()) K.sched.wake(w);
-      if (trace.enabled) trace.instant(t, 'launch_done', K.now);
-    }
-    if (i !== 0) return;
-    // The main thread: preview request to first frame, then Choreographer's UI thread.
-    yield k.wait(launched);
-    res.freePagesAtPreview = K.zone.freePages;
-    const t0 = K.now;
-    reclaim.psi.nonIdle++;
-    yield* reclaim.allocPages(k, t, Math.floor(spec.allocPages / 10)); // preview buffers
-    yield k.work(spec.previewCpuNs);
-    reclaim.psi.nonIdle--;
-    res.previewDoneNs = K.now;
-    if (trace.enabled) trace.span(t, 'preview', t0, K.now);
-    pipeline.start();
-    yield* pipeline.uiThread(k, t);
-  };
+  const launchThread = (i: number) =>
+    function* (k: TaskCtx, t: Task) {
+      yield k.sleep(spec.atNs);
+      if (i === 0 && trace.enabled) trace.instant(t, 'launch_start', K.now);
+      reclaim.psi.nonIdle++;
+      for (let s = 0; s < STEPS; s++) {
+        // Page faults: allocate then zero and map each page.
+        yield* reclaim.allocPages(k, t, perThreadPages);
+        yield k.work(perThreadPages * K.costs.page_fault_ns);
+        yield k.work(perThreadCpu);
+      }
+      reclaim.psi.nonIdle--;
+      if (--running === 0) {
+        res.launchDoneNs = K.now;
+        for (const w of launched.completeAll()) K.sched.wake(w);
+        if (trace.enabled) trace.instant(t, 'launch_done', K.now);
+      }
+      if (i !== 0) return;
+      // The main thread: preview request to first frame, then Choreographer's UI thread.
+      yield k.wait(launched);
+      res.freePagesAtPreview = K.zone.freePages;
+      const t0 = K.now;
+      reclaim.psi.nonIdle++;
+      yield* reclaim.allocPages(k, t, Math.floor(spec.allocPages / 10)); // preview buffers
+      yield k.work(spec.previewCpuNs);
+      reclaim.psi.nonIdle--;
+      res.previewDoneNs = K.now;
+      if (trace.enabled) trace.span(t, 'preview', t0, K.now);
+      pipeline.start();
+      yield* pipeline.uiThread(k, t);
+    };
   for (let i = 0; i < spec.threads; i++) {
     K.sched.spawn({ name: i === 0 ? 'camera' : `camera:${i}`, proc, nice: -10, cpuset: 'top-app', category: 'foreground' }, launchThread(i));
   }

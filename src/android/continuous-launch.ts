@@ -56,7 +56,12 @@ export class ContinuousLaunch {
   private lru: KProcess[] = [];
   private readonly sizesPages: number[];
 
-  constructor(private readonly K: Kernel, private readonly reclaim: Reclaim, private readonly pipeline: FramePipeline, readonly spec: ContinuousLaunchSpec) {
+  constructor(
+    private readonly K: Kernel,
+    private readonly reclaim: Reclaim,
+    private readonly pipeline: FramePipeline,
+    readonly spec: ContinuousLaunchSpec,
+  ) {
     this.result = { startNs: spec.startNs, endNs: -1, launchesMs: [], cold: 0, warm: 0 };
     const rng = K.engine.rng.stream('continuous');
     this.sizesPages = Array.from({ length: spec.apps }, () => Math.round(rng.uniform(spec.anonMib[0], spec.anonMib[1]) * PAGES_PER_MIB));
@@ -103,10 +108,22 @@ export class ContinuousLaunch {
         } else {
           this.result.cold++;
           yield* this.runLaunch(k, s.coldCpuNs, this.sizesPages[i]!);
-          next = K.createProcess({
-            name: `capp${String(i).padStart(2, '0')}r${round}`, presentPages: this.sizesPages[i]!, swapPages: 0, filePages: 0,
-            folioPages: 1, fragmentation: 0.9, oomScoreAdj: 0, category: 'foreground', cpuset: 'top-app', nice: 0, threads: 1,
-          }, (p) => idleUntilKilled(K, p));
+          next = K.createProcess(
+            {
+              name: `capp${String(i).padStart(2, '0')}r${round}`,
+              presentPages: this.sizesPages[i]!,
+              swapPages: 0,
+              filePages: 0,
+              folioPages: 1,
+              fragmentation: 0.9,
+              oomScoreAdj: 0,
+              category: 'foreground',
+              cpuset: 'top-app',
+              nice: 0,
+              threads: 1,
+            },
+            (p) => idleUntilKilled(K, p),
+          );
           this.live.set(i, next);
         }
         this.result.launchesMs.push((K.now - t0) / 1e6);
@@ -168,7 +185,8 @@ export class ContinuousLaunch {
     }
     this.lru.unshift(p);
     this.lru = this.lru.filter((x) => !x.dead);
-    this.lru.forEach((x, rank) => { x.oomScoreAdj = Math.min(CACHED_MAX_ADJ, CACHED_MIN_ADJ + 5 * rank); });
+    this.lru.forEach((x, rank) => {
+      x.oomScoreAdj = Math.min(CACHED_MAX_ADJ, CACHED_MIN_ADJ + 5 * rank);
+    });
   }
 }
-

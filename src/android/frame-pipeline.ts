@@ -65,7 +65,12 @@ class Vsync implements EventTarget {
   readonly app = new WaitQueue('vsync-app');
   readonly sf = new WaitQueue('vsync-sf');
 
-  constructor(readonly fpId: number, private readonly K: Kernel, readonly periodNs: number, private readonly onTick: () => void) {}
+  constructor(
+    readonly fpId: number,
+    private readonly K: Kernel,
+    readonly periodNs: number,
+    private readonly onTick: () => void,
+  ) {}
 
   start(n: number): void {
     this.K.engine.cancel(this.next); // one chain of refreshes at a time
@@ -118,14 +123,19 @@ export class FramePipeline {
   private previewEndNs = 0;
   private framesAtLastVsync = 0;
 
-  constructor(private readonly K: Kernel, private readonly reclaim: Reclaim, readonly spec: FramePipelineSpec) {
+  constructor(
+    private readonly K: Kernel,
+    private readonly reclaim: Reclaim,
+    readonly spec: FramePipelineSpec,
+  ) {
     this.vsync = new Vsync(K.core.ids.take(), K, Math.round(1e9 / spec.hz), () => this.onVsync());
     const system = { pid: 400, name: 'surfaceflinger', cgroup: 'system' };
     const provider = { pid: 450, name: 'camera.provider', cgroup: 'camera-daemon' };
     // Created parked; start() wakes them with the first preview frame.
     this.sfTask = K.sched.spawn({ name: 'surfaceflinger', proc: system, policy: 'fifo', rtPriority: 2, cpuset: 'foreground', category: 'system', startSleeping: true }, (k) => this.surfaceflinger(k));
     // nice -8: ANDROID_PRIORITY_URGENT_DISPLAY
-    this.halTask = spec.cameraFps <= 0 ? null : K.sched.spawn({ name: 'CamHalResult', proc: provider, nice: -8, cpuset: 'foreground', category: 'foreground', startSleeping: true }, (k) => this.cameraHal(k));
+    this.halTask =
+      spec.cameraFps <= 0 ? null : K.sched.spawn({ name: 'CamHalResult', proc: provider, nice: -8, cpuset: 'foreground', category: 'foreground', startSleeping: true }, (k) => this.cameraHal(k));
   }
 
   /**

@@ -61,7 +61,7 @@ export const LMKD_VARIANTS: ReadonlyArray<readonly [string, string]> = [
   ['reaper=mrelease', "today's lmkd: a reaper thread kills and calls process_mrelease() (default)"],
   ['reaper=setprio', 'older lmkd: the main thread kills and raises the victim to nice -20, foreground'],
   ['kill_method=signal', 'SIGKILL to the process group (default)'],
-  ['kill_method=cgroup-kill', "T.J. Mercier: cgroup.kill, under cgroup_mutex (other holders: lmkd.cgroup_mutex_holds_per_s)"],
+  ['kill_method=cgroup-kill', 'T.J. Mercier: cgroup.kill, under cgroup_mutex (other holders: lmkd.cgroup_mutex_holds_per_s)'],
 ];
 
 export interface LmkdKill {
@@ -134,7 +134,10 @@ export function startLmkd(K: Kernel, reclaim: Reclaim, spec: LmkdSpec, candidate
       K.sched.spawn({ name: `lmkd_reaper${i}`, proc, nice: -20, cpuset: 'foreground', category: 'lmkd' }, function* (k: TaskCtx, t: Task): Program {
         for (;;) {
           const req = reapQueue.shift();
-          if (!req) { yield k.wait(reapWait); continue; }
+          if (!req) {
+            yield k.wait(reapWait);
+            continue;
+          }
           const victim = req.victim;
           if (spec.killMethod === 'cgroup-kill') yield* cgroupKill(k, t, victim, req.reason);
           else {
@@ -151,7 +154,10 @@ export function startLmkd(K: Kernel, reclaim: Reclaim, spec: LmkdSpec, candidate
     K.sched.spawn({ name: 'lmkd_setprio', proc, nice: -20, cpuset: 'foreground', category: 'lmkd' }, function* (k: TaskCtx): Program {
       for (;;) {
         const victim = setprioQueue.shift();
-        if (!victim) { yield k.wait(setprioWait); continue; }
+        if (!victim) {
+          yield k.wait(setprioWait);
+          continue;
+        }
         for (const th of victim.threads) {
           yield k.work(SETPRIO_PER_THREAD_NS);
           if (th.state !== 'dead') K.sched.setNice(th, 0); // ANDROID_PRIORITY_NORMAL, cpuset kept

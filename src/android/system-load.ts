@@ -26,21 +26,26 @@ export function startSystemLoad(K: Kernel, spec: LoadSpec): void {
   const proc = { pid: 500, name: 'system_server', cgroup: 'system' };
   for (let i = 0; i < spec.threads; i++) {
     const phase = saturating ? 0 : Math.floor(rng.float() * PERIOD_NS);
-    K.sched.spawn({
-      name: `svc${i}`, proc, category: 'system',
-      policy: spec.cls === 'fifo' ? 'fifo' : 'fair',
-      rtPriority: spec.cls === 'fifo' ? spec.fifoPriority : 0,
-    }, function* (k) {
-      if (saturating) {
-        // Never sleeps: one work step per period keeps the event count bounded.
-        for (;;) yield k.work(PERIOD_NS);
-      }
-      yield k.sleep(phase);
-      for (;;) {
-        const busy = Math.round(PERIOD_NS * duty * (0.8 + 0.4 * rng.float()));
-        yield k.work(busy);
-        if (busy < PERIOD_NS) yield k.sleep(PERIOD_NS - Math.min(busy, PERIOD_NS));
-      }
-    });
+    K.sched.spawn(
+      {
+        name: `svc${i}`,
+        proc,
+        category: 'system',
+        policy: spec.cls === 'fifo' ? 'fifo' : 'fair',
+        rtPriority: spec.cls === 'fifo' ? spec.fifoPriority : 0,
+      },
+      function* (k) {
+        if (saturating) {
+          // Never sleeps: one work step per period keeps the event count bounded.
+          for (;;) yield k.work(PERIOD_NS);
+        }
+        yield k.sleep(phase);
+        for (;;) {
+          const busy = Math.round(PERIOD_NS * duty * (0.8 + 0.4 * rng.float()));
+          yield k.work(busy);
+          if (busy < PERIOD_NS) yield k.sleep(PERIOD_NS - Math.min(busy, PERIOD_NS));
+        }
+      },
+    );
   }
 }

@@ -53,10 +53,16 @@ export function registerAnswersCommand(program: Command): void {
           const base = done;
           try {
             const records = await runSweep({
-              scenario: sc, scenarioKey: scenarioKey(sc), policies, seeds,
+              scenario: sc,
+              scenarioKey: scenarioKey(sc),
+              policies,
+              seeds,
               ...(typeof o.db === 'string' ? { dbPath: o.db } : {}),
               ...(o.jobs !== undefined ? { maxThreads: o.jobs } : {}),
-              onProgress: (d) => { done = base + d; progress.update(done, done); },
+              onProgress: (d) => {
+                done = base + d;
+                progress.update(done, done);
+              },
             });
             return { records, failures: [] };
           } catch (e) {

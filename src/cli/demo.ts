@@ -16,7 +16,10 @@ export function runDemo(seed = 1): string {
   m.sched.observers.push({
     cpuSlice(cpu, task, s, e) {
       let row = perCpu.get(task.name);
-      if (!row) { row = new Array(m.sched.cpus.length).fill(0); perCpu.set(task.name, row); }
+      if (!row) {
+        row = new Array(m.sched.cpus.length).fill(0);
+        perCpu.set(task.name, row);
+      }
       row[cpu]! += e - s;
     },
   });
@@ -29,7 +32,12 @@ export function runDemo(seed = 1): string {
         yield k.lock(lock);
         yield k.work(0.05 * MS);
         yield k.unlock(lock);
-        if (c % 10 === 9) wq.queueWork(initWork(`free-batch-${i}-${c}`, function* (kk) { yield kk.work(0.5 * MS); }));
+        if (c % 10 === 9)
+          wq.queueWork(
+            initWork(`free-batch-${i}-${c}`, function* (kk) {
+              yield kk.work(0.5 * MS);
+            }),
+          );
         yield k.condResched();
       }
     });
@@ -37,14 +45,20 @@ export function runDemo(seed = 1): string {
   // Background services confined to little cores, a foreground app, an RT audio thread.
   for (let i = 0; i < 3; i++) {
     m.sched.spawn({ name: `bg${i}`, proc: mk(200 + i, 'services'), cpuset: 'background', nice: 10, category: 'system' }, function* (k) {
-      for (;;) { yield k.work(2 * MS); yield k.sleep(1 * MS); }
+      for (;;) {
+        yield k.work(2 * MS);
+        yield k.sleep(1 * MS);
+      }
     });
   }
   m.sched.spawn({ name: 'camera', proc: mk(300, 'camera'), category: 'foreground' }, function* (k) {
     for (;;) yield k.work(5 * MS);
   });
   m.sched.spawn({ name: 'audio', proc: mk(400, 'audio'), policy: 'fifo', rtPriority: 80, category: 'system' }, function* (k) {
-    for (;;) { yield k.work(0.5 * MS); yield k.sleep(4.5 * MS); }
+    for (;;) {
+      yield k.work(0.5 * MS);
+      yield k.sleep(4.5 * MS);
+    }
   });
   m.engine.run(50 * MS);
   m.sched.finish();
@@ -56,7 +70,9 @@ export function runDemo(seed = 1): string {
   lines.push(`${'task'.padEnd(18)}${cpus.map((c) => `cpu${c.id}`.padStart(7)).join('')}   run ms  spin ms  wait ms`);
   for (const t of m.sched.tasks) {
     const row = perCpu.get(t.name) ?? new Array(cpus.length).fill(0);
-    lines.push(`${t.name.padEnd(18)}${row.map((ns) => (ns ? (ns / MS).toFixed(1) : '.').padStart(7)).join('')}${(t.acct.runningNs / MS).toFixed(1).padStart(9)}${(t.acct.spinningNs / MS).toFixed(2).padStart(9)}${(t.acct.runnableNs / MS).toFixed(1).padStart(9)}`);
+    lines.push(
+      `${t.name.padEnd(18)}${row.map((ns) => (ns ? (ns / MS).toFixed(1) : '.').padStart(7)).join('')}${(t.acct.runningNs / MS).toFixed(1).padStart(9)}${(t.acct.spinningNs / MS).toFixed(2).padStart(9)}${(t.acct.runnableNs / MS).toFixed(1).padStart(9)}`,
+    );
   }
   const st = m.locks.byClass()[0]!;
   lines.push('');

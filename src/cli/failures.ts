@@ -73,11 +73,9 @@ function bugReport(e: unknown, ctx: RunContext, argv: readonly string[], debug: 
   const seed = job?.seed ?? ctx.seed;
   const lines = [`swaplab: internal error: ${messageOf(e).split('\n')[0]}`];
   lines.push('  this is a bug in swaplab, not a mistake in your input; please report it with this output');
-  const what = [
-    ctx.scenario !== undefined ? `scenario ${ctx.scenario}` : undefined,
-    policy !== undefined ? `policy ${policy}` : undefined,
-    seed !== undefined ? `seed ${seed}` : undefined,
-  ].filter(Boolean);
+  const what = [ctx.scenario !== undefined ? `scenario ${ctx.scenario}` : undefined, policy !== undefined ? `policy ${policy}` : undefined, seed !== undefined ? `seed ${seed}` : undefined].filter(
+    Boolean,
+  );
   if (what.length) lines.push(`  ${what.join(', ')}`);
   const repro =
     ctx.scenario !== undefined && policy !== undefined && seed !== undefined

@@ -104,8 +104,8 @@ export function buildProgram(): Command {
     .command('run')
     .description('run one scenario with one policy and seed')
     .argument('<scenario>', 'shipped scenario name or YAML file')
-    .option('--policy <name>', 'swap-free policy (default: the scenario\'s)', parsePolicy)
-    .option('--seed <n>', 'random seed (default: the scenario\'s)', parseSeed)
+    .option('--policy <name>', "swap-free policy (default: the scenario's)", parsePolicy)
+    .option('--seed <n>', "random seed (default: the scenario's)", parseSeed)
     .option('--set <path=value>', 'override a scenario field (repeatable)', collect, [])
     .option('--json', 'print the output contract as one JSON object')
     .option('--trace <file>', 'write a timeline trace of the run')
@@ -126,15 +126,28 @@ export function buildProgram(): Command {
       } else {
         output = runScenario(sc, { policy, seed }).output;
       }
-      if (o.json) { console.log(JSON.stringify(output)); return; }
+      if (o.json) {
+        console.log(JSON.stringify(output));
+        return;
+      }
       const m = output.metrics;
-      const d = (x: { mean: number; p50: number; p99: number; max: number; count: number }) => `n=${x.count} mean ${x.mean.toFixed(1)} p50 ${x.p50.toFixed(1)} p99 ${x.p99.toFixed(1)} max ${x.max.toFixed(1)}`;
+      const d = (x: { mean: number; p50: number; p99: number; max: number; count: number }) =>
+        `n=${x.count} mean ${x.mean.toFixed(1)} p50 ${x.p50.toFixed(1)} p99 ${x.p99.toFixed(1)} max ${x.max.toFixed(1)}`;
       console.log(`${output.scenario} on ${output.kernel}, policy ${output.policy}, seed ${output.seed}, fingerprint ${output.fingerprint}`);
       console.log(`  exit latency (ms)        ${d(m.exit_latency_ms)}`);
       console.log(`  memory release (ms)      ${d(m.memory_release_ms)}`);
-      if (m.launch_ms !== undefined) console.log(`  launch ${m.launch_ms.toFixed(1)} ms, preview ${m.preview_ms?.toFixed(1)} ms, ${m.janky_frames}/${m.frames} janky frames, free at preview ${m.free_mem_at_preview_mib?.toFixed(0)} MiB`);
-      console.log(`  CPU busy ${m.cpu_busy_mean_pct.toFixed(1)}% (mean over the launch window), release censored ${m.memory_release_ms.censored}/${m.memory_release_ms.count}, parked peak ${m.deferred_entries_peak} entries (${m.deferred_mib_peak.toFixed(1)} MiB), held after exit ${m.held_after_exit_mib_ms.toFixed(0)} MiB*ms, unaccounted CPU ${m.unaccounted_cpu_ms.toFixed(1)} ms`);
-      console.log(`  lock wait (ms): ${Object.entries(m.lock_wait_ms).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+      if (m.launch_ms !== undefined)
+        console.log(
+          `  launch ${m.launch_ms.toFixed(1)} ms, preview ${m.preview_ms?.toFixed(1)} ms, ${m.janky_frames}/${m.frames} janky frames, free at preview ${m.free_mem_at_preview_mib?.toFixed(0)} MiB`,
+        );
+      console.log(
+        `  CPU busy ${m.cpu_busy_mean_pct.toFixed(1)}% (mean over the launch window), release censored ${m.memory_release_ms.censored}/${m.memory_release_ms.count}, parked peak ${m.deferred_entries_peak} entries (${m.deferred_mib_peak.toFixed(1)} MiB), held after exit ${m.held_after_exit_mib_ms.toFixed(0)} MiB*ms, unaccounted CPU ${m.unaccounted_cpu_ms.toFixed(1)} ms`,
+      );
+      console.log(
+        `  lock wait (ms): ${Object.entries(m.lock_wait_ms)
+          .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+          .join(', ')}`,
+      );
       console.log(`  swap entries freed ${m.swap_entries_freed}, leaked ${m.swap_entries_leaked}; ${m.events} events in ${m.wall_ms} ms`);
     });
 
@@ -161,18 +174,20 @@ export function buildProgram(): Command {
       const onSig = () => ac.abort();
       process.once('SIGINT', onSig);
       try {
-        const outcome = await settleSweep(runSweep({
-          scenario: sc,
-          scenarioKey: scenarioKey(sc),
-          policies: o.policies,
-          seeds: o.seeds,
-          dbPath,
-          params: overriddenParams(sc, o.set),
-          ...(o.redis !== undefined ? { redisUrl: o.redis } : {}),
-          onProgress: (done, total) => progress.update(done, total),
-          signal: ac.signal,
-          maxThreads: o.jobs,
-        }));
+        const outcome = await settleSweep(
+          runSweep({
+            scenario: sc,
+            scenarioKey: scenarioKey(sc),
+            policies: o.policies,
+            seeds: o.seeds,
+            dbPath,
+            params: overriddenParams(sc, o.set),
+            ...(o.redis !== undefined ? { redisUrl: o.redis } : {}),
+            onProgress: (done, total) => progress.update(done, total),
+            signal: ac.signal,
+            maxThreads: o.jobs,
+          }),
+        );
         const { records } = outcome;
         progress.stop();
         const provenance = { version: codeVersion(), argv: process.argv.slice(2) };
@@ -180,10 +195,18 @@ export function buildProgram(): Command {
         process.stdout.write(formatCompare(summary, o.format) + (o.format === 'json' ? '\n' : ''));
         // A report of no finished run would claim something was measured: none is written.
         if (o.report !== undefined && records.length > 0) {
-          writeOutputFile(o.report, renderHtmlReport({
-            scenario: sc, calibration, policies: o.policies, seeds: o.seeds, records,
-            generatedBy: `${codeVersion()}: swaplab compare ${name} --policies ${o.policies.join(',')} --seeds ${o.seeds.length}${o.set.map((x) => ` --set ${x}`).join('')}`,
-          }), '--report');
+          writeOutputFile(
+            o.report,
+            renderHtmlReport({
+              scenario: sc,
+              calibration,
+              policies: o.policies,
+              seeds: o.seeds,
+              records,
+              generatedBy: `${codeVersion()}: swaplab compare ${name} --policies ${o.policies.join(',')} --seeds ${o.seeds.length}${o.set.map((x) => ` --set ${x}`).join('')}`,
+            }),
+            '--report',
+          );
           console.error(`report written to ${o.report}`);
         }
         reportSweepFailures(outcome, (f) => runCommandLine(name, o.set, f.policy, f.seed));
@@ -206,7 +229,9 @@ export function buildProgram(): Command {
       }
       console.log('kernel presets:');
       for (const p of Object.values(KERNEL_PRESETS)) {
-        console.log(`  ${p.version.padEnd(20)} ${p.slotCache ? 'swap slot cache' : 'no slot cache'}, ${p.swapPteBatch ? 'swap_pte_batch' : 'per-PTE free'}, free under ${p.swapFreeLock === 'si' ? 'si->lock' : 'ci->lock'}, zsmalloc ${p.zsmallocLock} lock`);
+        console.log(
+          `  ${p.version.padEnd(20)} ${p.slotCache ? 'swap slot cache' : 'no slot cache'}, ${p.swapPteBatch ? 'swap_pte_batch' : 'per-PTE free'}, free under ${p.swapFreeLock === 'si' ? 'si->lock' : 'ci->lock'}, zsmalloc ${p.zsmallocLock} lock`,
+        );
       }
       console.log('policies:');
       for (const p of SHIPPED_POLICIES) console.log(`  ${p.name.padEnd(20)} ${p.summary}`);
@@ -270,7 +295,12 @@ function fail(e: unknown, argv: readonly string[]): never {
     process.exit(e.exitCode === 0 ? 0 : EXIT_USER_ERROR);
   }
   const debug = argv.includes('--debug');
-  const f = classifyFailure(e, context, argv.filter((a) => a !== '--debug'), debug);
+  const f = classifyFailure(
+    e,
+    context,
+    argv.filter((a) => a !== '--debug'),
+    debug,
+  );
   if (f.kind === 'user') {
     console.error(`swaplab: ${f.message}`);
     process.exit(EXIT_USER_ERROR);
@@ -284,5 +314,7 @@ if (isEntryPoint(import.meta.url)) {
   // A throw from a timer or stream callback escapes the promise chain; it gets the same treatment.
   process.on('uncaughtException', (e) => fail(e, argv));
   process.on('unhandledRejection', (e) => fail(e, argv));
-  buildProgram().parseAsync(process.argv).catch((e: unknown) => fail(e, argv));
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((e: unknown) => fail(e, argv));
 }

@@ -7,7 +7,10 @@ export class Progress {
   private bar: cliProgress.SingleBar | null = null;
   private readonly startMs = Date.now();
 
-  constructor(private readonly label: string, private readonly enabled = process.stderr.isTTY === true) {}
+  constructor(
+    private readonly label: string,
+    private readonly enabled = process.stderr.isTTY === true,
+  ) {}
 
   update(done: number, total: number): void {
     if (!this.enabled) return;

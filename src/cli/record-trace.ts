@@ -27,7 +27,9 @@ export function traceSimulation(scenario: Scenario, opts: TraceRunOptions): { re
   const { record, sim } = runSimulation(scenario, {
     policy: opts.policy,
     seed: opts.seed,
-    attach: (s) => { collector = new TraceCollector(s); },
+    attach: (s) => {
+      collector = new TraceCollector(s);
+    },
   });
   if (!collector) throw new Error('runSimulation did not call attach()');
   return { record, sim, log: collector.log(), warnings: collector.warnings };

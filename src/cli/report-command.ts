@@ -20,10 +20,16 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** `--policies a,b`: known names, in the given order (the first is the baseline). */
 export function parsePolicies(text: string): string[] {
-  const list = text.split(',').map((p) => p.trim()).filter(Boolean);
+  const list = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   const unknown = list.filter((p) => !POLICY_NAMES.includes(p) && !isPolicyFile(p));
   if (list.length === 0 || unknown.length > 0) {
-    const hints = unknown.map((p) => didYouMean(p, POLICY_NAMES)).filter(Boolean).join('');
+    const hints = unknown
+      .map((p) => didYouMean(p, POLICY_NAMES))
+      .filter(Boolean)
+      .join('');
     throw new InvalidArgumentError(`unknown polic${unknown.length === 1 ? 'y' : 'ies'} ${unknown.join(', ') || '(none given)'}${hints} (known: ${POLICY_NAMES.join(', ')})`);
   }
   return list;
@@ -76,14 +82,8 @@ export function registerReportCommands(program: Command): void {
     .command('report')
     .description('run a policy comparison and write it as one self-contained HTML file (charts, metrics table, scenario)')
     .argument('<scenario>', 'shipped scenario name or path to a scenario file')
-    .addOption(
-      new Option('--policies <list>', 'comma-separated policies; the first is the baseline')
-        .argParser(parsePolicies)
-        .default([...POLICY_NAMES], POLICY_NAMES.join(',')),
-    )
-    .addOption(
-      new Option('--seeds <n>', 'seeds per policy: N (1..N), a list 3,7,9 or a range 5..8').argParser(parseSeeds).default(parseSeeds('10'), '10'),
-    )
+    .addOption(new Option('--policies <list>', 'comma-separated policies; the first is the baseline').argParser(parsePolicies).default([...POLICY_NAMES], POLICY_NAMES.join(',')))
+    .addOption(new Option('--seeds <n>', 'seeds per policy: N (1..N), a list 3,7,9 or a range 5..8').argParser(parseSeeds).default(parseSeeds('10'), '10'))
     .requiredOption('--out <file.html>', 'where to write the report')
     .option('--set <path=value>', 'override a scenario field (repeatable), e.g. --set apps.count=20', collect, [])
     .option('--jobs <n>', 'parallel runs (default: one per CPU)', parseJobs)
@@ -149,4 +149,3 @@ function seedsArg(seeds: number[]): string {
   if (contiguous && seeds.length > 2) return `${seeds[0]}..${seeds[seeds.length - 1]}`;
   return seeds.join(',');
 }
-

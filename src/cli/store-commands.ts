@@ -25,7 +25,7 @@ export function registerStoreCommands(program: Command): void {
     .description('write the runs (or killed processes) of the results store to a Parquet or CSV file')
     .addOption(new Option('--format <fmt>', 'file format').choices(['parquet', 'csv']).makeOptionMandatory())
     .requiredOption('--out <file>', 'where to write')
-    .option('--where <sql>', 'SQL condition on the rows, e.g. "policy = \'sync\' AND status = \'ok\'"')
+    .option('--where <sql>', "SQL condition on the rows, e.g. \"policy = 'sync' AND status = 'ok'\"")
     .addOption(new Option('--table <name>', 'which table').choices([...EXPORT_TABLES]).default('runs'))
     .option('--db <file>', 'results store', DEFAULT_RESULTS_DB)
     .action(async (o: { format: ExportFormat; out: string; where?: string; table: ExportTable; db: string }) => {
@@ -69,6 +69,10 @@ export function formatRows(columns: string[], rows: unknown[][], format: QueryFo
   }
   const cells = [columns, ...rows.map((r) => r.map(text))];
   const widths = columns.map((_, i) => Math.max(...cells.map((r) => (r[i] as string).length)));
-  const line = (r: unknown[]) => r.map((c, i) => (c as string).padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (r: unknown[]) =>
+    r
+      .map((c, i) => (c as string).padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n') + `\n(${rows.length} rows)\n`;
 }

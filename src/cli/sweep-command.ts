@@ -40,7 +40,10 @@ function collectAxis(value: string, previous: GridAxis[]): GridAxis[] {
 }
 
 function parseMetrics(text: string): string[] {
-  const list = text.split(',').map((m) => m.trim()).filter(Boolean);
+  const list = text
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
   const bad = list.filter((m) => !isMetricKey(m));
   if (list.length === 0 || bad.length > 0) {
     throw new InvalidArgumentError(`unknown metric ${bad.join(', ') || '(none given)'} (e.g. exit_latency_ms.mean, memory_release_ms.p99, launch_ms, held_after_exit_mib_ms, lock_wait_ms[si->lock])`);

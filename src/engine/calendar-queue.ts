@@ -79,7 +79,8 @@ export class CalendarQueue {
     const b = this.curDay & this.dayMask; // findMin left the dequeue on its day
     const nx = this.next[id]!;
     this.head[b] = nx;
-    if (nx < 0) this.tail[b] = -1; else this.prev[nx] = -1;
+    if (nx < 0) this.tail[b] = -1;
+    else this.prev[nx] = -1;
     if (--this.n < (this.dayMask + 1) / 2 && this.dayMask + 1 > MIN_DAYS) this.resize((this.dayMask + 1) / 2);
     return id;
   }
@@ -94,7 +95,10 @@ export class CalendarQueue {
 
   /** Links `id` (time and order set) into its day's list, sorted by (time, order). */
   private insert(id: number): void {
-    const time = this.time, order = this.order, next = this.next, prev = this.prev;
+    const time = this.time,
+      order = this.order,
+      next = this.next,
+      prev = this.prev;
     const t = time[id]!;
     const o = order[id]!;
     const d = Math.floor(t * this.invWidth);
@@ -112,14 +116,18 @@ export class CalendarQueue {
       next[after] = id;
     }
     next[id] = nx;
-    if (nx < 0) this.tail[b] = id; else prev[nx] = id;
+    if (nx < 0) this.tail[b] = id;
+    else prev[nx] = id;
     // An event before the day the dequeue is on (after a peek moved it ahead) moves it back.
     if (d < this.curDay) this.curDay = d;
   }
 
   /** The earliest event, leaving the dequeue on its day. */
   private findMin(): number {
-    const head = this.head, time = this.time, inv = this.invWidth, mask = this.dayMask;
+    const head = this.head,
+      time = this.time,
+      inv = this.invWidth,
+      mask = this.dayMask;
     let d = this.curDay;
     for (let scanned = 0; scanned <= mask; scanned++, d++) {
       const h = head[d & mask]!;
@@ -142,7 +150,8 @@ export class CalendarQueue {
 
   /** Rebuilds with `nDays` days and a width of GAPS_PER_DAY mean gaps between the earliest events. */
   private resize(nDays: number): void {
-    const time = this.time, order = this.order;
+    const time = this.time,
+      order = this.order;
     const ids = new Int32Array(this.n);
     let k = 0;
     for (let b = 0; b <= this.dayMask; b++) {
@@ -165,8 +174,16 @@ export class CalendarQueue {
   private growSlots(slot: number): void {
     let cap = this.time.length * 2;
     while (cap <= slot) cap *= 2;
-    const f64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
-    const i32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
+    const f64 = (a: Float64Array) => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
     this.time = f64(this.time);
     this.order = f64(this.order);
     this.next = i32(this.next);

@@ -42,7 +42,10 @@ export const NO_EVENT: EventHandle = -1;
 const SLOT_BITS = 2 ** 24;
 
 export class SimulationError extends Error {
-  constructor(readonly invariant: string, message: string) {
+  constructor(
+    readonly invariant: string,
+    message: string,
+  ) {
     super(`${invariant}: ${message}`);
     this.name = 'SimulationError';
   }
@@ -99,7 +102,10 @@ export class Engine {
     const cal = this.calendar;
     if (cal !== null) {
       cal.push(timeNs, order, slot);
-      if (this.adaptive && cal.size > HEAP_ABOVE_PENDING) { this.heap = heapFrom(cal); this.calendar = null; }
+      if (this.adaptive && cal.size > HEAP_ABOVE_PENDING) {
+        this.heap = heapFrom(cal);
+        this.calendar = null;
+      }
     } else {
       this.heap!.push(timeNs, order, slot);
     }
@@ -150,7 +156,10 @@ export class Engine {
         slot = heap.popMinUntil(untilNs);
         if (slot < 0) return false;
         t = heap.poppedTimeNs;
-        if (this.adaptive && heap.size < CALENDAR_BELOW_PENDING) { this.calendar = calendarFrom(heap); this.heap = null; }
+        if (this.adaptive && heap.size < CALENDAR_BELOW_PENDING) {
+          this.calendar = calendarFrom(heap);
+          this.heap = null;
+        }
       }
       const target = this.targets[slot]!;
       // Free the slot before firing, so the handler's first schedule reuses it.
@@ -170,7 +179,9 @@ export class Engine {
   /** Runs until no event is pending, `untilNs` is reached, or stop() is called. */
   run(untilNs = Infinity): void {
     this.stopped = false;
-    while (!this.stopped && this.step(untilNs)) { /* fire */ }
+    while (!this.stopped && this.step(untilNs)) {
+      /* fire */
+    }
     if (!this.stopped && Number.isFinite(untilNs) && untilNs > this.nowNs) this.nowNs = untilNs;
   }
 
@@ -180,8 +191,12 @@ export class Engine {
     this.targets.push(null);
     if (slot === this.freeSlots.length) {
       const cap = slot * 2;
-      const tagGen = new Float64Array(2 * cap); tagGen.set(this.tagGen); this.tagGen = tagGen;
-      const free = new Int32Array(cap); free.set(this.freeSlots); this.freeSlots = free;
+      const tagGen = new Float64Array(2 * cap);
+      tagGen.set(this.tagGen);
+      this.tagGen = tagGen;
+      const free = new Int32Array(cap);
+      free.set(this.freeSlots);
+      this.freeSlots = free;
     }
     return slot;
   }

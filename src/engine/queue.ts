@@ -96,41 +96,63 @@ export class EventHeap {
 
   /** Puts an event into the hole at the root of a heap of `n` entries (hole included). */
   private placeFromRoot(timeNs: number, order: number, slot: number, n: number): void {
-    const t = this.timeNs, o = this.order, s = this.slot;
+    const t = this.timeNs,
+      o = this.order,
+      s = this.slot;
     let i = 0;
     for (;;) {
       const c = 4 * i + 1;
       if (c >= n) break;
-      let m = c, mt = t[c]!;
+      let m = c,
+        mt = t[c]!;
       const end = c + 4 < n ? c + 4 : n;
       for (let k = c + 1; k < end; k++) {
         const kt = t[k]!;
-        if (kt < mt || (kt === mt && o[k]! < o[m]!)) { m = k; mt = kt; }
+        if (kt < mt || (kt === mt && o[k]! < o[m]!)) {
+          m = k;
+          mt = kt;
+        }
       }
       if (timeNs < mt || (timeNs === mt && order < o[m]!)) break;
-      t[i] = mt; o[i] = o[m]!; s[i] = s[m]!;
+      t[i] = mt;
+      o[i] = o[m]!;
+      s[i] = s[m]!;
       i = m;
     }
-    t[i] = timeNs; o[i] = order; s[i] = slot;
+    t[i] = timeNs;
+    o[i] = order;
+    s[i] = slot;
   }
 
   /** Puts an event into the hole at `i`, moving later parents down. */
   private siftUp(i: number, timeNs: number, order: number, slot: number): void {
-    const t = this.timeNs, o = this.order, s = this.slot;
+    const t = this.timeNs,
+      o = this.order,
+      s = this.slot;
     while (i > 0) {
       const p = (i - 1) >> 2;
       const pt = t[p]!;
       if (pt < timeNs || (pt === timeNs && o[p]! < order)) break;
-      t[i] = pt; o[i] = o[p]!; s[i] = s[p]!;
+      t[i] = pt;
+      o[i] = o[p]!;
+      s[i] = s[p]!;
       i = p;
     }
-    t[i] = timeNs; o[i] = order; s[i] = slot;
+    t[i] = timeNs;
+    o[i] = order;
+    s[i] = slot;
   }
 
   private grow(): void {
     const cap = this.timeNs.length * 2;
-    const t = new Float64Array(cap); t.set(this.timeNs); this.timeNs = t;
-    const o = new Float64Array(cap); o.set(this.order); this.order = o;
-    const s = new Int32Array(cap); s.set(this.slot); this.slot = s;
+    const t = new Float64Array(cap);
+    t.set(this.timeNs);
+    this.timeNs = t;
+    const o = new Float64Array(cap);
+    o.set(this.order);
+    this.order = o;
+    const s = new Int32Array(cap);
+    s.set(this.slot);
+    this.slot = s;
   }
 }

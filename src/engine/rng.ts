@@ -22,26 +22,35 @@ function splitmix32(state: number): [number, number] {
 export class RngStream {
   // sfc32 (Chris Doty-Humphrey's Small Fast Counting generator): 128-bit
   // state, all 32-bit integer ops, several times faster than xoshiro in JS.
-  private a: number; private b: number; private c: number; private d: number;
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
 
   constructor(seed32: number) {
     let st = seed32 >>> 0;
     let v: number;
-    [st, v] = splitmix32(st); this.a = v | 0;
-    [st, v] = splitmix32(st); this.b = v | 0;
-    [st, v] = splitmix32(st); this.c = v | 0;
+    [st, v] = splitmix32(st);
+    this.a = v | 0;
+    [st, v] = splitmix32(st);
+    this.b = v | 0;
+    [st, v] = splitmix32(st);
+    this.c = v | 0;
     this.d = 1;
     for (let i = 0; i < 12; i++) this.nextU32(); // warm up
   }
 
   /** Uniform 32-bit unsigned integer. */
   nextU32(): number {
-    const a = this.a, b = this.b, c = this.c, d = this.d;
+    const a = this.a,
+      b = this.b,
+      c = this.c,
+      d = this.d;
     const t = (((a + b) | 0) + d) | 0;
     this.d = (d + 1) | 0;
     this.a = b ^ (b >>> 9);
     this.b = (c + (c << 3)) | 0;
-    this.c = ((c << 21) | (c >>> 11)) + t | 0;
+    this.c = (((c << 21) | (c >>> 11)) + t) | 0;
     return t >>> 0;
   }
 
@@ -65,7 +74,6 @@ export class RngStream {
     return this.float() < p;
   }
 }
-
 
 export class Rng {
   private readonly streams = new Map<string, RngStream>();

@@ -64,7 +64,8 @@ export class TaskCtx {
   }
   lock(lock: SimLock, write = true): StepRecord {
     const s = this.set('lock', 0);
-    s.lock = lock; s.write = write;
+    s.lock = lock;
+    s.write = write;
     return s;
   }
   unlock(lock: SimLock): StepRecord {
@@ -83,7 +84,11 @@ export class TaskCtx {
 
   private set(kind: StepKind, ns: number): StepRecord {
     const s = this.step;
-    s.kind = kind; s.ns = ns; s.lock = null; s.waitable = null; s.write = true;
+    s.kind = kind;
+    s.ns = ns;
+    s.lock = null;
+    s.waitable = null;
+    s.write = true;
     return s;
   }
 }
@@ -93,8 +98,12 @@ export class Completion implements Waitable {
   done = false;
   private waiters: StepTask[] = [];
   constructor(readonly name: string) {}
-  ready(): boolean { return this.done; }
-  addWaiter(t: StepTask): void { this.waiters.push(t); }
+  ready(): boolean {
+    return this.done;
+  }
+  addWaiter(t: StepTask): void {
+    this.waiters.push(t);
+  }
   removeWaiter(t: StepTask): void {
     const i = this.waiters.indexOf(t);
     if (i >= 0) this.waiters.splice(i, 1);
@@ -114,15 +123,22 @@ export class WaitQueue implements Waitable {
   private pendingWakeups = 0;
   constructor(readonly name: string) {}
   ready(): boolean {
-    if (this.pendingWakeups > 0) { this.pendingWakeups--; return true; }
+    if (this.pendingWakeups > 0) {
+      this.pendingWakeups--;
+      return true;
+    }
     return false;
   }
-  addWaiter(t: StepTask): void { this.waiters.push(t); }
+  addWaiter(t: StepTask): void {
+    this.waiters.push(t);
+  }
   removeWaiter(t: StepTask): void {
     const i = this.waiters.indexOf(t);
     if (i >= 0) this.waiters.splice(i, 1);
   }
-  get waiting(): number { return this.waiters.length; }
+  get waiting(): number {
+    return this.waiters.length;
+  }
   /** Wakes all current waiters; with none waiting, the next wait returns at once. */
   wakeAll(): StepTask[] {
     const w = this.waiters;

@@ -19,15 +19,20 @@ export interface ProcessSpec extends SwapLayoutSpec {
 /** Creates a process whose anonymous memory is partly swapped to zram; its threads run `body`. */
 export function createProcess(K: Kernel, spec: ProcessSpec, body: (proc: KProcess) => (k: TaskCtx, t: Task) => Program): KProcess {
   const pid = K.processes.nextPid();
-  const { mm, zramBytes } = buildSwappedMm({
-    si: K.si,
-    zram: K.zram,
-    locks: K.core.locks,
-    compressionRatio: K.cfg.compressionRatio,
-    sameFilledRatio: K.cfg.sameFilledRatio,
-    layoutRng: K.engine.rng.stream(`layout:${spec.name}`),
-    zramRng: K.engine.rng.stream(`zram:${spec.name}`),
-  }, pid, spec.name, spec);
+  const { mm, zramBytes } = buildSwappedMm(
+    {
+      si: K.si,
+      zram: K.zram,
+      locks: K.core.locks,
+      compressionRatio: K.cfg.compressionRatio,
+      sameFilledRatio: K.cfg.sameFilledRatio,
+      layoutRng: K.engine.rng.stream(`layout:${spec.name}`),
+      zramRng: K.engine.rng.stream(`zram:${spec.name}`),
+    },
+    pid,
+    spec.name,
+    spec,
+  );
   mm.nrVmas = Math.max(1, Math.round(((spec.presentPages + spec.swapPages + spec.filePages) / 256) * K.costs.vmas_per_mib));
   const cgroup = spec.category === 'foreground' ? 'top-app' : spec.category === 'background' ? 'background' : 'system';
   const proc = new KProcess(pid, spec.name, cgroup, mm, spec.oomScoreAdj, spec.category);

@@ -36,7 +36,8 @@ export function checkConservation(K: Kernel): Conservation {
     }
     for (const ch of mm.chunks) mapped += ch.swap.length;
   }
-  let inUse = 0, cached = 0;
+  let inUse = 0,
+    cached = 0;
   const map = K.si.swapMap;
   for (let i = 1; i < map.length; i++) {
     if (map[i] === SWAP_MAP_IN_USE) inUse++;

@@ -69,12 +69,24 @@ export class Kernel {
     cfg.policy.init?.(this);
   }
 
-  get engine() { return this.core.engine; }
-  get sched() { return this.core.sched; }
-  get costs(): Costs { return this.cfg.costs; }
-  get preset(): KernelPreset { return this.cfg.preset; }
-  get policy(): SwapFreePolicy { return this.cfg.policy; }
-  get now(): number { return this.core.engine.nowNs; }
+  get engine() {
+    return this.core.engine;
+  }
+  get sched() {
+    return this.core.sched;
+  }
+  get costs(): Costs {
+    return this.cfg.costs;
+  }
+  get preset(): KernelPreset {
+    return this.cfg.preset;
+  }
+  get policy(): SwapFreePolicy {
+    return this.cfg.policy;
+  }
+  get now(): number {
+    return this.core.engine.nowNs;
+  }
 
   /** fork(): see fork.ts. */
   createProcess(spec: ProcessSpec, body: Parameters<typeof createProcess>[2]): KProcess {

@@ -80,7 +80,10 @@ function round3(x: number): number {
 /** Records a step-function value, keeping one point per 0.1 ms (the last). */
 function pushStep(arr: Array<[number, number]>, t: number, v: number): void {
   const last = arr[arr.length - 1];
-  if (last && t - last[0] < 100_000 && arr.length > 1) { last[1] = v; return; }
+  if (last && t - last[0] < 100_000 && arr.length > 1) {
+    last[1] = v;
+    return;
+  }
   arr.push([t, v]);
 }
 

@@ -79,7 +79,10 @@ export function flattenMetrics(m: Metrics): Record<string, number> {
     if (item.kind === 'dist') {
       const d = m[item.key];
       if (d) for (const f of DISTRIBUTION_FIELDS) out[`${item.key}.${f}`] = d[f];
-      if (item.key === 'memory_release_ms' && d) { out['memory_release_ms.released'] = m.memory_release_ms.released; out['memory_release_ms.censored'] = m.memory_release_ms.censored; }
+      if (item.key === 'memory_release_ms' && d) {
+        out['memory_release_ms.released'] = m.memory_release_ms.released;
+        out['memory_release_ms.censored'] = m.memory_release_ms.censored;
+      }
     } else if (item.kind === 'category') {
       const r = m[item.key];
       if (r) for (const c of CPU_CATEGORIES) out[`${item.key}.${c}`] = r[c];

@@ -113,7 +113,10 @@ export class ReleaseCollector implements MmObserver {
     h.presentPages += pages;
     h.zramBytes += bytes;
     if (h.presentPages < 0) throw new SimulationError('held-negative', `${h.name}: present pages below zero`);
-    if (h.deadAtNs >= 0) { this.accrue(nowNs); this.heldByDeadBytes += pages * PAGE_SIZE + bytes; }
+    if (h.deadAtNs >= 0) {
+      this.accrue(nowNs);
+      this.heldByDeadBytes += pages * PAGE_SIZE + bytes;
+    }
     this.maybeReleased(h, nowNs);
   }
 

@@ -78,9 +78,7 @@ export function summarize(samples: readonly number[]): Distribution {
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9; ~15 significant digits). */
 function lnGamma(x: number): number {
   const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-    -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-    1.5056327351493116e-7,
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
   ];
   if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x);
   x -= 1;
@@ -158,15 +156,7 @@ function erfc(x: number): number {
   const r =
     t *
     Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+      -z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? r : 2 - r;
 }
@@ -209,17 +199,13 @@ export function studentTQuantile(p: number, df: number): number {
   if (df === 1) return Math.tan(Math.PI * (p - 0.5));
   if (df === 2) {
     const a = 4 * p * (1 - p);
-    return (2 * (p - 0.5)) * Math.sqrt(2 / a);
+    return 2 * (p - 0.5) * Math.sqrt(2 / a);
   }
   // Start from the Cornish-Fisher expansion around the normal quantile, then
   // polish with Newton on the exact CDF, keeping a bracket so it cannot diverge.
   const z = normalQuantile(p);
   const z2 = z * z;
-  let t =
-    z +
-    (z * (z2 + 1)) / (4 * df) +
-    (z * ((5 * z2 + 16) * z2 + 3)) / (96 * df * df) +
-    (z * (((3 * z2 + 19) * z2 + 17) * z2 - 15)) / (384 * df * df * df);
+  let t = z + (z * (z2 + 1)) / (4 * df) + (z * ((5 * z2 + 16) * z2 + 3)) / (96 * df * df) + (z * (((3 * z2 + 19) * z2 + 17) * z2 - 15)) / (384 * df * df * df);
   // Past ~1e6 df the expansion's O(df^-4) error is below double precision.
   if (df > 1e6) return t;
   let lo = 0;
@@ -280,20 +266,27 @@ export function kaplanMeier(releasedMs: readonly number[], censoredMs: readonly 
   const n = released + censored;
   if (n === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0, released, censored };
   // Events before censorings at equal times (the usual convention).
-  const pts = [...releasedMs.map((t) => ({ t, ev: 1 })), ...censoredMs.map((t) => ({ t, ev: 0 }))]
-    .sort((a, b) => a.t - b.t || b.ev - a.ev);
+  const pts = [...releasedMs.map((t) => ({ t, ev: 1 })), ...censoredMs.map((t) => ({ t, ev: 0 }))].sort((a, b) => a.t - b.t || b.ev - a.ev);
   const horizon = pts[pts.length - 1]!.t;
   let atRisk = n;
   let surv = 1;
   let prevT = 0;
   let area = 0;
-  const q: Array<[number, number]> = [[50, NaN], [90, NaN], [99, NaN]];
+  const q: Array<[number, number]> = [
+    [50, NaN],
+    [90, NaN],
+    [99, NaN],
+  ];
   let i = 0;
   while (i < pts.length) {
     const t = pts[i]!.t;
     let d = 0;
     let c = 0;
-    while (i < pts.length && pts[i]!.t === t) { if (pts[i]!.ev) d++; else c++; i++; }
+    while (i < pts.length && pts[i]!.t === t) {
+      if (pts[i]!.ev) d++;
+      else c++;
+      i++;
+    }
     area += surv * (t - prevT);
     prevT = t;
     if (d > 0) {
@@ -302,6 +295,9 @@ export function kaplanMeier(releasedMs: readonly number[], censoredMs: readonly 
     }
     atRisk -= d + c;
   }
-  const pick = (p: number) => { const v = q.find((e) => e[0] === p)![1]; return Number.isNaN(v) ? horizon : v; };
+  const pick = (p: number) => {
+    const v = q.find((e) => e[0] === p)![1];
+    return Number.isNaN(v) ? horizon : v;
+  };
   return { count: n, mean: area, p50: pick(50), p90: pick(90), p99: pick(99), max: horizon, released, censored };
 }

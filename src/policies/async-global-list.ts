@@ -27,10 +27,7 @@ const MIN_SWAPENTS = 100 * 32; // 100 * SWAP_CLUSTER_MAX
 const MAX_CACHE_ENTRIES = 32;
 
 const options = z.strictObject({
-  forced_release: z
-    .boolean()
-    .default(false)
-    .describe('Lei Liu patch 2/2: __alloc_pages_may_oom() queues a flush of whatever is left on the list'),
+  forced_release: z.boolean().default(false).describe('Lei Liu patch 2/2: __alloc_pages_may_oom() queues a flush of whatever is left on the list'),
 });
 
 export default definePolicy({
@@ -52,7 +49,8 @@ function createAsyncGlobalListPolicy(forcedRelease: boolean): SwapFreePolicy {
     if (cacheCount === 0) return; // another work item already took the list
     yield k.lock(lock);
     const taken = list;
-    list = []; cacheCount = 0;
+    list = [];
+    cacheCount = 0;
     yield k.unlock(lock);
     K.vmstat.count('async_swap_count', taken.length);
     // free_swap_and_cache_nr per record, then kmem_cache_free.
@@ -88,7 +86,8 @@ function createAsyncGlobalListPolicy(forcedRelease: boolean): SwapFreePolicy {
         yield k.work(g.length * c.list_add_ns);
         let queued = 0;
         for (const r of g) {
-          list.push(r); cacheCount++;
+          list.push(r);
+          cacheCount++;
           if (cacheCount >= MAX_CACHE_ENTRIES) queued++;
         }
         K.parked.park(g);

@@ -88,8 +88,10 @@ export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePol
   function queueGather(K: Kernel, st: TlbSwapState, restart: boolean): void {
     const g = st.swp!;
     if (g.entries > 0 || g.pages > 0) {
-      if (scaling) { backlog.push(g); dispatch(K); }
-      else wq.queueWork(initWork(`tlb_swap_async_free_work#${seq++}`, (k, t) => freeWork(K, k, t, g)));
+      if (scaling) {
+        backlog.push(g);
+        dispatch(K);
+      } else wq.queueWork(initWork(`tlb_swap_async_free_work#${seq++}`, (k, t) => freeWork(K, k, t, g)));
     }
     st.swp = restart ? newGather() : null;
   }
@@ -102,11 +104,13 @@ export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePol
       const g = backlog.shift()!;
       executing++;
       maxExecuting = Math.max(maxExecuting, executing);
-      wq.queueWork(initWork(`tlb_swap_async_free_work#${seq++}`, function* (k, t) {
-        yield* freeWork(K, k, t, g);
-        executing--;
-        dispatch(K);
-      }));
+      wq.queueWork(
+        initWork(`tlb_swap_async_free_work#${seq++}`, function* (k, t) {
+          yield* freeWork(K, k, t, g);
+          executing--;
+          dispatch(K);
+        }),
+      );
     }
   }
 
@@ -120,7 +124,10 @@ export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePol
     }
     if (!st.swp) st.swp = newGather();
     const g = st.swp;
-    if (g.activeNr >= g.activeMax - 1) { queueGather(K, st, true); return false; }
+    if (g.activeNr >= g.activeMax - 1) {
+      queueGather(K, st, true);
+      return false;
+    }
     g.activeNr += r.nr === 1 ? 1 : 2;
     g.runs.push(r);
     g.entries += r.nr;
@@ -145,7 +152,9 @@ export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePol
   return {
     name: scaling?.name ?? 'async-mmu-gather',
     /** With scaling: most gathers freed at once, and most workers ceil(exiting / N) allowed. */
-    get scaledWorkers() { return { maxExecuting, maxAllowed }; },
+    get scaledWorkers() {
+      return { maxExecuting, maxAllowed };
+    },
     init(K) {
       wq = K.core.workqueues.allocWorkqueue('smfree_wq', WQ_UNBOUND | WQ_HIGHPRI | WQ_MEM_RECLAIM, scaling ? 0 : 1);
     },
@@ -155,18 +164,25 @@ export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePol
       nrExitingProcesses++;
       const st: TlbSwapState = { freeable: false, freeing: false, swp: null };
       if (nrExitingProcesses < NR_MIN_EXITING_PROCESSES) st.freeable = true;
-      else { st.freeing = true; st.swp = newGather(); }
+      else {
+        st.freeing = true;
+        st.swp = newGather();
+      }
       tlb.policyState = st;
       if (scaling) dispatch(K);
     },
     *zapSwapRuns(K, k, tlb, runs) {
       const st = stateOf(tlb);
-      if (!st) { yield* freeSwapRunsSync(K, k, tlb.task, runs); return; }
+      if (!st) {
+        yield* freeSwapRunsSync(K, k, tlb.task, runs);
+        return;
+      }
       const cost = { pages: 0 };
       const now: SwapRun[] = [];
       const parked: SwapRun[] = [];
       for (const r of runs) {
-        if (removeSwapEntries(K, st, r, cost)) parked.push(r); else now.push(r);
+        if (removeSwapEntries(K, st, r, cost)) parked.push(r);
+        else now.push(r);
       }
       if (parked.length > 0) K.parked.park(parked);
       yield k.work(parked.length * K.costs.swap_gather_add_ns + cost.pages * K.costs.get_free_page_ns);

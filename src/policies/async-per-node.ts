@@ -32,7 +32,10 @@ function createAsyncPerNodePolicy(): SwapFreePolicy {
       }
     },
     *zapSwapRuns(K, k, tlb, runs) {
-      if (!taskIsDying(tlb.task)) { yield* freeSwapRunsSync(K, k, tlb.task, runs); return; }
+      if (!taskIsDying(tlb.task)) {
+        yield* freeSwapRunsSync(K, k, tlb.task, runs);
+        return;
+      }
       const node = K.sched.cpus[tlb.task.cpu]!.node;
       const list = pending.get(node) ?? [];
       pending.set(node, list);
@@ -41,10 +44,12 @@ function createAsyncPerNodePolicy(): SwapFreePolicy {
       K.parked.park(runs);
       yield k.work(runs.length * K.costs.swap_gather_add_ns);
       if (wasEmpty) {
-        wqs.get(node)!.queueWork(initWork(`swapfree_node${node}`, function* (kk, worker) {
-          const taken = pending.get(node)!.splice(0);
-          yield* K.parked.freeInWorker(kk, worker, taken);
-        }));
+        wqs.get(node)!.queueWork(
+          initWork(`swapfree_node${node}`, function* (kk, worker) {
+            const taken = pending.get(node)!.splice(0);
+            yield* K.parked.freeInWorker(kk, worker, taken);
+          }),
+        );
       }
     },
   };

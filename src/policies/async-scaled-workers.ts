@@ -23,8 +23,9 @@ export default definePolicy({
   options: z.strictObject({
     per_worker: z.int().min(1).max(1024).default(8).describe('Exiting processes per async kworker (1..1024; the proposal: 8)'),
   }),
-  create: (o) => createAsyncMmuGatherPolicy({
-    name: 'async-scaled-workers',
-    workersFor: (nrExiting) => Math.ceil(nrExiting / o.per_worker),
-  }),
+  create: (o) =>
+    createAsyncMmuGatherPolicy({
+      name: 'async-scaled-workers',
+      workersFor: (nrExiting) => Math.ceil(nrExiting / o.per_worker),
+    }),
 });

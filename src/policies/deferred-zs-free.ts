@@ -57,7 +57,10 @@ export default definePolicy({
       for (const h of handles) {
         const lock = K.zs.lockFor(h.classIndex);
         let g = byLock.get(lock);
-        if (!g) { g = []; byLock.set(lock, g); }
+        if (!g) {
+          g = [];
+          byLock.set(lock, g);
+        }
         g.push(h);
       }
       for (const group of byLock.values()) {
@@ -90,7 +93,10 @@ export default definePolicy({
       *zsFree(K, k, task, slots) {
         const cpu = task.cpu;
         let list = lists.get(cpu);
-        if (!list) { list = []; lists.set(cpu, list); }
+        if (!list) {
+          list = [];
+          lists.set(cpu, list);
+        }
         const wasEmpty = list.length === 0;
         for (const slot of slots) {
           const bytes = K.zram.objectBytes(slot);
@@ -103,7 +109,10 @@ export default definePolicy({
         yield k.work(slots.length * o.add_ns);
         if (wasEmpty && list.length > 0) {
           let w = works.get(cpu);
-          if (!w) { w = initWork(`zs_free_deferred/${cpu}`, (kk, worker) => drain(K, kk, worker, cpu)); works.set(cpu, w); }
+          if (!w) {
+            w = initWork(`zs_free_deferred/${cpu}`, (kk, worker) => drain(K, kk, worker, cpu));
+            works.set(cpu, w);
+          }
           wq.queueWork(w);
         }
       },

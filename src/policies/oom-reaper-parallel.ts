@@ -44,8 +44,9 @@ export default definePolicy({
       },
       inFlight: () => reaper?.busy ?? false,
       /** The kernel's reaper this run built (read by tests and reports). */
-      get oomReaper() { return reaper; },
+      get oomReaper() {
+        return reaper;
+      },
     };
   },
 });
-

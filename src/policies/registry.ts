@@ -17,10 +17,7 @@ import oomReaperParallel from './oom-reaper-parallel.js';
 import sync from './sync.js';
 
 /** The shipped policies, in the order reports list them. */
-export const SHIPPED_POLICIES: readonly PolicyModule[] = [
-  sync, asyncMmuGather, asyncGlobalList, asyncPerNode,
-  asyncScaledWorkers, forkAndFree, deferredZsFree, oomReaperParallel,
-];
+export const SHIPPED_POLICIES: readonly PolicyModule[] = [sync, asyncMmuGather, asyncGlobalList, asyncPerNode, asyncScaledWorkers, forkAndFree, deferredZsFree, oomReaperParallel];
 
 const registered = new Map<string, PolicyModule>(SHIPPED_POLICIES.map((m) => [m.name, m]));
 

@@ -104,7 +104,10 @@ const m = {
   psiSomeMs: (r: RunRecord) => (r.output.vmstat.psi_memory_some_us ?? 0) / 1000,
   parkedAtEnd: (r: RunRecord) => r.output.vmstat.swap_entries_parked_at_end,
   lock: (name: string) => (r: RunRecord) => r.output.metrics.lock_wait_ms[name] ?? 0,
-  lockTotal: (r: RunRecord) => Object.entries(r.output.metrics.lock_wait_ms).filter(([n]) => n !== 'cgroup_mutex').reduce((a, [, v]) => a + v, 0),
+  lockTotal: (r: RunRecord) =>
+    Object.entries(r.output.metrics.lock_wait_ms)
+      .filter(([n]) => n !== 'cgroup_mutex')
+      .reduce((a, [, v]) => a + v, 0),
 };
 
 function ciOf(records: readonly RunRecord[], get: Getter): ConfidenceInterval {
@@ -158,7 +161,11 @@ function tables(rows: readonly Row[], cols: readonly Column[]): { md: string; te
   });
   const md = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map((b) => `| ${b.join(' | ')} |`)].join('\n');
   const widths = head.map((_, i) => Math.max(...[head, ...body].map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const text = [line(head), ...body.map(line)].join('\n');
   return { md, text };
 }
@@ -184,7 +191,10 @@ function wrap(text: string, width = 72): string {
   for (const para of text.split('\n')) {
     let line = '';
     for (const word of para.split(/\s+/).filter(Boolean)) {
-      if (line && line.length + 1 + word.length > width) { out.push(line); line = word; } else line = line ? `${line} ${word}` : word;
+      if (line && line.length + 1 + word.length > width) {
+        out.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
     }
     out.push(line);
   }
@@ -193,26 +203,51 @@ function wrap(text: string, width = 72): string {
 
 function section(s: SectionSpec, seedsNote: string): AnswerSection {
   const t = tables(s.rows, s.cols);
-  const svg = ciBarsSvg(s.plot.title, s.rows.map((r) => ({ label: r.label, ci: ciOf(r.cell.records, s.plot.get) })));
-  const quoteMd = s.quote.split('\n').map((l) => `> ${l}`).join('\n');
+  const svg = ciBarsSvg(
+    s.plot.title,
+    s.rows.map((r) => ({ label: r.label, ci: ciOf(r.cell.records, s.plot.get) })),
+  );
+  const quoteMd = s.quote
+    .split('\n')
+    .map((l) => `> ${l}`)
+    .join('\n');
   const md = [
-    `## ${s.title}`, '',
-    quoteMd, '',
-    `— ${s.source}`, '',
-    `**Experiment.** ${s.setup} ${seedsNote}`, '',
-    '```sh', ...s.commands, '```', '',
-    t.md, '',
-    `![${s.plot.title}](answers/${s.slug}.svg)`, '',
+    `## ${s.title}`,
+    '',
+    quoteMd,
+    '',
+    `— ${s.source}`,
+    '',
+    `**Experiment.** ${s.setup} ${seedsNote}`,
+    '',
+    '```sh',
+    ...s.commands,
+    '```',
+    '',
+    t.md,
+    '',
+    `![${s.plot.title}](answers/${s.slug}.svg)`,
+    '',
     ...s.answer.flatMap((p) => [p, '']),
   ].join('\n');
   const text = [
-    `Subject: Re: ${s.title}`, '',
-    s.quote.split('\n').map((l) => `> ${l}`).join('\n'), '',
-    `(${s.source})`, '',
-    wrap(`Experiment: ${s.setup} ${seedsNote}`), '',
-    ...s.commands.map((c) => `  $ ${c}`), '',
-    'Mean [95% CI] over seeds:', '',
-    t.text, '',
+    `Subject: Re: ${s.title}`,
+    '',
+    s.quote
+      .split('\n')
+      .map((l) => `> ${l}`)
+      .join('\n'),
+    '',
+    `(${s.source})`,
+    '',
+    wrap(`Experiment: ${s.setup} ${seedsNote}`),
+    '',
+    ...s.commands.map((c) => `  $ ${c}`),
+    '',
+    'Mean [95% CI] over seeds:',
+    '',
+    t.text,
+    '',
     ...s.answer.map((p) => `${wrap(p)}\n`),
   ].join('\n');
   return { slug: s.slug, title: s.title, markdown: md, text, svg };
@@ -257,86 +292,104 @@ export async function buildAnswers(o: AnswersOptions): Promise<{ markdown: strin
     const order = ['sync', 'async-mmu-gather', 'fork-and-free'];
     const sync = (g: Getter) => ci('sync', g);
     const ff = (g: Getter) => ci('fork-and-free', g);
-    sections.push(section({
-      slug: 'morton-userspace',
-      title: "Morton: why can't this be done in userspace (fork/exit, the child frees)?",
-      quote: "Dumb question: why can't this be done in userspace? The exiting\nprocess does fork/exit and lets the child do all this asynchronous freeing?",
-      source: THREAD_001,
-      setup: 'camera-launch (12 GB phone, 18 cached apps, LMKD with process_mrelease, kernel 6.6-android). fork-and-free: a helper child sharing the mm (pre-forked with CLONE_VM, outside the process group, nice 10) runs exit_mmap after the parent dies.',
-      commands: [cmd('camera-launch', order, o.seeds)],
-      rows: rowsOf(cam, order),
-      cols: [
-        { label: 'exit latency, ms', get: m.exit },
-        { label: 'memory release, ms', get: m.release },
-        { label: 'held after exit, MiB·ms', get: m.held, digits: 0 },
-        { label: 'unaccounted CPU, ms', get: m.unaccounted },
-        { label: 'LMKD kills', get: m.kills },
-        { label: 'camera launch, ms', get: m.launch },
-      ],
-      plot: { title: 'memory release after SIGKILL, ms', get: m.release },
-      answer: [
-        `It can be done, and it does what you said it would: the process is gone sooner (exit latency ${versus(sync(m.exit), ff(m.exit), 'sync')}) and the freeing stays in the app's own accounting (unaccounted CPU ${ciText(ff(m.unaccounted))} ms against ${ciText(sync(m.unaccounted))} ms for today's LMKD, whose process_mrelease() work is charged to lmkd). ` +
-          `But the memory comes back later, not sooner: memory release is ${versus(sync(m.release), ff(m.release), 'sync')}, and memory held after the process is reported dead is ${versus(sync(m.held), ff(m.held), 'sync')}. ` +
-          `Two mechanisms do that in the model. A SIGKILLed process runs no userspace code, so the child has to exist before the kill and share the mm; then task_will_free_mem() is false and LMKD's process_mrelease() cannot reap it. And LMKD sees the pidfd fire early and kills again (${ciText(ff(m.kills))} kills against ${ciText(sync(m.kills))}): your first objection applies to the userspace version too.`,
-        'What the model cannot tell: the cost of keeping a pre-forked helper per app (memory, a pid, zygote changes), the helper being frozen by the cgroup freezer with its app, or whether Android would accept a helper that outlives the kill. The helper is modeled at nice 10 in the app\'s cpuset; another nice level is one --set away (kernel.policy_options.fork-and-free.nice).',
-      ],
-    }, seedsNote));
+    sections.push(
+      section(
+        {
+          slug: 'morton-userspace',
+          title: "Morton: why can't this be done in userspace (fork/exit, the child frees)?",
+          quote: "Dumb question: why can't this be done in userspace? The exiting\nprocess does fork/exit and lets the child do all this asynchronous freeing?",
+          source: THREAD_001,
+          setup:
+            'camera-launch (12 GB phone, 18 cached apps, LMKD with process_mrelease, kernel 6.6-android). fork-and-free: a helper child sharing the mm (pre-forked with CLONE_VM, outside the process group, nice 10) runs exit_mmap after the parent dies.',
+          commands: [cmd('camera-launch', order, o.seeds)],
+          rows: rowsOf(cam, order),
+          cols: [
+            { label: 'exit latency, ms', get: m.exit },
+            { label: 'memory release, ms', get: m.release },
+            { label: 'held after exit, MiB·ms', get: m.held, digits: 0 },
+            { label: 'unaccounted CPU, ms', get: m.unaccounted },
+            { label: 'LMKD kills', get: m.kills },
+            { label: 'camera launch, ms', get: m.launch },
+          ],
+          plot: { title: 'memory release after SIGKILL, ms', get: m.release },
+          answer: [
+            `It can be done, and it does what you said it would: the process is gone sooner (exit latency ${versus(sync(m.exit), ff(m.exit), 'sync')}) and the freeing stays in the app's own accounting (unaccounted CPU ${ciText(ff(m.unaccounted))} ms against ${ciText(sync(m.unaccounted))} ms for today's LMKD, whose process_mrelease() work is charged to lmkd). ` +
+              `But the memory comes back later, not sooner: memory release is ${versus(sync(m.release), ff(m.release), 'sync')}, and memory held after the process is reported dead is ${versus(sync(m.held), ff(m.held), 'sync')}. ` +
+              `Two mechanisms do that in the model. A SIGKILLed process runs no userspace code, so the child has to exist before the kill and share the mm; then task_will_free_mem() is false and LMKD's process_mrelease() cannot reap it. And LMKD sees the pidfd fire early and kills again (${ciText(ff(m.kills))} kills against ${ciText(sync(m.kills))}): your first objection applies to the userspace version too.`,
+            "What the model cannot tell: the cost of keeping a pre-forked helper per app (memory, a pid, zygote changes), the helper being frozen by the cgroup freezer with its app, or whether Android would accept a helper that outlives the kill. The helper is modeled at nice 10 in the app's cpuset; another nice level is one --set away (kernel.policy_options.fork-and-free.nice).",
+          ],
+        },
+        seedsNote,
+      ),
+    );
   }
 
   // 2. Morton: why would lock contention drop?
   {
     const order = ['sync', 'async-mmu-gather', 'async-global-list', 'async-scaled-workers', 'deferred-zs-free'];
     const s = (p: string) => ci(p, m.lockTotal);
-    sections.push(section({
-      slug: 'morton-lock-contention',
-      title: 'Morton: why is lock contention reduced? The same amount of work needs to be done',
-      quote: '> 2. Reduce lock competition in swap entry free path by an asynchronous\n> kworker instead of multiple exiting processes parallel execution.\n\nWhy is lock contention reduced? The same amount of work needs to be\ndone.',
-      source: THREAD_001,
-      setup: 'camera-launch as above; time spent waiting for the swap-free locks (si->lock, ci->lock, the zsmalloc lock), summed over all tasks, per run.',
-      commands: [cmd('camera-launch', order, o.seeds)],
-      rows: rowsOf(cam, order),
-      cols: [
-        { label: 'si->lock wait, ms', get: m.lock('si->lock') },
-        { label: 'zs_pool->lock wait, ms', get: m.lock('zs_pool->lock') },
-        { label: 'mmap_lock wait, ms', get: m.lock('mmap_lock') },
-        { label: 'all lock waits, ms', get: m.lockTotal },
-        { label: 'exit latency, ms', get: m.exit },
-      ],
-      plot: { title: 'lock wait, all swap-free locks, ms', get: m.lockTotal },
-      answer: [
-        `${['async-mmu-gather', 'async-global-list', 'async-scaled-workers'].some((p) => apart(s('sync'), s(p))) ? 'In this scenario who frees changes the contention' : 'In this scenario the contention barely depends on who frees'}: total lock wait is ${ciText(s('sync'))} ms with sync, ${versus(s('sync'), s('async-mmu-gather'), 'sync')} with Zhiguo Jiang's single worker, ${versus(s('sync'), s('async-global-list'), 'sync')} with Lei Liu's kworkers, ${versus(s('sync'), s('async-scaled-workers'), 'sync')} with a worker per 8 exits. ` +
-          "The reason in the model: LMKD's reaper runs process_mrelease() on each victim and frees what it zaps synchronously (task_is_dying() is false there), and LMKD kills one app at a time, so there are rarely several exits contending for the async patches to serialize. " +
-          `Where work moves, contention moves with it rather than vanishing: deferring only zs_free takes si->lock wait from ${ciText(ci('sync', m.lock('si->lock')))} to ${ciText(ci('deferred-zs-free', m.lock('si->lock')))} ms, but the per-CPU drain workers then wait ${ciText(ci('deferred-zs-free', m.lock('zs_pool->lock')))} ms on the zsmalloc pool lock (${ciText(ci('sync', m.lock('zs_pool->lock')))} with sync). Your point stands: the same work, done by as many CPUs at once, contends as much.`,
-        "What the model cannot tell: cache-line bouncing and the cost of the lock's own cacheline beyond the modeled wait, and lock hold times it was not calibrated for (only the single-exit profile is calibrated; see docs/validation.md). On 6.18 the si->lock on this path is gone altogether (see Kairui's section).",
-      ],
-    }, seedsNote));
+    sections.push(
+      section(
+        {
+          slug: 'morton-lock-contention',
+          title: 'Morton: why is lock contention reduced? The same amount of work needs to be done',
+          quote:
+            '> 2. Reduce lock competition in swap entry free path by an asynchronous\n> kworker instead of multiple exiting processes parallel execution.\n\nWhy is lock contention reduced? The same amount of work needs to be\ndone.',
+          source: THREAD_001,
+          setup: 'camera-launch as above; time spent waiting for the swap-free locks (si->lock, ci->lock, the zsmalloc lock), summed over all tasks, per run.',
+          commands: [cmd('camera-launch', order, o.seeds)],
+          rows: rowsOf(cam, order),
+          cols: [
+            { label: 'si->lock wait, ms', get: m.lock('si->lock') },
+            { label: 'zs_pool->lock wait, ms', get: m.lock('zs_pool->lock') },
+            { label: 'mmap_lock wait, ms', get: m.lock('mmap_lock') },
+            { label: 'all lock waits, ms', get: m.lockTotal },
+            { label: 'exit latency, ms', get: m.exit },
+          ],
+          plot: { title: 'lock wait, all swap-free locks, ms', get: m.lockTotal },
+          answer: [
+            `${['async-mmu-gather', 'async-global-list', 'async-scaled-workers'].some((p) => apart(s('sync'), s(p))) ? 'In this scenario who frees changes the contention' : 'In this scenario the contention barely depends on who frees'}: total lock wait is ${ciText(s('sync'))} ms with sync, ${versus(s('sync'), s('async-mmu-gather'), 'sync')} with Zhiguo Jiang's single worker, ${versus(s('sync'), s('async-global-list'), 'sync')} with Lei Liu's kworkers, ${versus(s('sync'), s('async-scaled-workers'), 'sync')} with a worker per 8 exits. ` +
+              "The reason in the model: LMKD's reaper runs process_mrelease() on each victim and frees what it zaps synchronously (task_is_dying() is false there), and LMKD kills one app at a time, so there are rarely several exits contending for the async patches to serialize. " +
+              `Where work moves, contention moves with it rather than vanishing: deferring only zs_free takes si->lock wait from ${ciText(ci('sync', m.lock('si->lock')))} to ${ciText(ci('deferred-zs-free', m.lock('si->lock')))} ms, but the per-CPU drain workers then wait ${ciText(ci('deferred-zs-free', m.lock('zs_pool->lock')))} ms on the zsmalloc pool lock (${ciText(ci('sync', m.lock('zs_pool->lock')))} with sync). Your point stands: the same work, done by as many CPUs at once, contends as much.`,
+            "What the model cannot tell: cache-line bouncing and the cost of the lock's own cacheline beyond the modeled wait, and lock hold times it was not calibrated for (only the single-exit profile is calibrated; see docs/validation.md). On 6.18 the si->lock on this path is gone altogether (see Kairui's section).",
+          ],
+        },
+        seedsNote,
+      ),
+    );
   }
 
   // 3. Morton objection 1: peak resource use.
   {
     const order = ['sync', 'async-mmu-gather', 'async-global-list', 'async-scaled-workers', 'fork-and-free', 'deferred-zs-free', 'oom-reaper-parallel'];
-    sections.push(section({
-      slug: 'morton-peak-resources',
-      title: 'Morton objection 1: the process exits while its resources are still allocated',
-      quote: '- The process will exit while its resources are still allocated. But\nits parent process assumes those resources are now all freed and the\nparent process then proceeds to allocate resources. This results in\na time period where peak resource consumption is higher than it was\nbefore such a change.',
-      source: THREAD_001,
-      setup: "camera-launch as above. 'held after exit' integrates the memory a killed process still holds after its death is reported (MiB x ms); LMKD, the 'parent' here, reacts to the pidfd.",
-      commands: [cmd('camera-launch', order, o.seeds)],
-      rows: rowsOf(cam, order),
-      cols: [
-        { label: 'held after exit, MiB·ms', get: m.held, digits: 0 },
-        { label: 'parked peak, MiB', get: m.parkedPeakMib },
-        { label: 'free at preview, MiB', get: m.freeAtPreview, digits: 0 },
-        { label: 'LMKD kills', get: m.kills },
-      ],
-      plot: { title: 'memory held after the death is reported, MiB·ms', get: m.held },
-      answer: [
-        `Memory held after exit is ${versus(ci('sync', m.held), ci('async-global-list', m.held), 'sync')} for Lei Liu's patch, ${versus(ci('sync', m.held), ci('async-mmu-gather', m.held), 'sync')} for Zhiguo Jiang's, and ${versus(ci('sync', m.held), ci('fork-and-free', m.held), 'sync')} for the userspace fork/exit. ` +
-          `LMKD is the parent that proceeds on the pidfd: kills per launch are ${ciText(ci('sync', m.kills))} today against ${ciText(ci('async-global-list', m.kills))} (Lei), ${ciText(ci('async-mmu-gather', m.kills))} (Zhiguo) and ${ciText(ci('fork-and-free', m.kills))} (fork-and-free, whose parent dies at once). ` +
-          `Deferring only zs_free keeps the swap side synchronous and holds ${ciText(ci('deferred-zs-free', m.held), 0)} MiB·ms.`,
-        'What the model cannot tell: the compressed memory a parked entry holds is drawn from a compression-ratio distribution, not from real app data, so the MiB figures scale with that assumption; and "free at preview" depends on when LMKD stops killing, which follows PSI thresholds tuned on real devices, not on this model.',
-      ],
-    }, seedsNote));
+    sections.push(
+      section(
+        {
+          slug: 'morton-peak-resources',
+          title: 'Morton objection 1: the process exits while its resources are still allocated',
+          quote:
+            '- The process will exit while its resources are still allocated. But\nits parent process assumes those resources are now all freed and the\nparent process then proceeds to allocate resources. This results in\na time period where peak resource consumption is higher than it was\nbefore such a change.',
+          source: THREAD_001,
+          setup: "camera-launch as above. 'held after exit' integrates the memory a killed process still holds after its death is reported (MiB x ms); LMKD, the 'parent' here, reacts to the pidfd.",
+          commands: [cmd('camera-launch', order, o.seeds)],
+          rows: rowsOf(cam, order),
+          cols: [
+            { label: 'held after exit, MiB·ms', get: m.held, digits: 0 },
+            { label: 'parked peak, MiB', get: m.parkedPeakMib },
+            { label: 'free at preview, MiB', get: m.freeAtPreview, digits: 0 },
+            { label: 'LMKD kills', get: m.kills },
+          ],
+          plot: { title: 'memory held after the death is reported, MiB·ms', get: m.held },
+          answer: [
+            `Memory held after exit is ${versus(ci('sync', m.held), ci('async-global-list', m.held), 'sync')} for Lei Liu's patch, ${versus(ci('sync', m.held), ci('async-mmu-gather', m.held), 'sync')} for Zhiguo Jiang's, and ${versus(ci('sync', m.held), ci('fork-and-free', m.held), 'sync')} for the userspace fork/exit. ` +
+              `LMKD is the parent that proceeds on the pidfd: kills per launch are ${ciText(ci('sync', m.kills))} today against ${ciText(ci('async-global-list', m.kills))} (Lei), ${ciText(ci('async-mmu-gather', m.kills))} (Zhiguo) and ${ciText(ci('fork-and-free', m.kills))} (fork-and-free, whose parent dies at once). ` +
+              `Deferring only zs_free keeps the swap side synchronous and holds ${ciText(ci('deferred-zs-free', m.held), 0)} MiB·ms.`,
+            'What the model cannot tell: the compressed memory a parked entry holds is drawn from a compression-ratio distribution, not from real app data, so the MiB figures scale with that assumption; and "free at preview" depends on when LMKD stops killing, which follows PSI thresholds tuned on real devices, not on this model.',
+          ],
+        },
+        seedsNote,
+      ),
+    );
   }
 
   // 4. Morton objection 2: SCHED_FIFO starves the kworker.
@@ -346,60 +399,69 @@ export async function buildAnswers(o: AnswersOptions): Promise<{ markdown: strin
     const order = ['sync', 'async-mmu-gather', 'async-global-list'];
     const on = await cache.get('exit-one', micro, order, seeds);
     const off = await cache.get('exit-one', microOff, order, seeds);
-    const rows: Row[] = [
-      ...order.map((p) => ({ label: `${label(p)}, RT throttling on`, cell: on.get(p)! })),
-      ...order.map((p) => ({ label: `${label(p)}, RT throttling off`, cell: off.get(p)! })),
-    ];
+    const rows: Row[] = [...order.map((p) => ({ label: `${label(p)}, RT throttling on`, cell: on.get(p)! })), ...order.map((p) => ({ label: `${label(p)}, RT throttling off`, cell: off.get(p)! }))];
     const alive = (r: RunRecord) => 4 - r.output.metrics.exit_latency_ms.count;
     const c = (cells: Map<string, Cell>, p: string, g: Getter) => ciOf(cells.get(p)!.records, g);
-    sections.push(section({
-      slug: 'morton-sched-fifo',
-      title: 'Morton objection 2: with every CPU running SCHED_FIFO userspace, the kworker never runs',
-      quote: '- If all CPUs are running in userspace with realtime policy\n(SCHED_FIFO, for example) then the kworker thread will not run,\nindefinitely.',
-      source: THREAD_001,
-      setup: 'exit-one with 4 processes of 100 MiB in zram killed at t=0 while 8 SCHED_FIFO threads keep all 8 CPUs busy (load.class=fifo, load.share=1), with RT throttling (95% per CPU: the default up to 6.11, the fair deadline server after) and without it. A 2 s run.',
-      commands: [cmd('exit-one', order, o.seeds, micro), cmd('exit-one', order, o.seeds, microOff)],
-      rows,
-      cols: [
-        { label: 'killed, still alive at the end', get: alive, digits: 0 },
-        { label: 'exit latency, ms', get: m.exit },
-        { label: 'parked peak, MiB', get: m.parkedPeakMib, digits: 2 },
-        { label: 'processes whose memory came back', get: m.released, digits: 0 },
-        { label: 'memory release, ms', get: m.release },
-      ],
-      plot: { title: 'exit latency under SCHED_FIFO load, ms', get: m.exit },
-      answer: [
-        `Not only the kworker: the dying task is SCHED_OTHER too. Without RT throttling ${ciText(c(off, 'sync', alive), 0)} of the 4 killed processes are still alive at the end with sync and ${ciText(c(off, 'async-global-list', alive), 0)} with Lei Liu's patch: nothing fair runs, so the exit never reaches the point where a patch could park anything (and LMKD, also SCHED_OTHER, would not run to kill). ` +
-          `With throttling, fair tasks share the 5% left: exits take ${ciText(c(on, 'sync', m.exit), 0)} ms with sync, ${ciText(c(on, 'async-mmu-gather', m.exit), 0)} ms with Zhiguo Jiang's patch and ${ciText(c(on, 'async-global-list', m.exit), 0)} ms with Lei Liu's; all the memory is back within the 2 s run in ${ciText(c(on, 'sync', m.released), 0)} of 4 processes with sync, ${ciText(c(on, 'async-mmu-gather', m.released), 0)} (Zhiguo) and ${ciText(c(on, 'async-global-list', m.released), 0)} (Lei), the parked peak being ${ciText(c(on, 'async-mmu-gather', m.parkedPeakMib), 1)} and ${ciText(c(on, 'async-global-list', m.parkedPeakMib), 1)} MiB. ` +
-          "'Indefinitely' needs throttling off, and then the exit itself starves as much as the kworker; with throttling, what a patch parks waits for the kworker's share after the process is reported dead.",
-        'What the model cannot tell: whether any shipping configuration runs every CPU in SCHED_FIFO userspace (Android does not by default), and the details of the 6.12+ deadline server; the model gives fair tasks the same 5% per CPU in both.',
-      ],
-    }, seedsNote));
+    sections.push(
+      section(
+        {
+          slug: 'morton-sched-fifo',
+          title: 'Morton objection 2: with every CPU running SCHED_FIFO userspace, the kworker never runs',
+          quote: '- If all CPUs are running in userspace with realtime policy\n(SCHED_FIFO, for example) then the kworker thread will not run,\nindefinitely.',
+          source: THREAD_001,
+          setup:
+            'exit-one with 4 processes of 100 MiB in zram killed at t=0 while 8 SCHED_FIFO threads keep all 8 CPUs busy (load.class=fifo, load.share=1), with RT throttling (95% per CPU: the default up to 6.11, the fair deadline server after) and without it. A 2 s run.',
+          commands: [cmd('exit-one', order, o.seeds, micro), cmd('exit-one', order, o.seeds, microOff)],
+          rows,
+          cols: [
+            { label: 'killed, still alive at the end', get: alive, digits: 0 },
+            { label: 'exit latency, ms', get: m.exit },
+            { label: 'parked peak, MiB', get: m.parkedPeakMib, digits: 2 },
+            { label: 'processes whose memory came back', get: m.released, digits: 0 },
+            { label: 'memory release, ms', get: m.release },
+          ],
+          plot: { title: 'exit latency under SCHED_FIFO load, ms', get: m.exit },
+          answer: [
+            `Not only the kworker: the dying task is SCHED_OTHER too. Without RT throttling ${ciText(c(off, 'sync', alive), 0)} of the 4 killed processes are still alive at the end with sync and ${ciText(c(off, 'async-global-list', alive), 0)} with Lei Liu's patch: nothing fair runs, so the exit never reaches the point where a patch could park anything (and LMKD, also SCHED_OTHER, would not run to kill). ` +
+              `With throttling, fair tasks share the 5% left: exits take ${ciText(c(on, 'sync', m.exit), 0)} ms with sync, ${ciText(c(on, 'async-mmu-gather', m.exit), 0)} ms with Zhiguo Jiang's patch and ${ciText(c(on, 'async-global-list', m.exit), 0)} ms with Lei Liu's; all the memory is back within the 2 s run in ${ciText(c(on, 'sync', m.released), 0)} of 4 processes with sync, ${ciText(c(on, 'async-mmu-gather', m.released), 0)} (Zhiguo) and ${ciText(c(on, 'async-global-list', m.released), 0)} (Lei), the parked peak being ${ciText(c(on, 'async-mmu-gather', m.parkedPeakMib), 1)} and ${ciText(c(on, 'async-global-list', m.parkedPeakMib), 1)} MiB. ` +
+              "'Indefinitely' needs throttling off, and then the exit itself starves as much as the kworker; with throttling, what a patch parks waits for the kworker's share after the process is reported dead.",
+            'What the model cannot tell: whether any shipping configuration runs every CPU in SCHED_FIFO userspace (Android does not by default), and the details of the 6.12+ deadline server; the model gives fair tasks the same 5% per CPU in both.',
+          ],
+        },
+        seedsNote,
+      ),
+    );
   }
 
   // 5. Morton objection 3: unaccounted work.
   {
     const order = ALL;
-    sections.push(section({
-      slug: 'morton-unaccounted',
-      title: 'Morton objection 3: work that should be accounted to the exiting process goes unaccounted',
-      quote: '- Work which should have been accounted to the exiting process will\ninstead go unaccounted.',
-      source: THREAD_001,
-      setup: "camera-launch as above. 'Unaccounted' is CPU spent freeing a process's memory by a task outside that process (kworkers, LMKD's reaper, an oom reaper, a slot-cache batch freeing other processes' entries).",
-      commands: [cmd('camera-launch', order, o.seeds)],
-      rows: rowsOf(cam, order),
-      cols: [
-        { label: 'unaccounted CPU, ms', get: m.unaccounted },
-        { label: 'exit latency, ms', get: m.exit },
-      ],
-      plot: { title: 'freeing CPU charged to nobody in the app, ms', get: m.unaccounted },
-      answer: [
-        `Today's kernel already leaves some freeing unaccounted, because LMKD's reaper thread runs process_mrelease() on the victim (${ciText(ci('sync', m.unaccounted))} ms per launch). ` +
-          `The async patches add to it (Lei Liu: ${versus(ci('sync', m.unaccounted), ci('async-global-list', m.unaccounted), 'sync')}; Zhiguo Jiang: ${versus(ci('sync', m.unaccounted), ci('async-mmu-gather', m.unaccounted), 'sync')}), as does a parallel oom reaper (${ciText(ci('oom-reaper-parallel', m.unaccounted))} ms). ` +
-          `The userspace fork/exit is the only variant that keeps the work in the app: ${ciText(ci('fork-and-free', m.unaccounted))} ms.`,
-        'What the model cannot tell: how the unaccounted time shows up in cgroup CPU controllers, schedstats or power attribution on a device; the model only attributes CPU to the task that burned it.',
-      ],
-    }, seedsNote));
+    sections.push(
+      section(
+        {
+          slug: 'morton-unaccounted',
+          title: 'Morton objection 3: work that should be accounted to the exiting process goes unaccounted',
+          quote: '- Work which should have been accounted to the exiting process will\ninstead go unaccounted.',
+          source: THREAD_001,
+          setup:
+            "camera-launch as above. 'Unaccounted' is CPU spent freeing a process's memory by a task outside that process (kworkers, LMKD's reaper, an oom reaper, a slot-cache batch freeing other processes' entries).",
+          commands: [cmd('camera-launch', order, o.seeds)],
+          rows: rowsOf(cam, order),
+          cols: [
+            { label: 'unaccounted CPU, ms', get: m.unaccounted },
+            { label: 'exit latency, ms', get: m.exit },
+          ],
+          plot: { title: 'freeing CPU charged to nobody in the app, ms', get: m.unaccounted },
+          answer: [
+            `Today's kernel already leaves some freeing unaccounted, because LMKD's reaper thread runs process_mrelease() on the victim (${ciText(ci('sync', m.unaccounted))} ms per launch). ` +
+              `The async patches add to it (Lei Liu: ${versus(ci('sync', m.unaccounted), ci('async-global-list', m.unaccounted), 'sync')}; Zhiguo Jiang: ${versus(ci('sync', m.unaccounted), ci('async-mmu-gather', m.unaccounted), 'sync')}), as does a parallel oom reaper (${ciText(ci('oom-reaper-parallel', m.unaccounted))} ms). ` +
+              `The userspace fork/exit is the only variant that keeps the work in the app: ${ciText(ci('fork-and-free', m.unaccounted))} ms.`,
+            'What the model cannot tell: how the unaccounted time shows up in cgroup CPU controllers, schedstats or power attribution on a device; the model only attributes CPU to the task that burned it.',
+          ],
+        },
+        seedsNote,
+      ),
+    );
   }
 
   // 6. Barry: where does the gain come from? (ablation)
@@ -428,32 +490,46 @@ export async function buildAnswers(o: AnswersOptions): Promise<{ markdown: strin
     const zsOnly = gain(cam, 'sync', 'deferred-zs-free', m.exit);
     const elevenFull = gain(el, 'sync', 'async-global-list', m.exit);
     const fewPresent = gain(np, 'sync', 'async-global-list', m.exit);
-        sections.push(section({
-      slug: 'barry-where-gain',
-      title: 'Barry: where does the gain come from, lock contention or zapping present PTEs sooner?',
-      quote: 'For example, is this due to lock contention (in which case we would\nneed performance data to see how much CPU time is spent waiting for\nlocks), or simply because we can simultaneously zap present and\nnon-present PTEs?',
-      source: `Barry Song, ${THREAD_002}`,
-      setup: "Ablation on camera-launch, exit latency of the killed apps: the full difference sync -> Lei Liu's patch on 6.6; the same with si->lock contention neutralised (6.18 frees under per-cluster ci->lock only); the same with present PTEs mostly gone (11 apps 95% swapped against 11 apps 60% swapped, since 18 apps at 95% do not fit in zram); and only the zram allocator's work deferred (deferred-zs-free).",
-      commands: [cmd('camera-launch', ['sync', 'async-global-list', 'deferred-zs-free'], o.seeds), cmd('camera-launch', ['sync', 'async-global-list'], o.seeds, ['kernel.version=6.18']), cmd('camera-launch', ['sync', 'async-global-list'], o.seeds, eleven), cmd('camera-launch', ['sync', 'async-global-list'], o.seeds, noPresent)],
-      rows,
-      cols: [
-        { label: 'exit latency, ms', get: m.exit },
-        { label: 'si->lock wait, ms', get: m.lock('si->lock') },
-        { label: 'memory release, ms', get: m.release },
-        { label: 'camera launch, ms', get: m.launch },
-      ],
-      plot: { title: 'exit latency of killed apps, ms', get: m.exit },
-      answer: [
-        `Exit latency first. On 6.6 the patch changes it by ${num(full)} ms (sync ${ciText(ci('sync', m.exit))}, patch ${ciText(ci('async-global-list', m.exit))}: ${moved(ci('sync', m.exit), ci('async-global-list', m.exit), 'shorter', 'longer')}), so in this scenario there is little to apportion: LMKD's reaper zaps most of each victim synchronously alongside the exit. ` +
-          `The ablations, as differences sync minus patch: with si->lock contention neutralised (6.18) ${num(noLock)} ms; with 11 apps ${num(elevenFull)} ms at 60% swapped and ${num(fewPresent)} ms at 95% swapped (few present PTEs); deferring only zs_free ${num(zsOnly)} ms, ${moved(ci('sync', m.exit), ci('deferred-zs-free', m.exit), 'shorter', 'longer')} than sync. ` +
-          `Memory release with the patch: ${versus(ci('sync', m.release), ci('async-global-list', m.release), 'sync')} on 6.6; ${versus(relOf(k618, 'sync'), relOf(k618, 'async-global-list'), 'sync')} on 6.18; ${versus(relOf(np, 'sync'), relOf(np, 'async-global-list'), 'sync')} with 11 apps 95% swapped. ` +
-          (apart(ci('sync', m.release), ci('async-global-list', m.release)) && !apart(relOf(k618, 'sync'), relOf(k618, 'async-global-list')) && apart(relOf(np, 'sync'), relOf(np, 'async-global-list'))
-            ? 'In the model that gain goes away with the si->lock contention and stays when there are few present PTEs: it is the lock the patch works around, not present PTEs being zapped sooner. '
-            : 'The model does not single out one mechanism here: read the rows against each other. ') +
-          `The lock waits are in the table as you asked: si->lock wait per launch ${ciText(ci('sync', m.lock('si->lock')))} ms with sync, ${ciText(ci('async-global-list', m.lock('si->lock')))} with the patch.`,
-        'What the model cannot tell: the ablations are not independent (6.18 also removes the slot cache; fewer present pages also means more swap to free), so the shares do not add up to 100%; and the split of zram_free_page into zram metadata versus zs_free is an estimate, not a profile.',
-      ],
-    }, seedsNote));
+    sections.push(
+      section(
+        {
+          slug: 'barry-where-gain',
+          title: 'Barry: where does the gain come from, lock contention or zapping present PTEs sooner?',
+          quote:
+            'For example, is this due to lock contention (in which case we would\nneed performance data to see how much CPU time is spent waiting for\nlocks), or simply because we can simultaneously zap present and\nnon-present PTEs?',
+          source: `Barry Song, ${THREAD_002}`,
+          setup:
+            "Ablation on camera-launch, exit latency of the killed apps: the full difference sync -> Lei Liu's patch on 6.6; the same with si->lock contention neutralised (6.18 frees under per-cluster ci->lock only); the same with present PTEs mostly gone (11 apps 95% swapped against 11 apps 60% swapped, since 18 apps at 95% do not fit in zram); and only the zram allocator's work deferred (deferred-zs-free).",
+          commands: [
+            cmd('camera-launch', ['sync', 'async-global-list', 'deferred-zs-free'], o.seeds),
+            cmd('camera-launch', ['sync', 'async-global-list'], o.seeds, ['kernel.version=6.18']),
+            cmd('camera-launch', ['sync', 'async-global-list'], o.seeds, eleven),
+            cmd('camera-launch', ['sync', 'async-global-list'], o.seeds, noPresent),
+          ],
+          rows,
+          cols: [
+            { label: 'exit latency, ms', get: m.exit },
+            { label: 'si->lock wait, ms', get: m.lock('si->lock') },
+            { label: 'memory release, ms', get: m.release },
+            { label: 'camera launch, ms', get: m.launch },
+          ],
+          plot: { title: 'exit latency of killed apps, ms', get: m.exit },
+          answer: [
+            `Exit latency first. On 6.6 the patch changes it by ${num(full)} ms (sync ${ciText(ci('sync', m.exit))}, patch ${ciText(ci('async-global-list', m.exit))}: ${moved(ci('sync', m.exit), ci('async-global-list', m.exit), 'shorter', 'longer')}), so in this scenario there is little to apportion: LMKD's reaper zaps most of each victim synchronously alongside the exit. ` +
+              `The ablations, as differences sync minus patch: with si->lock contention neutralised (6.18) ${num(noLock)} ms; with 11 apps ${num(elevenFull)} ms at 60% swapped and ${num(fewPresent)} ms at 95% swapped (few present PTEs); deferring only zs_free ${num(zsOnly)} ms, ${moved(ci('sync', m.exit), ci('deferred-zs-free', m.exit), 'shorter', 'longer')} than sync. ` +
+              `Memory release with the patch: ${versus(ci('sync', m.release), ci('async-global-list', m.release), 'sync')} on 6.6; ${versus(relOf(k618, 'sync'), relOf(k618, 'async-global-list'), 'sync')} on 6.18; ${versus(relOf(np, 'sync'), relOf(np, 'async-global-list'), 'sync')} with 11 apps 95% swapped. ` +
+              (apart(ci('sync', m.release), ci('async-global-list', m.release)) &&
+              !apart(relOf(k618, 'sync'), relOf(k618, 'async-global-list')) &&
+              apart(relOf(np, 'sync'), relOf(np, 'async-global-list'))
+                ? 'In the model that gain goes away with the si->lock contention and stays when there are few present PTEs: it is the lock the patch works around, not present PTEs being zapped sooner. '
+                : 'The model does not single out one mechanism here: read the rows against each other. ') +
+              `The lock waits are in the table as you asked: si->lock wait per launch ${ciText(ci('sync', m.lock('si->lock')))} ms with sync, ${ciText(ci('async-global-list', m.lock('si->lock')))} with the patch.`,
+            'What the model cannot tell: the ablations are not independent (6.18 also removes the slot cache; fewer present pages also means more swap to free), so the shares do not add up to 100%; and the split of zram_free_page into zram metadata versus zs_free is an estimate, not a profile.',
+          ],
+        },
+        seedsNote,
+      ),
+    );
   }
 
   // 7. Barry: one worker on a 100-CPU NUMA machine.
@@ -463,28 +539,34 @@ export async function buildAnswers(o: AnswersOptions): Promise<{ markdown: strin
     const srv = await cache.get('server-exit', sets, order, serverSeeds);
     const c = (p: string, g: Getter) => ciOf(srv.get(p)!.records, g);
     const maxRelease = (r: RunRecord) => r.output.metrics.memory_release_ms.max;
-    sections.push(section({
-      slug: 'barry-numa',
-      title: 'Barry: one async thread on a 100-CPU NUMA machine',
-      quote: 'Many kernel threads are per-node, like kswapd. For instance, if we have 100\nthreads running on 100 CPUs executing zap_pte_range(), your approach, which\nrelies on a single async thread to reclaim swap entries, might lead to\nperformance regressions.',
-      source: THREAD_004,
-      setup: `server-exit (2 nodes, 128 CPUs, kernel 6.18) shrunk to fit the time budget: 64 processes with 64 MiB each in zram (64 KiB mTHP) killed at once. Seeds 1..${o.serverSeeds}.`,
-      commands: [cmd('server-exit', order, o.serverSeeds, sets)],
-      rows: rowsOf(srv, order),
-      cols: [
-        { label: 'exit latency, ms', get: m.exit },
-        { label: 'memory release, mean, ms', get: m.release },
-        { label: 'memory release, last, ms', get: maxRelease },
-        { label: 'parked peak, MiB', get: m.parkedPeakMib },
-      ],
-      plot: { title: 'time until the last process memory is released, ms', get: maxRelease },
-      answer: [
-        `Time until the last process's memory is back: sync ${ciText(c('sync', maxRelease))} ms; one worker (Zhiguo Jiang v3) ${versus(c('sync', maxRelease), c('async-mmu-gather', maxRelease), 'sync')}; one worker per 8 exiting processes ${versus(c('sync', maxRelease), c('async-scaled-workers', maxRelease), 'sync')}; one per node ${versus(c('sync', maxRelease), c('async-per-node', maxRelease), 'sync')}; Lei Liu's default-max_active kworkers ${versus(c('sync', maxRelease), c('async-global-list', maxRelease), 'sync')}. ` +
-          `The exits themselves are short in every async variant (exit latency ${ciText(c('async-mmu-gather', m.exit))} ms against ${ciText(c('sync', m.exit))} ms for sync): 64 CPUs' worth of freeing funnels through as many workers as the policy allows, and on 6.18 the 64 exits free in parallel under per-cluster locks, so there is no contention for a worker to save. ` +
-          `Scaling the workers with the exiting processes helps less than its rule suggests: the count is of processes still exiting, and once they park their entries they are gone within ${ciText(c('async-scaled-workers', m.exit))} ms, so the rule falls back to one worker while the parked work is still there.`,
-        `What the model cannot tell: the shrunk run (64 x 64 MiB instead of 64 x 8 GiB) scales the absolute times down; memory bandwidth, remote-node access costs and cross-node lock cacheline transfer are not modeled, so per-node workers get no locality benefit here beyond running on their node's CPUs. ${o.serverSeeds} seeds: the server scenario varies little from seed to seed.`,
-      ],
-    }, `Mean [95% CI] over ${o.serverSeeds} seeds.`));
+    sections.push(
+      section(
+        {
+          slug: 'barry-numa',
+          title: 'Barry: one async thread on a 100-CPU NUMA machine',
+          quote:
+            'Many kernel threads are per-node, like kswapd. For instance, if we have 100\nthreads running on 100 CPUs executing zap_pte_range(), your approach, which\nrelies on a single async thread to reclaim swap entries, might lead to\nperformance regressions.',
+          source: THREAD_004,
+          setup: `server-exit (2 nodes, 128 CPUs, kernel 6.18) shrunk to fit the time budget: 64 processes with 64 MiB each in zram (64 KiB mTHP) killed at once. Seeds 1..${o.serverSeeds}.`,
+          commands: [cmd('server-exit', order, o.serverSeeds, sets)],
+          rows: rowsOf(srv, order),
+          cols: [
+            { label: 'exit latency, ms', get: m.exit },
+            { label: 'memory release, mean, ms', get: m.release },
+            { label: 'memory release, last, ms', get: maxRelease },
+            { label: 'parked peak, MiB', get: m.parkedPeakMib },
+          ],
+          plot: { title: 'time until the last process memory is released, ms', get: maxRelease },
+          answer: [
+            `Time until the last process's memory is back: sync ${ciText(c('sync', maxRelease))} ms; one worker (Zhiguo Jiang v3) ${versus(c('sync', maxRelease), c('async-mmu-gather', maxRelease), 'sync')}; one worker per 8 exiting processes ${versus(c('sync', maxRelease), c('async-scaled-workers', maxRelease), 'sync')}; one per node ${versus(c('sync', maxRelease), c('async-per-node', maxRelease), 'sync')}; Lei Liu's default-max_active kworkers ${versus(c('sync', maxRelease), c('async-global-list', maxRelease), 'sync')}. ` +
+              `The exits themselves are short in every async variant (exit latency ${ciText(c('async-mmu-gather', m.exit))} ms against ${ciText(c('sync', m.exit))} ms for sync): 64 CPUs' worth of freeing funnels through as many workers as the policy allows, and on 6.18 the 64 exits free in parallel under per-cluster locks, so there is no contention for a worker to save. ` +
+              `Scaling the workers with the exiting processes helps less than its rule suggests: the count is of processes still exiting, and once they park their entries they are gone within ${ciText(c('async-scaled-workers', m.exit))} ms, so the rule falls back to one worker while the parked work is still there.`,
+            `What the model cannot tell: the shrunk run (64 x 64 MiB instead of 64 x 8 GiB) scales the absolute times down; memory bandwidth, remote-node access costs and cross-node lock cacheline transfer are not modeled, so per-node workers get no locality benefit here beyond running on their node's CPUs. ${o.serverSeeds} seeds: the server scenario varies little from seed to seed.`,
+          ],
+        },
+        `Mean [95% CI] over ${o.serverSeeds} seeds.`,
+      ),
+    );
   }
 
   // 8. Chris Li: parked entries and the swap allocator.
@@ -494,27 +576,34 @@ export async function buildAnswers(o: AnswersOptions): Promise<{ markdown: strin
     const full = await cache.get('camera-launch-8gb', sets, order, seeds);
     const failed = (p: string) => full.get(p)!.failures.filter((f) => /swap-full|swap device full/.test(f.message)).length;
     const swapFullRow = order.map((p) => `${label(p)}: ${failed(p)} of ${o.seeds}`).join('; ');
-    sections.push(section({
-      slug: 'chris-parked-entries',
-      title: 'Chris Li: parked entries the swap allocator cannot see, with a nearly full swap device',
-      quote: 'The swap entry is a resource best managed by the swap\nallocator. [...] The allocator has no internal knowledge of this batch\nbehavior and it is interfering with the global view of swap entry\nallocator.',
-      source: `Chris Li, ${THREAD_002}`,
-      setup: 'camera-launch-8gb (zram 4 GiB) with 10 apps of 500 MiB, 75% swapped: 3750 MiB of the 4096 MiB swap device in use when the camera starts, and reclaim keeps swapping out. A run whose swap-out finds the device full stops with swap-full: the model has no swap-full fallback (no get_swap_pages failure path), so a full device is counted as a failed run.',
-      commands: [cmd('camera-launch-8gb', order, o.seeds, sets)],
-      rows: rowsOf(full, order),
-      cols: [
-        { label: 'parked peak, MiB', get: m.parkedPeakMib },
-        { label: 'memory release, ms', get: m.release },
-        { label: 'camera launch, ms', get: m.launch },
-        { label: 'LMKD kills', get: m.kills },
-      ],
-      plot: { title: 'parked swap entries at peak, MiB of zram', get: m.parkedPeakMib },
-      answer: [
-        `Runs that ran the swap device full: ${swapFullRow}. Parked entries are slots the allocator counts as used: at peak ${ciText(ciOf(full.get('async-global-list')!.records, m.parkedPeakMib))} MiB of zram for Lei Liu's patch and ${ciText(ciOf(full.get('async-mmu-gather')!.records, m.parkedPeakMib))} MiB for Zhiguo Jiang's, none for sync (or for deferring only zs_free, whose swap slots are freed synchronously). ` +
-          "Against the ~350 MiB free when the camera starts that is small here, for two reasons the model makes visible: LMKD's process_mrelease() frees most entries synchronously in its reaper, and LMKD kills one app at a time, so Zhiguo Jiang's patch (which needs two processes exiting at once) rarely engages. Your objection is about the principle, and the model agrees the parked slots are invisible to the allocator; it does not find a case on this phone where they fill the device.",
-        "What the model cannot tell: what the kernel does when get_swap_pages() fails (anon reclaim stops, swap_full() makes reclaim drop swap cache, the OOM path), because the model has no such path: a full device ends the run. The swap-full counts above are therefore only 'how often would the device have been full', not allocation failures and their consequences. Lei Liu's second patch (forced release from __alloc_pages_may_oom) is modeled and on by default.",
-      ],
-    }, seedsNote));
+    sections.push(
+      section(
+        {
+          slug: 'chris-parked-entries',
+          title: 'Chris Li: parked entries the swap allocator cannot see, with a nearly full swap device',
+          quote:
+            'The swap entry is a resource best managed by the swap\nallocator. [...] The allocator has no internal knowledge of this batch\nbehavior and it is interfering with the global view of swap entry\nallocator.',
+          source: `Chris Li, ${THREAD_002}`,
+          setup:
+            'camera-launch-8gb (zram 4 GiB) with 10 apps of 500 MiB, 75% swapped: 3750 MiB of the 4096 MiB swap device in use when the camera starts, and reclaim keeps swapping out. A run whose swap-out finds the device full stops with swap-full: the model has no swap-full fallback (no get_swap_pages failure path), so a full device is counted as a failed run.',
+          commands: [cmd('camera-launch-8gb', order, o.seeds, sets)],
+          rows: rowsOf(full, order),
+          cols: [
+            { label: 'parked peak, MiB', get: m.parkedPeakMib },
+            { label: 'memory release, ms', get: m.release },
+            { label: 'camera launch, ms', get: m.launch },
+            { label: 'LMKD kills', get: m.kills },
+          ],
+          plot: { title: 'parked swap entries at peak, MiB of zram', get: m.parkedPeakMib },
+          answer: [
+            `Runs that ran the swap device full: ${swapFullRow}. Parked entries are slots the allocator counts as used: at peak ${ciText(ciOf(full.get('async-global-list')!.records, m.parkedPeakMib))} MiB of zram for Lei Liu's patch and ${ciText(ciOf(full.get('async-mmu-gather')!.records, m.parkedPeakMib))} MiB for Zhiguo Jiang's, none for sync (or for deferring only zs_free, whose swap slots are freed synchronously). ` +
+              "Against the ~350 MiB free when the camera starts that is small here, for two reasons the model makes visible: LMKD's process_mrelease() frees most entries synchronously in its reaper, and LMKD kills one app at a time, so Zhiguo Jiang's patch (which needs two processes exiting at once) rarely engages. Your objection is about the principle, and the model agrees the parked slots are invisible to the allocator; it does not find a case on this phone where they fill the device.",
+            "What the model cannot tell: what the kernel does when get_swap_pages() fails (anon reclaim stops, swap_full() makes reclaim drop swap cache, the OOM path), because the model has no such path: a full device ends the run. The swap-full counts above are therefore only 'how often would the device have been full', not allocation failures and their consequences. Lei Liu's second patch (forced release from __alloc_pages_may_oom) is modeled and on by default.",
+          ],
+        },
+        seedsNote,
+      ),
+    );
   }
 
   // 9. Chris Li: would process_mrelease() do better?
@@ -526,27 +615,34 @@ export async function buildAnswers(o: AnswersOptions): Promise<{ markdown: strin
       ...order.map((p) => ({ label: `${label(p)}, LMKD without it`, cell: setprio.get(p)! })),
     ];
     const c2 = (cells: Map<string, Cell>, p: string, g: Getter) => ciOf(cells.get(p)!.records, g);
-    sections.push(section({
-      slug: 'chris-process-mrelease',
-      title: 'Chris Li: would process_mrelease() from userspace do better?',
-      quote: "We are basically optimizing the exit() system call, I feel there\nshould be something we can do in the userspace before exit() to help\nus without the kernel putting too much complexity into exit().\nprocess_mrelease() souds fit the bill pretty well.",
-      source: `Chris Li, ${THREAD_002}`,
-      setup: "camera-launch with today's LMKD (a reaper thread kills and calls process_mrelease()) and with the older LMKD (kill, then raise the victim to nice -20 in the foreground cpuset; no process_mrelease), each with sync and the two async patches.",
-      commands: [cmd('camera-launch', order, o.seeds), cmd('camera-launch', order, o.seeds, ['lmkd.reaper=setprio'])],
-      rows,
-      cols: [
-        { label: 'memory release, ms', get: m.release },
-        { label: 'exit latency, ms', get: m.exit },
-        { label: 'camera launch, ms', get: m.launch },
-        { label: 'unaccounted CPU, ms', get: m.unaccounted },
-      ],
-      plot: { title: 'memory release after SIGKILL, ms', get: m.release },
-      answer: [
-        `LMKD already calls process_mrelease() (Suren's reply). With sync, memory release is ${ciText(c2(cam, 'sync', m.release))} ms with it and ${ciText(c2(setprio, 'sync', m.release))} ms without (${moved(c2(setprio, 'sync', m.release), c2(cam, 'sync', m.release), 'shorter with it', 'longer with it')}); exit latency ${ciText(c2(cam, 'sync', m.exit))} against ${ciText(c2(setprio, 'sync', m.exit))} ms (${moved(c2(setprio, 'sync', m.exit), c2(cam, 'sync', m.exit), 'shorter with it', 'longer with it')}). ` +
-          `On top of process_mrelease(), Lei Liu's patch gives ${versus(c2(cam, 'sync', m.release), c2(cam, 'async-global-list', m.release), 'sync')} for memory release and Zhiguo Jiang's ${versus(c2(cam, 'sync', m.release), c2(cam, 'async-mmu-gather', m.release), 'sync')}: what the reaper frees it frees synchronously (task_is_dying() is false in the reaper), so the patches act only on what the dying task zaps itself. The price of process_mrelease() is the reaper's CPU, charged to lmkd (unaccounted ${ciText(c2(cam, 'sync', m.unaccounted))} ms against ${ciText(c2(setprio, 'sync', m.unaccounted))}).`,
-        "What the model cannot tell: Lei Liu's report that lmkd_reaper's load becomes 'very heavy' with many kills concerns power and lag on their devices; the model has two reaper threads at nice -20 as in AOSP and reports their CPU as unaccounted, but its energy model is not calibrated against a device.",
-      ],
-    }, seedsNote));
+    sections.push(
+      section(
+        {
+          slug: 'chris-process-mrelease',
+          title: 'Chris Li: would process_mrelease() from userspace do better?',
+          quote:
+            'We are basically optimizing the exit() system call, I feel there\nshould be something we can do in the userspace before exit() to help\nus without the kernel putting too much complexity into exit().\nprocess_mrelease() souds fit the bill pretty well.',
+          source: `Chris Li, ${THREAD_002}`,
+          setup:
+            "camera-launch with today's LMKD (a reaper thread kills and calls process_mrelease()) and with the older LMKD (kill, then raise the victim to nice -20 in the foreground cpuset; no process_mrelease), each with sync and the two async patches.",
+          commands: [cmd('camera-launch', order, o.seeds), cmd('camera-launch', order, o.seeds, ['lmkd.reaper=setprio'])],
+          rows,
+          cols: [
+            { label: 'memory release, ms', get: m.release },
+            { label: 'exit latency, ms', get: m.exit },
+            { label: 'camera launch, ms', get: m.launch },
+            { label: 'unaccounted CPU, ms', get: m.unaccounted },
+          ],
+          plot: { title: 'memory release after SIGKILL, ms', get: m.release },
+          answer: [
+            `LMKD already calls process_mrelease() (Suren's reply). With sync, memory release is ${ciText(c2(cam, 'sync', m.release))} ms with it and ${ciText(c2(setprio, 'sync', m.release))} ms without (${moved(c2(setprio, 'sync', m.release), c2(cam, 'sync', m.release), 'shorter with it', 'longer with it')}); exit latency ${ciText(c2(cam, 'sync', m.exit))} against ${ciText(c2(setprio, 'sync', m.exit))} ms (${moved(c2(setprio, 'sync', m.exit), c2(cam, 'sync', m.exit), 'shorter with it', 'longer with it')}). ` +
+              `On top of process_mrelease(), Lei Liu's patch gives ${versus(c2(cam, 'sync', m.release), c2(cam, 'async-global-list', m.release), 'sync')} for memory release and Zhiguo Jiang's ${versus(c2(cam, 'sync', m.release), c2(cam, 'async-mmu-gather', m.release), 'sync')}: what the reaper frees it frees synchronously (task_is_dying() is false in the reaper), so the patches act only on what the dying task zaps itself. The price of process_mrelease() is the reaper's CPU, charged to lmkd (unaccounted ${ciText(c2(cam, 'sync', m.unaccounted))} ms against ${ciText(c2(setprio, 'sync', m.unaccounted))}).`,
+            "What the model cannot tell: Lei Liu's report that lmkd_reaper's load becomes 'very heavy' with many kills concerns power and lag on their devices; the model has two reaper threads at nice -20 as in AOSP and reports their CPU as unaccounted, but its energy model is not calibrated against a device.",
+          ],
+        },
+        seedsNote,
+      ),
+    );
   }
 
   // 10. Kairui: the latest kernel.
@@ -559,60 +655,75 @@ export async function buildAnswers(o: AnswersOptions): Promise<{ markdown: strin
     const exitOf = (v: string, p: string) => ciOf(byVersion.get(v)!.get(p)!.records, m.exit);
     const relOf = (v: string, p: string) => ciOf(byVersion.get(v)!.get(p)!.records, m.release);
     const hasSwapTable = versions.includes('swap-table');
-    sections.push(section({
-      slug: 'kairui-latest-kernel',
-      title: 'Kairui: have you tested the latest kernel?',
-      quote: 'One problem is that now the free_swap_slot function no longer exists\nafter 0ff67f990bd4. Have you tested the latest kernel? Or what is the\nactual overhead here?',
-      source: `Kairui Song, ${THREAD_002}`,
-      setup: `camera-launch on each kernel preset (6.6-android with the swap slot cache; 6.12 adds the free_swap_and_cache_nr fast path; 6.18 has no slot cache and frees under ci->lock)${hasSwapTable ? ' and the swap-table preset (phase I)' : ''}, sync against Lei Liu's patch.`,
-      commands: versions.map((v) => cmd('camera-launch', order, o.seeds, v === '6.6-android' ? [] : [`kernel.version=${v}`])),
-      rows,
-      cols: [
-        { label: 'exit latency, ms', get: m.exit },
-        { label: 'si->lock wait, ms', get: m.lock('si->lock') },
-        { label: 'ci->lock wait, ms', get: m.lock('ci->lock') },
-        { label: 'memory release, ms', get: m.release },
-        { label: 'camera launch, ms', get: m.launch },
-      ],
-      plot: { title: 'exit latency of killed apps, ms', get: m.exit },
-      answer: [
-        `On 6.18, sync exit latency is ${versus(exitOf('6.6-android', 'sync'), exitOf('6.18', 'sync'), '6.6-android')}, and memory release ${versus(ciOf(cam.get('sync')!.records, m.release), ciOf(byVersion.get('6.18')!.get('sync')!.records, m.release), '6.6-android')}; si->lock wait is gone from this path, as you said. ` +
-          `The patch's effect on exit latency (sync minus patch) goes from ${num(exitOf('6.6-android', 'sync').mean - exitOf('6.6-android', 'async-global-list').mean)} ms on 6.6 (${moved(exitOf('6.6-android', 'sync'), exitOf('6.6-android', 'async-global-list'), 'shorter', 'longer')}) to ${num(exitOf('6.18', 'sync').mean - exitOf('6.18', 'async-global-list').mean)} ms on 6.18 (${moved(exitOf('6.18', 'sync'), exitOf('6.18', 'async-global-list'), 'shorter', 'longer')} than sync there); its memory-release gain goes from ${versus(relOf('6.6-android', 'sync'), relOf('6.6-android', 'async-global-list'), 'sync')} on 6.6 to ${versus(relOf('6.18', 'sync'), relOf('6.18', 'async-global-list'), 'sync')} on 6.18.` +
-          (apart(relOf('6.6-android', 'sync'), relOf('6.6-android', 'async-global-list')) && !apart(relOf('6.18', 'sync'), relOf('6.18', 'async-global-list')) ? ' In the model, the latest kernel removes the contention the patch was working around.' : '') +
-          (hasSwapTable ? ` With the swap table: ${versus(exitOf('6.18', 'sync'), exitOf('swap-table', 'sync'), '6.18')} for sync.` : ' The swap-table preset (phase I) is being added separately and is not in this build; when it is, this section picks it up.'),
-        'What the model cannot tell: the 6.18 costs are the 6.6 per-entry costs rearranged by lock structure, not measured on 6.18 hardware; the 24% of phase I comes from the cover letter, not from this model.',
-      ],
-    }, seedsNote));
+    sections.push(
+      section(
+        {
+          slug: 'kairui-latest-kernel',
+          title: 'Kairui: have you tested the latest kernel?',
+          quote: 'One problem is that now the free_swap_slot function no longer exists\nafter 0ff67f990bd4. Have you tested the latest kernel? Or what is the\nactual overhead here?',
+          source: `Kairui Song, ${THREAD_002}`,
+          setup: `camera-launch on each kernel preset (6.6-android with the swap slot cache; 6.12 adds the free_swap_and_cache_nr fast path; 6.18 has no slot cache and frees under ci->lock)${hasSwapTable ? ' and the swap-table preset (phase I)' : ''}, sync against Lei Liu's patch.`,
+          commands: versions.map((v) => cmd('camera-launch', order, o.seeds, v === '6.6-android' ? [] : [`kernel.version=${v}`])),
+          rows,
+          cols: [
+            { label: 'exit latency, ms', get: m.exit },
+            { label: 'si->lock wait, ms', get: m.lock('si->lock') },
+            { label: 'ci->lock wait, ms', get: m.lock('ci->lock') },
+            { label: 'memory release, ms', get: m.release },
+            { label: 'camera launch, ms', get: m.launch },
+          ],
+          plot: { title: 'exit latency of killed apps, ms', get: m.exit },
+          answer: [
+            `On 6.18, sync exit latency is ${versus(exitOf('6.6-android', 'sync'), exitOf('6.18', 'sync'), '6.6-android')}, and memory release ${versus(ciOf(cam.get('sync')!.records, m.release), ciOf(byVersion.get('6.18')!.get('sync')!.records, m.release), '6.6-android')}; si->lock wait is gone from this path, as you said. ` +
+              `The patch's effect on exit latency (sync minus patch) goes from ${num(exitOf('6.6-android', 'sync').mean - exitOf('6.6-android', 'async-global-list').mean)} ms on 6.6 (${moved(exitOf('6.6-android', 'sync'), exitOf('6.6-android', 'async-global-list'), 'shorter', 'longer')}) to ${num(exitOf('6.18', 'sync').mean - exitOf('6.18', 'async-global-list').mean)} ms on 6.18 (${moved(exitOf('6.18', 'sync'), exitOf('6.18', 'async-global-list'), 'shorter', 'longer')} than sync there); its memory-release gain goes from ${versus(relOf('6.6-android', 'sync'), relOf('6.6-android', 'async-global-list'), 'sync')} on 6.6 to ${versus(relOf('6.18', 'sync'), relOf('6.18', 'async-global-list'), 'sync')} on 6.18.` +
+              (apart(relOf('6.6-android', 'sync'), relOf('6.6-android', 'async-global-list')) && !apart(relOf('6.18', 'sync'), relOf('6.18', 'async-global-list'))
+                ? ' In the model, the latest kernel removes the contention the patch was working around.'
+                : '') +
+              (hasSwapTable
+                ? ` With the swap table: ${versus(exitOf('6.18', 'sync'), exitOf('swap-table', 'sync'), '6.18')} for sync.`
+                : ' The swap-table preset (phase I) is being added separately and is not in this build; when it is, this section picks it up.'),
+            'What the model cannot tell: the 6.18 costs are the 6.6 per-entry costs rearranged by lock structure, not measured on 6.18 hardware; the 24% of phase I comes from the cover letter, not from this model.',
+          ],
+        },
+        seedsNote,
+      ),
+    );
   }
 
   // 11. Shakeel: async freeing competes with the camera in reclaim.
   {
     const order = ['sync', 'async-mmu-gather', 'async-global-list', 'deferred-zs-free', 'oom-reaper-parallel'];
-    sections.push(section({
-      slug: 'shakeel-reclaim',
-      title: 'Shakeel: the camera gets into global reclaim and competes with the async freeing',
-      quote: 'Since the exit/kill is due to low memory situation, punting the memory\nfreeing to a low priority async mechanism will help in improving user\nexperience. Most probably the application (camera preview here) will get\ninto global reclaim and will compete for CPU with the async memory\nfreeing.',
-      source: `Shakeel Butt, ${THREAD_002}`,
-      setup: 'camera-launch as above: direct reclaim stalls (allocstall), memory PSI "some" time, and what the camera sees.',
-      commands: [cmd('camera-launch', order, o.seeds)],
-      rows: rowsOf(cam, order),
-      cols: [
-        { label: 'allocstall', get: m.allocstall, digits: 0 },
-        { label: 'PSI some, ms', get: m.psiSomeMs },
-        { label: 'camera launch, ms', get: m.launch },
-        { label: 'preview, ms', get: m.preview },
-        { label: 'free at preview, MiB', get: m.freeAtPreview, digits: 0 },
-      ],
-      plot: { title: 'camera launch, ms', get: m.launch },
-      answer: [
-        `Direct reclaim during the launch: ${ciText(ci('sync', m.allocstall), 0)} allocstalls with sync, ${ciText(ci('async-global-list', m.allocstall), 0)} with Lei Liu's patch, ${ciText(ci('async-mmu-gather', m.allocstall), 0)} with Zhiguo Jiang's, ${ciText(ci('deferred-zs-free', m.allocstall), 0)} deferring only zs_free: the spread across seeds is wide, and camera launch time is ${versus(ci('sync', m.launch), ci('async-global-list', m.launch), 'sync')} (Lei) and ${versus(ci('sync', m.launch), ci('async-mmu-gather', m.launch), 'sync')} (Zhiguo). ` +
-          (!apart(ci('sync', m.launch), ci('async-global-list', m.launch)) && !apart(ci('sync', m.launch), ci('async-mmu-gather', m.launch))
-            ? `In the model, on this phone, the camera's launch does not measurably change with either patch over ${o.seeds} seeds. `
-            : "The camera's launch does change with a patch (see the table). ") +
-          'Both patches queue their work on WQ_HIGHPRI kworkers (nice -20), so in the model the async freeing is not the low-priority mechanism your mail describes: it takes the CPU ahead of normal-priority tasks, and what the camera meets in reclaim is the same freeing at a different time.',
-        "What the model cannot tell: the camera's real allocation pattern (it is a fixed per-frame and per-launch allocation here) and reclaim's LRU behaviour beyond what the model's reclaim does (no MGLRU, no workingset refaults).",
-      ],
-    }, seedsNote));
+    sections.push(
+      section(
+        {
+          slug: 'shakeel-reclaim',
+          title: 'Shakeel: the camera gets into global reclaim and competes with the async freeing',
+          quote:
+            'Since the exit/kill is due to low memory situation, punting the memory\nfreeing to a low priority async mechanism will help in improving user\nexperience. Most probably the application (camera preview here) will get\ninto global reclaim and will compete for CPU with the async memory\nfreeing.',
+          source: `Shakeel Butt, ${THREAD_002}`,
+          setup: 'camera-launch as above: direct reclaim stalls (allocstall), memory PSI "some" time, and what the camera sees.',
+          commands: [cmd('camera-launch', order, o.seeds)],
+          rows: rowsOf(cam, order),
+          cols: [
+            { label: 'allocstall', get: m.allocstall, digits: 0 },
+            { label: 'PSI some, ms', get: m.psiSomeMs },
+            { label: 'camera launch, ms', get: m.launch },
+            { label: 'preview, ms', get: m.preview },
+            { label: 'free at preview, MiB', get: m.freeAtPreview, digits: 0 },
+          ],
+          plot: { title: 'camera launch, ms', get: m.launch },
+          answer: [
+            `Direct reclaim during the launch: ${ciText(ci('sync', m.allocstall), 0)} allocstalls with sync, ${ciText(ci('async-global-list', m.allocstall), 0)} with Lei Liu's patch, ${ciText(ci('async-mmu-gather', m.allocstall), 0)} with Zhiguo Jiang's, ${ciText(ci('deferred-zs-free', m.allocstall), 0)} deferring only zs_free: the spread across seeds is wide, and camera launch time is ${versus(ci('sync', m.launch), ci('async-global-list', m.launch), 'sync')} (Lei) and ${versus(ci('sync', m.launch), ci('async-mmu-gather', m.launch), 'sync')} (Zhiguo). ` +
+              (!apart(ci('sync', m.launch), ci('async-global-list', m.launch)) && !apart(ci('sync', m.launch), ci('async-mmu-gather', m.launch))
+                ? `In the model, on this phone, the camera's launch does not measurably change with either patch over ${o.seeds} seeds. `
+                : "The camera's launch does change with a patch (see the table). ") +
+              'Both patches queue their work on WQ_HIGHPRI kworkers (nice -20), so in the model the async freeing is not the low-priority mechanism your mail describes: it takes the CPU ahead of normal-priority tasks, and what the camera meets in reclaim is the same freeing at a different time.',
+            "What the model cannot tell: the camera's real allocation pattern (it is a fixed per-frame and per-launch allocation here) and reclaim's LRU behaviour beyond what the model's reclaim does (no MGLRU, no workingset refaults).",
+          ],
+        },
+        seedsNote,
+      ),
+    );
   }
 
   // 12. Shakeel / T.J.: parallel reaping, cgroup.kill.
@@ -630,35 +741,42 @@ export async function buildAnswers(o: AnswersOptions): Promise<{ markdown: strin
       { label: 'cgroup.kill + 4 reapers, migrations 100/s', cell: cgk.get('oom-reaper-parallel')! },
     ];
     const c = (cells: Map<string, Cell>, p: string, g: Getter) => ciOf(cells.get(p)!.records, g);
-    sections.push(section({
-      slug: 'shakeel-parallel-reaping',
-      title: 'Shakeel and T.J.: a parallel oom reaper, and killing through cgroup.kill',
-      quote: "I am actually looking into cgroup.kill, beside\nsending SIGKILL, putting the processes of the target cgroup in the oom\nreaper list. In addition, making oom reaper able to reap processes in\nparallel.\n\n(T.J. Mercier:) One potential downside of cgroup.kill is that it requires taking the\ncgroup_mutex, which is one of our most heavily contended locks.",
-      source: `Shakeel Butt and T.J. Mercier, ${THREAD_002}`,
-      setup: "camera-launch: the victim also goes on an oom reaper list at the kill, reaped by 1 or 4 kthreads (in addition to LMKD's own process_mrelease); and LMKD killing through cgroup.kill while system services migrate tasks between cgroups under cgroup_mutex (100 holds/s of 1 ms each, an estimate).",
-      commands: [
-        cmd('camera-launch', ['sync', 'oom-reaper-parallel'], o.seeds),
-        cmd('camera-launch', ['oom-reaper-parallel'], o.seeds, ['kernel.policy_options.oom-reaper-parallel.reapers=1']),
-        cmd('camera-launch', ['sync'], o.seeds, migr),
-        cmd('camera-launch', ['sync', 'oom-reaper-parallel'], o.seeds, [...migr, 'lmkd.kill_method=cgroup-kill']),
-      ],
-      rows,
-      cols: [
-        { label: 'memory release, ms', get: m.release },
-        { label: 'exit latency, ms', get: m.exit },
-        { label: "LMKD's cgroup_mutex wait, ms", get: m.cgroupKillWaitMs, digits: 2 },
-        { label: 'cgroup_mutex wait (all), ms', get: m.lock('cgroup_mutex') },
-        { label: 'camera launch, ms', get: m.launch },
-        { label: 'unaccounted CPU, ms', get: m.unaccounted },
-      ],
-      plot: { title: 'memory release after SIGKILL, ms', get: m.release },
-      answer: [
-        `Reaping in parallel: memory release is ${versus(c(cam, 'sync', m.release), c(cam, 'oom-reaper-parallel', m.release), "today's LMKD")} with 4 reaper kthreads and ${versus(c(cam, 'sync', m.release), c(one, 'oom-reaper-parallel', m.release), "today's LMKD")} with one. ` +
-          "LMKD kills one victim at a time and waits for its death, so on this phone there are rarely two victims to reap at once: in the model the kthreads mostly race LMKD's own reaper for the same mm, PMD by PMD (the micro test reaps two victims at once when two are killed together). " +
-          `cgroup.kill: with system services migrating tasks 100 times a second, LMKD's kills wait ${ciText(c(cgk, 'sync', m.cgroupKillWaitMs), 2)} ms per launch in all for cgroup_mutex (the migrations wait ${ciText(c(sig, 'sync', m.lock('cgroup_mutex')))} ms among themselves with SIGKILL), and memory release is ${versus(c(sig, 'sync', m.release), c(cgk, 'sync', m.release), 'SIGKILL')}.`,
-        'What the model cannot tell: how contended cgroup_mutex really is on a device (the migration rate and hold time are estimates; T.J. would know), and the oom reaper on kill(SIGKILL) is a proposal without code, so its mmap_lock handling (trylock and retries) is simplified to a blocking read lock.',
-      ],
-    }, seedsNote));
+    sections.push(
+      section(
+        {
+          slug: 'shakeel-parallel-reaping',
+          title: 'Shakeel and T.J.: a parallel oom reaper, and killing through cgroup.kill',
+          quote:
+            'I am actually looking into cgroup.kill, beside\nsending SIGKILL, putting the processes of the target cgroup in the oom\nreaper list. In addition, making oom reaper able to reap processes in\nparallel.\n\n(T.J. Mercier:) One potential downside of cgroup.kill is that it requires taking the\ncgroup_mutex, which is one of our most heavily contended locks.',
+          source: `Shakeel Butt and T.J. Mercier, ${THREAD_002}`,
+          setup:
+            "camera-launch: the victim also goes on an oom reaper list at the kill, reaped by 1 or 4 kthreads (in addition to LMKD's own process_mrelease); and LMKD killing through cgroup.kill while system services migrate tasks between cgroups under cgroup_mutex (100 holds/s of 1 ms each, an estimate).",
+          commands: [
+            cmd('camera-launch', ['sync', 'oom-reaper-parallel'], o.seeds),
+            cmd('camera-launch', ['oom-reaper-parallel'], o.seeds, ['kernel.policy_options.oom-reaper-parallel.reapers=1']),
+            cmd('camera-launch', ['sync'], o.seeds, migr),
+            cmd('camera-launch', ['sync', 'oom-reaper-parallel'], o.seeds, [...migr, 'lmkd.kill_method=cgroup-kill']),
+          ],
+          rows,
+          cols: [
+            { label: 'memory release, ms', get: m.release },
+            { label: 'exit latency, ms', get: m.exit },
+            { label: "LMKD's cgroup_mutex wait, ms", get: m.cgroupKillWaitMs, digits: 2 },
+            { label: 'cgroup_mutex wait (all), ms', get: m.lock('cgroup_mutex') },
+            { label: 'camera launch, ms', get: m.launch },
+            { label: 'unaccounted CPU, ms', get: m.unaccounted },
+          ],
+          plot: { title: 'memory release after SIGKILL, ms', get: m.release },
+          answer: [
+            `Reaping in parallel: memory release is ${versus(c(cam, 'sync', m.release), c(cam, 'oom-reaper-parallel', m.release), "today's LMKD")} with 4 reaper kthreads and ${versus(c(cam, 'sync', m.release), c(one, 'oom-reaper-parallel', m.release), "today's LMKD")} with one. ` +
+              "LMKD kills one victim at a time and waits for its death, so on this phone there are rarely two victims to reap at once: in the model the kthreads mostly race LMKD's own reaper for the same mm, PMD by PMD (the micro test reaps two victims at once when two are killed together). " +
+              `cgroup.kill: with system services migrating tasks 100 times a second, LMKD's kills wait ${ciText(c(cgk, 'sync', m.cgroupKillWaitMs), 2)} ms per launch in all for cgroup_mutex (the migrations wait ${ciText(c(sig, 'sync', m.lock('cgroup_mutex')))} ms among themselves with SIGKILL), and memory release is ${versus(c(sig, 'sync', m.release), c(cgk, 'sync', m.release), 'SIGKILL')}.`,
+            'What the model cannot tell: how contended cgroup_mutex really is on a device (the migration rate and hold time are estimates; T.J. would know), and the oom reaper on kill(SIGKILL) is a proposal without code, so its mmap_lock handling (trylock and retries) is simplified to a blocking read lock.',
+          ],
+        },
+        seedsNote,
+      ),
+    );
   }
 
   const header = [
@@ -679,5 +797,8 @@ export async function buildAnswers(o: AnswersOptions): Promise<{ markdown: strin
 
 /** GitHub's heading anchor for `title`. */
 function anchor(title: string): string {
-  return title.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9 -]/g, '')
+    .replace(/ /g, '-');
 }

@@ -39,7 +39,9 @@ export function ciBarsSvg(title: string, rows: readonly CiBar[]): string {
     out.push(`<text x="${labelW - 6}" y="${y + 15}" text-anchor="end">${esc(r.label)}</text>`);
     out.push(`<rect x="${x(Math.min(0, m))}" y="${y + 4}" width="${Math.max(0.5, Math.abs(x(m) - x(0)))}" height="${rowH - 8}" fill="#4a7ab5"/>`);
     if (Number.isFinite(r.ci.halfWidth)) {
-      const lo = x(r.ci.lo), hi = x(r.ci.hi), cy = y + rowH / 2;
+      const lo = x(r.ci.lo),
+        hi = x(r.ci.hi),
+        cy = y + rowH / 2;
       out.push(`<path d="M${lo} ${cy}H${hi}M${lo} ${cy - 5}V${cy + 5}M${hi} ${cy - 5}V${cy + 5}" stroke="#222" stroke-width="1.2"/>`);
     }
     out.push(`<text x="${Math.max(x(m), Number.isFinite(r.ci.hi) ? x(r.ci.hi) : x(m)) + 5}" y="${y + 15}">${fmt(r.ci.mean)}</text>`);

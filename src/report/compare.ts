@@ -81,12 +81,19 @@ export function summarizeCompare(result: CompareResult): CompareSummary {
   const flatByPolicy = new Map<string, Record<string, number>[]>();
   for (const policy of result.policies) {
     const runs = result.runs.filter((r) => r.policy === policy).sort((a, b) => a.seed - b.seed);
-    flatByPolicy.set(policy, runs.map((r) => flattenMetrics(r.metrics)));
+    flatByPolicy.set(
+      policy,
+      runs.map((r) => flattenMetrics(r.metrics)),
+    );
   }
   const keys = orderedMetricKeys([...flatByPolicy.values()].flat());
   const baseline = result.policies[0];
   const summarize = (metric: string, compared: boolean): MetricSummary => {
-    const samplesOf = (policy: string) => flatByPolicy.get(policy)!.filter((flat) => metric in flat).map((flat) => flat[metric]!);
+    const samplesOf = (policy: string) =>
+      flatByPolicy
+        .get(policy)!
+        .filter((flat) => metric in flat)
+        .map((flat) => flat[metric]!);
     const baseSamples = baseline === undefined ? [] : samplesOf(baseline);
     const byPolicy: Record<string, PolicyStat> = {};
     for (const policy of result.policies) {
@@ -269,12 +276,7 @@ function formatTable(summary: CompareSummary): string {
     cols.push({ header: [p], cells: summary.metrics.map((m) => halfWidthCell(m.byPolicy[p]!, '±')), align: 'r' });
     if (p !== baseline) cols.push({ header: ['Δ'], cells: summary.metrics.map((m) => deltaCell(summary, m, p)), align: 'r' });
   }
-  const lines = [
-    `scenario: ${summary.scenario}   kernel: ${summary.kernel}   ${describeSeeds(summary.seeds)}`,
-    ...cellNotes(summary, '±', 'Δ', SIGNIFICANT_MARK),
-    '',
-    ...renderGrid(cols, '  '),
-  ];
+  const lines = [`scenario: ${summary.scenario}   kernel: ${summary.kernel}   ${describeSeeds(summary.seeds)}`, ...cellNotes(summary, '±', 'Δ', SIGNIFICANT_MARK), '', ...renderGrid(cols, '  ')];
   if (summary.runFacts.length > 0) {
     const factCols: Column[] = [{ header: ['run fact'], cells: summary.runFacts.map((m) => m.metric), align: 'l' }];
     for (const p of summary.policies) {
@@ -314,12 +316,7 @@ function formatMarkdown(summary: CompareSummary): string {
   }
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const notes = cellNotes(summary, '±', 'Δ', mdMark).map((n) => mdEscape(n.charAt(0).toUpperCase() + n.slice(1)));
-  const lines = [
-    `Scenario \`${mdEscape(summary.scenario)}\`, kernel \`${mdEscape(summary.kernel)}\`, ${describeSeeds(summary.seeds)}. ${notes.join('. ')}.`,
-    '',
-    row(header),
-    row(aligns),
-  ];
+  const lines = [`Scenario \`${mdEscape(summary.scenario)}\`, kernel \`${mdEscape(summary.kernel)}\`, ${describeSeeds(summary.seeds)}. ${notes.join('. ')}.`, '', row(header), row(aligns)];
   for (const m of summary.metrics) {
     const cells = [`\`${mdEscape(m.metric)}\``];
     for (const p of summary.policies) {

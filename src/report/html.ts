@@ -46,7 +46,9 @@ ${head.styles}
 <h1>swaplab report: ${e(scenario.name)}</h1>
 ${scenario.description ? `<p class="lead">${e(scenario.description)}</p>` : ''}
 <dl class="facts">
-${scenarioFacts(scenario, input.policies, input.seeds).map(([k, v]) => `<div><dt>${e(k)}</dt><dd>${e(v)}</dd></div>`).join('\n')}
+${scenarioFacts(scenario, input.policies, input.seeds)
+  .map(([k, v]) => `<div><dt>${e(k)}</dt><dd>${e(v)}</dd></div>`)
+  .join('\n')}
 </dl>
 </header>
 <div role="alert" class="alert" hidden></div>

@@ -27,13 +27,31 @@ export interface SweepSummary {
 export const DEFAULT_SWEEP_METRICS = ['exit_latency_ms.mean', 'memory_release_ms.mean', 'launch_ms', 'held_after_exit_mib_ms'];
 
 const SCALAR_METRICS = [
-  'launch_ms', 'preview_ms', 'frames', 'janky_frames', 'cpu_busy_mean_pct', 'free_mem_at_preview_mib', 'deferred_entries_peak',
-  'deferred_mib_peak', 'held_after_exit_mib_ms', 'unaccounted_cpu_ms', 'swap_entries_freed', 'swap_entries_leaked', 'events', 'wall_ms',
+  'launch_ms',
+  'preview_ms',
+  'frames',
+  'janky_frames',
+  'cpu_busy_mean_pct',
+  'free_mem_at_preview_mib',
+  'deferred_entries_peak',
+  'deferred_mib_peak',
+  'held_after_exit_mib_ms',
+  'unaccounted_cpu_ms',
+  'swap_entries_freed',
+  'swap_entries_leaked',
+  'events',
+  'wall_ms',
 ];
 
 /** A flat metric key as flattenMetrics names it (checked before a sweep starts). */
 export function isMetricKey(key: string): boolean {
-  return /^(exit_latency_ms|memory_release_ms)\.(mean|p50|p90|p99|max|count)$/.test(key) || /^memory_release_ms\.(released|censored)$/.test(key) || /^cpu_ms_by_category\.[a-z]+$/.test(key) || /^lock_wait_ms\[[^\]]+\]$/.test(key) || SCALAR_METRICS.includes(key);
+  return (
+    /^(exit_latency_ms|memory_release_ms)\.(mean|p50|p90|p99|max|count)$/.test(key) ||
+    /^memory_release_ms\.(released|censored)$/.test(key) ||
+    /^cpu_ms_by_category\.[a-z]+$/.test(key) ||
+    /^lock_wait_ms\[[^\]]+\]$/.test(key) ||
+    SCALAR_METRICS.includes(key)
+  );
 }
 
 export function summarizeSweep(input: {
@@ -52,7 +70,10 @@ export function summarizeSweep(input: {
     cells: flat.map((runs) =>
       input.policies.map((policy) => {
         // By seed, so float sums do not depend on the order runs finished.
-        const xs = runs.filter((r) => r.policy === policy && reports(r.m, metric)).sort((a, b) => a.seed - b.seed).map((r) => r.m[metric]!);
+        const xs = runs
+          .filter((r) => r.policy === policy && reports(r.m, metric))
+          .sort((a, b) => a.seed - b.seed)
+          .map((r) => r.m[metric]!);
         const ci = confidenceInterval95(xs);
         return { mean: ci.mean, lo: ci.lo, hi: ci.hi, n: ci.n };
       }),

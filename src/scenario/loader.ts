@@ -53,10 +53,7 @@ function resolveScenarioFile(nameOrPath: string): { abs: string; label: string }
   if (bare && !(existsSync(asPath) && statSync(asPath).isFile())) {
     const abs = join(shippedScenarioDir(), `${nameOrPath}.yaml`);
     if (!existsSync(abs)) {
-      throw new ScenarioError(
-        nameOrPath,
-        `no such file or shipped scenario${didYouMean(nameOrPath, shippedNames())} (shipped: ${shippedNames().join(', ')})`,
-      );
+      throw new ScenarioError(nameOrPath, `no such file or shipped scenario${didYouMean(nameOrPath, shippedNames())} (shipped: ${shippedNames().join(', ')})`);
     }
     return { abs, label: label(abs) };
   }
@@ -160,9 +157,7 @@ export function scenarioFromText(text: string, fileLabel: string, sets: string[]
   const fromSet = setSourceOf(problem.path, setPaths, doc);
   if (fromSet) {
     // Name the --set that caused it; add the field path when it is not the one set.
-    const detail = startsWith(problem.path, fromSet)
-      ? problem.path.slice(fromSet.length).join('.')
-      : problem.path.join('.');
+    const detail = startsWith(problem.path, fromSet) ? problem.path.slice(fromSet.length).join('.') : problem.path.join('.');
     throw new ScenarioError(SET_SOURCE, detail ? `${detail}: ${problem.message}` : problem.message, {
       path: fromSet.join('.'),
     });
@@ -199,8 +194,7 @@ function firstProblemNode(doc: Document): { node: Node; message: string } | unde
   return found;
 }
 
-const startsWith = (path: readonly (string | number)[], prefix: readonly string[]) =>
-  prefix.length <= path.length && prefix.every((seg, i) => seg === String(path[i]));
+const startsWith = (path: readonly (string | number)[], prefix: readonly string[]) => prefix.length <= path.length && prefix.every((seg, i) => seg === String(path[i]));
 
 /**
  * The --set an issue comes from: one that set the field or a parent of it, or
@@ -317,12 +311,9 @@ function explain(issue: Issue): Problem {
       // Enums with their own message (platform, kernel version) keep it.
       return {
         path,
-        message: issue.message.startsWith('Invalid option')
-          ? `expected ${expectedOf(issue)}, got ${JSON.stringify(issue.input)}`
-          : issue.message,
+        message: issue.message.startsWith('Invalid option') ? `expected ${expectedOf(issue)}, got ${JSON.stringify(issue.input)}` : issue.message,
       };
     default:
       return { path, message: issue.message };
   }
 }
-

@@ -26,7 +26,10 @@ export function nearestNames(input: string, known: readonly string[]): string[] 
   for (const name of new Set(known)) {
     const d = editDistance(needle, name.toLowerCase());
     if (d > maxEdits || d > best) continue;
-    if (d < best) { best = d; nearest = []; }
+    if (d < best) {
+      best = d;
+      nearest = [];
+    }
     nearest.push(name);
   }
   return nearest.slice(0, MAX_SUGGESTIONS);

@@ -91,8 +91,7 @@ export function preflight(sc: Scenario): PreflightProblem | undefined {
   const objectShare = Math.min(1, ZSMALLOC_OVERHEAD / sc.kernel.compression_ratio);
   const zramPoolPages = Math.ceil(swapPages * objectShare);
   const freePages = mibToPages(Math.min(sc.memory.free_mib, platform.ramMib));
-  const heldPages =
-    appsPresentPages + a.count * appFilePages + sc.processes * microPresentPages + mibToPages(sc.memory.page_cache_mib) + zramPoolPages;
+  const heldPages = appsPresentPages + a.count * appFilePages + sc.processes * microPresentPages + mibToPages(sc.memory.page_cache_mib) + zramPoolPages;
   if (freePages + heldPages > ramPages) {
     return {
       path: blame(sc),

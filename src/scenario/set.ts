@@ -70,9 +70,7 @@ function checkPath(path: FieldPath): void {
     const next = child(s, path[i]!);
     if (!next) {
       const known = knownFields(path.slice(0, i));
-      const hint = known.length
-        ? `known: ${known.join(', ')}`
-        : `${path.slice(0, i).join('.')} has no fields`;
+      const hint = known.length ? `known: ${known.join(', ')}` : `${path.slice(0, i).join('.')} has no fields`;
       throw new ScenarioError(SET_SOURCE, `no such field${didYouMean(path[i]!, known)} (${hint})`, { path: path.join('.') });
     }
     s = next;
@@ -105,8 +103,7 @@ function parseValue(text: string): unknown {
 /** Fields whose values are names that may look like numbers. */
 const STRING_FIELDS = new Set(['kernel.version', 'kernel.policy', 'kernel.calibration', 'name', 'description', 'platform']);
 
-const isMap = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Apply overrides to raw (unvalidated) scenario data, in order, in place.
@@ -129,8 +126,7 @@ export function applySets(data: Record<string, unknown>, sets: readonly string[]
       const cur: unknown = (node as Record<string, unknown>)[key];
       // Replace a scalar (e.g. a platform name) when a field inside it is set.
       const wantList = /^\d+$/.test(path[i + 1]!);
-      const next: Record<string, unknown> | unknown[] =
-        wantList ? (Array.isArray(cur) ? cur : []) : isMap(cur) ? cur : {};
+      const next: Record<string, unknown> | unknown[] = wantList ? (Array.isArray(cur) ? cur : []) : isMap(cur) ? cur : {};
       (node as Record<string, unknown>)[key] = next;
       if (wantList) checkIndex(path, i + 1, next as unknown[]);
       node = next;

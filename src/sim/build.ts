@@ -91,19 +91,21 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number, 
     const anonMib = Array.isArray(a.anon_mib) ? rng.uniform(a.anon_mib[0], a.anon_mib[1]) : a.anon_mib;
     const anonPages = Math.round(anonMib * PAGES_PER_MIB);
     const swapPages = Math.round(anonPages * a.swap_ratio);
-    apps.push(createCachedApp(K, {
-      name: `app${String(i).padStart(2, '0')}`,
-      presentPages: anonPages - swapPages,
-      swapPages,
-      filePages: Math.round(a.file_mib * PAGES_PER_MIB),
-      folioPages: 1,
-      fragmentation: sc.kernel.swap_fragmentation,
-      oomScoreAdj: rng.int(a.oom_score_adj_min, a.oom_score_adj_max),
-      category: 'background',
-      cpuset: 'background',
-      nice: 10,
-      threads: a.threads,
-    }));
+    apps.push(
+      createCachedApp(K, {
+        name: `app${String(i).padStart(2, '0')}`,
+        presentPages: anonPages - swapPages,
+        swapPages,
+        filePages: Math.round(a.file_mib * PAGES_PER_MIB),
+        folioPages: 1,
+        fragmentation: sc.kernel.swap_fragmentation,
+        oomScoreAdj: rng.int(a.oom_score_adj_min, a.oom_score_adj_max),
+        category: 'background',
+        cpuset: 'background',
+        nice: 10,
+        threads: a.threads,
+      }),
+    );
   }
   // Micro-benchmark processes: die (or munmap) at t = 0.
   const micro: KProcess[] = [];
@@ -122,9 +124,7 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number, 
       nice: 0,
       threads: 1,
     };
-    const p = sc.mode === 'exit'
-      ? createCachedApp(K, spec)
-      : K.createProcess(spec, (proc) => munmapThenIdle(K, proc, (ns) => munmapNs.push(ns)));
+    const p = sc.mode === 'exit' ? createCachedApp(K, spec) : K.createProcess(spec, (proc) => munmapThenIdle(K, proc, (ns) => munmapNs.push(ns)));
     micro.push(p);
     if (sc.mode === 'exit') K.kill(p);
   }
@@ -133,25 +133,33 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number, 
   const reclaim = new Reclaim(K, pageCache);
   let continuous: ContinuousLaunch | null = null;
   const cachedNow = (): KProcess[] => (continuous ? [...apps, ...continuous.cached()] : apps);
-  reclaim.anonVictims = () => cachedNow().filter((p) => !p.sigkill).sort((x, y) => y.oomScoreAdj - x.oomScoreAdj);
+  reclaim.anonVictims = () =>
+    cachedNow()
+      .filter((p) => !p.sigkill)
+      .sort((x, y) => y.oomScoreAdj - x.oomScoreAdj);
 
   startSystemLoad(K, { share: sc.load.share, cls: sc.load.class, fifoPriority: sc.load.fifo_priority, threads: sc.load.threads });
   const l = sc.lmkd;
   const kills = l.enabled
-    ? startLmkd(K, reclaim, {
-      reaper: l.reaper,
-      psiPartialStallNs: l.psi_partial_stall_ms * 1e6,
-      psiCompleteStallNs: l.psi_complete_stall_ms * 1e6,
-      psiWindowNs: l.psi_window_ms * 1e6,
-      minfreePages: mibToPages(l.minfree_mib),
-      killTimeoutNs: l.kill_timeout_ms * 1e6,
-      pollNs: l.poll_ms * 1e6,
-      pollCpuNs: l.poll_cpu_us * 1e3,
-      killCpuNs: l.kill_cpu_us * 1e3,
-      killMethod: l.kill_method,
-      cgroupMutexHoldsPerS: l.cgroup_mutex_holds_per_s,
-      cgroupMutexHoldNs: l.cgroup_mutex_hold_us * 1e3,
-    }, cachedNow)
+    ? startLmkd(
+        K,
+        reclaim,
+        {
+          reaper: l.reaper,
+          psiPartialStallNs: l.psi_partial_stall_ms * 1e6,
+          psiCompleteStallNs: l.psi_complete_stall_ms * 1e6,
+          psiWindowNs: l.psi_window_ms * 1e6,
+          minfreePages: mibToPages(l.minfree_mib),
+          killTimeoutNs: l.kill_timeout_ms * 1e6,
+          pollNs: l.poll_ms * 1e6,
+          pollCpuNs: l.poll_cpu_us * 1e3,
+          killCpuNs: l.kill_cpu_us * 1e3,
+          killMethod: l.kill_method,
+          cgroupMutexHoldsPerS: l.cgroup_mutex_holds_per_s,
+          cgroupMutexHoldNs: l.cgroup_mutex_hold_us * 1e3,
+        },
+        cachedNow,
+      )
     : [];
   const s = sc.launch;
   const pipeline = (cameraFps: number): FramePipelineSpec => ({
@@ -169,19 +177,25 @@ export function buildSimulation(sc: Scenario, policyName: string, seed: number, 
   if (c.enabled) {
     continuousFrames = new FramePipeline(K, reclaim, pipeline(0));
     continuous = new ContinuousLaunch(K, reclaim, continuousFrames, {
-      apps: c.apps, rounds: c.rounds, anonMib: c.anon_mib, threads: c.threads,
-      coldCpuNs: c.cold_cpu_ms * 1e6, warmCpuNs: c.warm_cpu_ms * 1e6, dwellNs: c.dwell_ms * 1e6, startNs: c.at_ms * 1e6,
+      apps: c.apps,
+      rounds: c.rounds,
+      anonMib: c.anon_mib,
+      threads: c.threads,
+      coldCpuNs: c.cold_cpu_ms * 1e6,
+      warmCpuNs: c.warm_cpu_ms * 1e6,
+      dwellNs: c.dwell_ms * 1e6,
+      startNs: c.at_ms * 1e6,
     });
   }
   const launch = s.enabled
     ? startCameraLaunch(K, reclaim, {
-      atNs: s.at_ms * 1e6,
-      threads: s.threads,
-      cpuNs: s.cpu_ms * 1e6,
-      allocPages: Math.round(s.alloc_mib * PAGES_PER_MIB),
-      previewCpuNs: s.preview_cpu_ms * 1e6,
-      pipeline: pipeline(s.camera_fps),
-    })
+        atNs: s.at_ms * 1e6,
+        threads: s.threads,
+        cpuNs: s.cpu_ms * 1e6,
+        allocPages: Math.round(s.alloc_mib * PAGES_PER_MIB),
+        previewCpuNs: s.preview_cpu_ms * 1e6,
+        pipeline: pipeline(s.camera_fps),
+      })
     : null;
   return { scenario: sc, policy: policyName, seed, K, reclaim, platform, calibration, apps, micro, munmapNs, kills, launch, continuous, continuousFrames, cpufreq, energy };
 }

@@ -16,8 +16,17 @@ export interface OppTable {
   governor: Omit<GovernorParams, 'enabled'>;
 }
 
-interface RawCluster { dynamic_power_coefficient?: unknown; min_mv?: unknown; max_mv?: unknown; idle_mw?: unknown; opp_mhz?: unknown }
-interface RawEntry { value?: unknown; source?: unknown }
+interface RawCluster {
+  dynamic_power_coefficient?: unknown;
+  min_mv?: unknown;
+  max_mv?: unknown;
+  idle_mw?: unknown;
+  opp_mhz?: unknown;
+}
+interface RawEntry {
+  value?: unknown;
+  source?: unknown;
+}
 
 const cache = new Map<string, OppTable>();
 
@@ -55,7 +64,8 @@ export function parseOppTable(name: string, text: string): OppTable {
     if (!Array.isArray(mhz) || mhz.length === 0 || !mhz.every((f) => typeof f === 'number' && f > 0)) throw bad(`clusters.${cluster}.opp_mhz needs a list of frequencies`);
     const fs = mhz as number[];
     for (let i = 1; i < fs.length; i++) if (!(fs[i]! > fs[i - 1]!)) throw bad(`clusters.${cluster}.opp_mhz must ascend`);
-    const lo = fs[0]!, hi = fs[fs.length - 1]!;
+    const lo = fs[0]!,
+      hi = fs[fs.length - 1]!;
     const opps = fs.map((f) => {
       const mv = hi > lo ? minMv + ((maxMv - minMv) * (f - lo)) / (hi - lo) : maxMv;
       return { mhz: f, busyMw: dynamicPowerMw(dpc, mv, f) };

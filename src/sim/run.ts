@@ -31,7 +31,9 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
   const wall0 = performance.now();
   const budget = opts.budget ?? defaultRunBudget();
   let collector: RunCollector | undefined;
-  const sim = buildSimulation(scenario, opts.policy, opts.seed, (k) => { collector = new RunCollector(k); });
+  const sim = buildSimulation(scenario, opts.policy, opts.seed, (k) => {
+    collector = new RunCollector(k);
+  });
   injectTestFault(opts.policy, opts.seed);
   const K = sim.K;
   if (!collector) throw new Error('buildSimulation did not call observe()');
@@ -53,7 +55,11 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
   for (const l of K.core.locks.byClass()) if (l.acquisitions > 0) lockWait[l.name] = l.totalWaitNs / 1e6;
   const lineTransfers: Record<string, number> = {};
   const lineStallMs: Record<string, number> = {};
-  for (const l of K.lines.all()) if (l.transfers > 0) { lineTransfers[l.name] = l.transfers; lineStallMs[l.name] = l.stallNs / 1e6; }
+  for (const l of K.lines.all())
+    if (l.transfers > 0) {
+      lineTransfers[l.name] = l.transfers;
+      lineStallMs[l.name] = l.stallNs / 1e6;
+    }
   const metrics: Metrics = {
     exit_latency_ms: summarize(exitMs),
     memory_release_ms: kaplanMeier(releaseMs, censoredMs),
@@ -108,10 +114,11 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
     vmstat[`workqueue_${wq.name}_executed`] = wq.executed;
     vmstat[`workqueue_${wq.name}_workers`] = wq.workersCreated;
   }
-  if (sim.cpufreq) for (const d of sim.cpufreq.domains) {
-    vmstat[`cpufreq_${d.spec.cluster}_transitions`] = d.transitions;
-    vmstat[`cpufreq_${d.spec.cluster}_cur_mhz`] = d.curMhz;
-  }
+  if (sim.cpufreq)
+    for (const d of sim.cpufreq.domains) {
+      vmstat[`cpufreq_${d.spec.cluster}_transitions`] = d.transitions;
+      vmstat[`cpufreq_${d.spec.cluster}_cur_mhz`] = d.curMhz;
+    }
   if (sim.munmapNs.length) vmstat.munmap_mean_us = Math.round(mean(sim.munmapNs) / 1000);
   const perPmd = rel.freeSwapPerPmdNs;
   if (perPmd.length) {
@@ -156,7 +163,10 @@ function cpuOverWindow(collector: RunCollector, [s, e]: [number, number]): Pick<
   const by = collector.cpuNsByCategory(s, e);
   const ms = {} as Metrics['cpu_ms_by_category'];
   let total = 0;
-  for (const [c, ns] of Object.entries(by) as Array<[keyof typeof by, number]>) { ms[c] = Math.round(ns / 1e3) / 1e3; total += ns; }
+  for (const [c, ns] of Object.entries(by) as Array<[keyof typeof by, number]>) {
+    ms[c] = Math.round(ns / 1e3) / 1e3;
+    total += ns;
+  }
   return { cpu_ms_by_category: ms, cpu_busy_mean_pct: total > 0 ? (100 * (total - by.idle)) / total : 0 };
 }
 
@@ -212,4 +222,3 @@ function drainAndCheck(sim: Simulation, endNs: number, budget: RunBudget, wall0:
   while (!quiescent(K) && K.now < endNs + DRAIN_LIMIT_NS && K.engine.pending > 0) runWithinBudget(K.engine, K.now + 10_000_000, budget, wall0);
   return checkConservation(K);
 }
-

@@ -16,7 +16,10 @@ export interface Column {
 
 /** Lower-case identifier: runs of other characters become one underscore. */
 export function sqlName(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
 }
 
 /** Every scalar metric (distributions flattened, one column per lock) and every vmstat counter. */
@@ -32,6 +35,6 @@ export function paramColumns(params: Readonly<Record<string, unknown>>): Column[
     const name = `param_${sqlName(path)}`;
     if (typeof v === 'number') return { name, type: 'DOUBLE', value: v };
     if (typeof v === 'boolean') return { name, type: 'BOOLEAN', value: v };
-    return { name, type: 'VARCHAR', value: typeof v === 'string' ? v : JSON.stringify(v) ?? null };
+    return { name, type: 'VARCHAR', value: typeof v === 'string' ? v : (JSON.stringify(v) ?? null) };
   });
 }

@@ -189,27 +189,18 @@ class DuckResultsDb implements ResultsDb {
   }
 
   async get(key: string, policy: string, seed: number): Promise<RunRecord | undefined> {
-    const r = await this.serial(() =>
-      this.conn.runAndReadAll(
-        `SELECT record_json FROM run_records WHERE scenario_key = $1 AND policy = $2 AND seed = $3`,
-        [key, policy, seed],
-      ),
-    );
+    const r = await this.serial(() => this.conn.runAndReadAll(`SELECT record_json FROM run_records WHERE scenario_key = $1 AND policy = $2 AND seed = $3`, [key, policy, seed]));
     const row = r.getRows()[0];
     return row ? (JSON.parse(String(row[0])) as RunRecord) : undefined;
   }
 
   async has(key: string, policy: string, seed: number): Promise<boolean> {
-    const r = await this.serial(() =>
-      this.conn.runAndReadAll(`SELECT 1 FROM runs WHERE scenario_key = $1 AND policy = $2 AND seed = $3 AND status = 'ok'`, [key, policy, seed]),
-    );
+    const r = await this.serial(() => this.conn.runAndReadAll(`SELECT 1 FROM runs WHERE scenario_key = $1 AND policy = $2 AND seed = $3 AND status = 'ok'`, [key, policy, seed]));
     return r.getRows().length > 0;
   }
 
   async finishedRuns(key: string): Promise<Map<string, RunRecord>> {
-    const r = await this.serial(() =>
-      this.conn.runAndReadAll(`SELECT policy, seed, record_json FROM run_records WHERE scenario_key = $1`, [key]),
-    );
+    const r = await this.serial(() => this.conn.runAndReadAll(`SELECT policy, seed, record_json FROM run_records WHERE scenario_key = $1`, [key]));
     return new Map(r.getRows().map((row) => [jobKey(String(row[0]), Number(row[1])), JSON.parse(String(row[2])) as RunRecord]));
   }
 
@@ -287,16 +278,12 @@ class DuckResultsDb implements ResultsDb {
   }
 
   async listRuns(key: string): Promise<RunRecord[]> {
-    const r = await this.serial(() =>
-      this.conn.runAndReadAll(`SELECT record_json FROM run_records WHERE scenario_key = $1 ORDER BY policy, seed`, [key]),
-    );
+    const r = await this.serial(() => this.conn.runAndReadAll(`SELECT record_json FROM run_records WHERE scenario_key = $1 ORDER BY policy, seed`, [key]));
     return r.getRows().map((row) => JSON.parse(String(row[0])) as RunRecord);
   }
 
   async listFailures(key: string): Promise<StoredFailure[]> {
-    const r = await this.serial(() =>
-      this.conn.runAndReadAll(`SELECT policy, seed, error FROM runs WHERE scenario_key = $1 AND status = 'failed' ORDER BY policy, seed`, [key]),
-    );
+    const r = await this.serial(() => this.conn.runAndReadAll(`SELECT policy, seed, error FROM runs WHERE scenario_key = $1 AND status = 'failed' ORDER BY policy, seed`, [key]));
     return r.getRows().map((row) => ({ policy: String(row[0]), seed: Number(row[1]), message: String(row[2]) }));
   }
 

@@ -14,7 +14,13 @@ export const MAX_GRID_POINTS = 10_000;
 export function parseGridAxis(text: string): GridAxis {
   const eq = text.indexOf('=');
   const path = eq > 0 ? text.slice(0, eq).trim() : '';
-  const values = eq > 0 ? text.slice(eq + 1).split(',').map((v) => v.trim()) : [];
+  const values =
+    eq > 0
+      ? text
+          .slice(eq + 1)
+          .split(',')
+          .map((v) => v.trim())
+      : [];
   if (!/^[A-Za-z_][\w]*(\.[\w]+)*$/.test(path) || values.length === 0 || values.some((v) => v === '')) {
     throw new Error(`expected path=v1,v2,... (e.g. apps.count=10,20,30), got ${JSON.stringify(text)}`);
   }

@@ -136,16 +136,12 @@ export async function runGridSweep(opts: GridSweepOptions): Promise<RunRecord[][
   const policies = [...new Set(opts.policies)];
   const seeds = [...new Set(opts.seeds)];
   const perPoint = policies.length * seeds.length;
-  const jobs: Job[] = points.flatMap((_, point) =>
-    policies.flatMap((policy, p) => seeds.map((seed, s) => ({ index: point * perPoint + p * seeds.length + s, point, policy, seed }))),
-  );
+  const jobs: Job[] = points.flatMap((_, point) => policies.flatMap((policy, p) => seeds.map((seed, s) => ({ index: point * perPoint + p * seeds.length + s, point, policy, seed }))));
   const results: Array<RunRecord | undefined> = new Array(jobs.length);
 
   const db = opts.dbPath !== undefined ? await openResultsDb(opts.dbPath) : undefined;
   try {
-    const metas: Array<RunMeta | undefined> = points.map(
-      (pt) => db && { scenario: pt.scenario.name, scenarioHash: scenarioHash(pt.scenario), codeVersion: codeVersion(), params: pt.params ?? {} },
-    );
+    const metas: Array<RunMeta | undefined> = points.map((pt) => db && { scenario: pt.scenario.name, scenarioHash: scenarioHash(pt.scenario), codeVersion: codeVersion(), params: pt.params ?? {} });
     const stored = db ? await Promise.all(points.map((pt) => db.finishedRuns(pt.scenarioKey))) : [];
     const pending: Job[] = [];
     for (const job of jobs) {
@@ -175,12 +171,14 @@ export async function runGridSweep(opts: GridSweepOptions): Promise<RunRecord[][
       else if (opts.runner || RUNNING_FROM_SOURCE) await runInline(opts, points, pending, finish, fail, opts.runner ?? (await loadRunScenario()));
       else await runInPool(opts, points, pending, finish, fail);
     }
-    const byPoint = points.map((_, point) =>
-      results.slice(point * perPoint, (point + 1) * perPoint).filter((r): r is RunRecord => r !== undefined),
-    );
+    const byPoint = points.map((_, point) => results.slice(point * perPoint, (point + 1) * perPoint).filter((r): r is RunRecord => r !== undefined));
     if (failures.length > 0) {
       failures.sort((a, b) => a.index - b.index);
-      throw new SweepFailedError(byPoint, failures.map(({ index: _index, ...f }) => f), jobs.length);
+      throw new SweepFailedError(
+        byPoint,
+        failures.map(({ index: _index, ...f }) => f),
+        jobs.length,
+      );
     }
     return byPoint;
   } finally {
@@ -266,7 +264,14 @@ async function runOnRedis(url: string, signal: AbortSignal | undefined, points: 
   // Imported lazily: local sweeps never load BullMQ.
   const { runViaRedis } = await import('./redis.js');
   const runs = pending.map((job) => ({ scenarioKey: points[job.point]!.scenarioKey, scenario: points[job.point]!.scenario, policy: job.policy, seed: job.seed }));
-  await runViaRedis(url, codeVersion(), runs, (i, rec) => finish(pending[i]!, rec), (i, err) => fail(pending[i]!, err), signal);
+  await runViaRedis(
+    url,
+    codeVersion(),
+    runs,
+    (i, rec) => finish(pending[i]!, rec),
+    (i, err) => fail(pending[i]!, err),
+    signal,
+  );
   if (signal?.aborted) throw new SweepAbortedError(signal.reason);
 }
 

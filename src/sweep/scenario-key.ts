@@ -54,7 +54,11 @@ function modelHash(root: string): string {
   const h = createHash('sha256');
   const walk = (d: string): void => {
     let names: string[];
-    try { names = readdirSync(d).sort(); } catch { return; }
+    try {
+      names = readdirSync(d).sort();
+    } catch {
+      return;
+    }
     for (const n of names) {
       const p = join(d, n);
       if (statSync(p).isDirectory()) walk(p);

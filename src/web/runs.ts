@@ -19,11 +19,7 @@ export interface RunResult {
 }
 
 /** What an SSE stream carries, one JSON object per event. The last three end the stream. */
-export type RunEvent =
-  | { done: number; total: number }
-  | { result: RunResult }
-  | { error: string }
-  | { cancelled: true };
+export type RunEvent = { done: number; total: number } | { result: RunResult } | { error: string } | { cancelled: true };
 
 type Status = 'running' | 'done' | 'error' | 'cancelled';
 

@@ -191,11 +191,7 @@ function buildApp(registry: RunRegistry, o: { checkHost: boolean }): FastifyInst
     const fmt = format as ExportFormat;
     // The scenario is a shipped name and the id a UUID, so the file name needs no escaping; strip anyway.
     const file = `swaplab-${found.scenario.replace(/[^A-Za-z0-9_.-]/g, '_')}-${id.slice(0, 8)}.${fmt}`;
-    return reply
-      .type(EXPORT_CONTENT_TYPES[fmt])
-      .header('content-disposition', `attachment; filename="${file}"`)
-      .header('cache-control', 'no-store')
-      .send(formatTable(found.table, fmt));
+    return reply.type(EXPORT_CONTENT_TYPES[fmt]).header('content-disposition', `attachment; filename="${file}"`).header('cache-control', 'no-store').send(formatTable(found.table, fmt));
   });
 
   app.get<{ Params: { id: string } }>('/api/runs/:id/events', (req, reply) => {

@@ -32,7 +32,10 @@ export function tinyRecord(policy: string, seed: number, scenario = 's'): RunRec
     },
     series: {
       samplePeriodNs: 1e6,
-      freeMemMib: [[0, 100], [1, 90.5]],
+      freeMemMib: [
+        [0, 100],
+        [1, 90.5],
+      ],
       deferredEntries: [],
       cpuOccupancyMs: [],
       exitLatenciesMs: [seed],

@@ -55,7 +55,10 @@ export class SharedLine {
     let bestEnd = -Infinity;
     for (let i = 0; i < RECENT_HOLDS; i++) {
       const c = this.recentCpu[i]!;
-      if (c >= 0 && c !== cpu && this.recentEndNs[i]! > bestEnd) { bestEnd = this.recentEndNs[i]!; best = c; }
+      if (c >= 0 && c !== cpu && this.recentEndNs[i]! > bestEnd) {
+        bestEnd = this.recentEndNs[i]!;
+        best = c;
+      }
     }
     return best;
   }
@@ -71,11 +74,17 @@ export class SharedLine {
 export class SharedLines {
   private readonly lines = new Map<string, SharedLine>();
 
-  constructor(private readonly cpus: readonly CpuSpec[], readonly latency: LineTransferLatency) {}
+  constructor(
+    private readonly cpus: readonly CpuSpec[],
+    readonly latency: LineTransferLatency,
+  ) {}
 
   line(name: string): SharedLine {
     let l = this.lines.get(name);
-    if (!l) { l = new SharedLine(name); this.lines.set(name, l); }
+    if (!l) {
+      l = new SharedLine(name);
+      this.lines.set(name, l);
+    }
     return l;
   }
 

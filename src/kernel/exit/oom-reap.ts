@@ -26,10 +26,19 @@ export function* processMrelease(K: Kernel, k: TaskCtx, reaper: Task, victim: KP
  */
 export function* reapTaskMm(K: Kernel, k: TaskCtx, reaper: Task, victim: KProcess, out: { result: MreleaseResult }, counter: 'process_mrelease' | 'oom_reaper'): Program {
   // task_will_free_mem(): the victim must be dying; its mm must still be there.
-  if (!victim.sigkill) { out.result = 'not-dying'; return; }
+  if (!victim.sigkill) {
+    out.result = 'not-dying';
+    return;
+  }
   const mm = victim.mm ?? (victim.dead ? null : victim.originalMm);
-  if (!mm) { out.result = 'no-mm'; return; }
-  if (mm.flags.MMF_OOM_SKIP) { out.result = 'skipped'; return; }
+  if (!mm) {
+    out.result = 'no-mm';
+    return;
+  }
+  if (mm.flags.MMF_OOM_SKIP) {
+    out.result = 'skipped';
+    return;
+  }
   const t0 = K.now;
   yield k.lock(mm.mmapLock, false); // mmap_read_lock_killable
   if (!mm.flags.MMF_OOM_SKIP) {

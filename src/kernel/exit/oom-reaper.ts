@@ -35,13 +35,13 @@ export class OomReaper {
   private readonly wait = new WaitQueue('oom_reaper_wait');
   private readonly queued = new Set<KProcess>();
 
-  constructor(private readonly K: Kernel, readonly spec: OomReaperSpec) {
+  constructor(
+    private readonly K: Kernel,
+    readonly spec: OomReaperSpec,
+  ) {
     if (!Number.isInteger(spec.threads) || spec.threads < 1) throw new RangeError(`oom reaper: ${spec.threads} threads`);
     for (let i = 0; i < spec.threads; i++) {
-      K.sched.spawn(
-        { name: `oom_reaper/${i}`, proc: K.core.workqueues.kthreadd, nice: spec.nice, cpuset: 'all', category: 'kworker' },
-        (k, t) => this.reaperThread(k, t),
-      );
+      K.sched.spawn({ name: `oom_reaper/${i}`, proc: K.core.workqueues.kthreadd, nice: spec.nice, cpuset: 'all', category: 'kworker' }, (k, t) => this.reaperThread(k, t));
     }
   }
 
@@ -62,7 +62,10 @@ export class OomReaper {
     const K = this.K;
     for (;;) {
       const next = this.list.shift();
-      if (!next) { yield k.wait(this.wait); continue; }
+      if (!next) {
+        yield k.wait(this.wait);
+        continue;
+      }
       this.reaping++;
       this.maxConcurrentReaping = Math.max(this.maxConcurrentReaping, this.reaping);
       if (next.dueNs > K.now) yield k.sleep(next.dueNs - K.now);

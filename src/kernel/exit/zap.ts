@@ -30,7 +30,10 @@ export function* zapPteRange(K: Kernel, k: TaskCtx, tlb: MmuGather, chunk: PmdCh
   const mm = tlb.mm;
   const task = tlb.task;
   yield k.lock(chunk.ptl);
-  if (chunk.zapped) { yield k.unlock(chunk.ptl); return; } // the other side (exit or reaper) got here first
+  if (chunk.zapped) {
+    yield k.unlock(chunk.ptl);
+    return;
+  } // the other side (exit or reaper) got here first
   chunk.zapped = true;
   const present = chunk.present;
   const file = chunk.file;

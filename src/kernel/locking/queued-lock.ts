@@ -23,7 +23,10 @@ export class QueuedLock implements SimLock {
   private readonly waiters: Waiter[] = [];
   private heldSinceNs = 0;
 
-  constructor(readonly name: string, readonly kind: LockKind) {}
+  constructor(
+    readonly name: string,
+    readonly kind: LockKind,
+  ) {}
 
   get sleeping(): boolean {
     return this.kind === 'mutex' || this.kind === 'rwsem';

@@ -16,10 +16,18 @@ export interface LockClassStats {
 export class LockRegistry {
   private readonly locks: QueuedLock[] = [];
 
-  spinlock(name: string): QueuedLock { return this.add(spinlock(name)); }
-  rwlock(name: string): QueuedLock { return this.add(rwlock(name)); }
-  mutex(name: string): QueuedLock { return this.add(mutex(name)); }
-  rwsem(name: string): QueuedLock { return this.add(rwsem(name)); }
+  spinlock(name: string): QueuedLock {
+    return this.add(spinlock(name));
+  }
+  rwlock(name: string): QueuedLock {
+    return this.add(rwlock(name));
+  }
+  mutex(name: string): QueuedLock {
+    return this.add(mutex(name));
+  }
+  rwsem(name: string): QueuedLock {
+    return this.add(rwsem(name));
+  }
 
   private add(l: QueuedLock): QueuedLock {
     this.locks.push(l);
@@ -31,7 +39,10 @@ export class LockRegistry {
     const m = new Map<string, LockClassStats>();
     for (const l of this.locks) {
       let s = m.get(l.name);
-      if (!s) { s = { name: l.name, acquisitions: 0, contended: 0, totalWaitNs: 0, maxWaitNs: 0, totalHoldNs: 0 }; m.set(l.name, s); }
+      if (!s) {
+        s = { name: l.name, acquisitions: 0, contended: 0, totalWaitNs: 0, maxWaitNs: 0, totalHoldNs: 0 };
+        m.set(l.name, s);
+      }
       s.acquisitions += l.stats.acquisitions;
       s.contended += l.stats.contended;
       s.totalWaitNs += l.stats.totalWaitNs;

@@ -15,7 +15,11 @@ export class PmdChunk {
   zapped = false;
   private ptlLock: QueuedLock | null = null;
 
-  constructor(public present: number, public file: number, private readonly locks: LockRegistry) {}
+  constructor(
+    public present: number,
+    public file: number,
+    private readonly locks: LockRegistry,
+  ) {}
 
   get ptes(): number {
     return this.present + this.file + this.swap.length;
@@ -46,7 +50,11 @@ export class MmStruct {
   exiting = false;
   readonly mmapLock: QueuedLock;
 
-  constructor(readonly id: number, readonly owner: string, locks: LockRegistry) {
+  constructor(
+    readonly id: number,
+    readonly owner: string,
+    locks: LockRegistry,
+  ) {
     this.mmapLock = locks.rwsem('mmap_lock');
   }
 

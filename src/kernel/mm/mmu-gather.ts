@@ -17,5 +17,9 @@ export class MmuGather {
   /** Free-form state a swap-free policy hangs on this gather (Zhiguo Jiang's tlb->swp). */
   policyState: unknown = undefined;
 
-  constructor(readonly mm: MmStruct, readonly task: Task, readonly fullmm: boolean) {}
+  constructor(
+    readonly mm: MmStruct,
+    readonly task: Task,
+    readonly fullmm: boolean,
+  ) {}
 }

@@ -30,7 +30,10 @@ export class Reclaim {
   /** Cached apps whose anonymous pages reclaim may swap out, in LRU order. */
   anonVictims: () => KProcess[] = () => [];
 
-  constructor(private readonly K: Kernel, pageCachePages: number) {
+  constructor(
+    private readonly K: Kernel,
+    pageCachePages: number,
+  ) {
     this.psi = new PsiMemory(() => K.now);
     this.pageCachePages = pageCachePages;
     this.startKswapd();
@@ -41,7 +44,10 @@ export class Reclaim {
     const K = this.K;
     const z = K.zone;
     if (!z.watermarkOk(n, z.wmark.lowPages)) this.wakeKswapd();
-    if (z.watermarkOk(n, z.wmark.minPages)) { z.allocate(n); return; }
+    if (z.watermarkOk(n, z.wmark.minPages)) {
+      z.allocate(n);
+      return;
+    }
     // Slow path: direct reclaim, stalled on memory.
     K.vmstat.count('allocstall');
     this.psi.enter();
@@ -49,7 +55,10 @@ export class Reclaim {
     let noProgress = 0;
     while (!z.watermarkOk(n, z.wmark.minPages)) {
       const got = yield* this.shrink(k, task, SWAP_CLUSTER_MAX, 'direct');
-      if (got > 0) { noProgress = 0; continue; }
+      if (got > 0) {
+        noProgress = 0;
+        continue;
+      }
       if (++noProgress >= MAX_RECLAIM_RETRIES) {
         K.vmstat.count('alloc_may_oom');
         K.policy.allocMayOom?.(K, task);
@@ -143,8 +152,13 @@ export class Reclaim {
         for (let i = stored; i < n; i++) K.si.releaseSlot(added[i]!);
         K.si.entriesInSwapCache -= n;
         K.vmstat.count('pswpout_failed', n);
-        if (ch.zapped) { K.zone.free(n); K.core.trace.presentPagesFreed(proc.pid, n, K.now); }
-        else { ch.present += n; mm.MM_ANONPAGES += n; }
+        if (ch.zapped) {
+          K.zone.free(n);
+          K.core.trace.presentPagesFreed(proc.pid, n, K.now);
+        } else {
+          ch.present += n;
+          mm.MM_ANONPAGES += n;
+        }
         pages -= n;
         break;
       }
@@ -223,4 +237,3 @@ export class Reclaim {
 function K_wake(K: Kernel, wq: WaitQueue): void {
   for (const t of wq.wakeAll()) K.sched.wake(t);
 }
-

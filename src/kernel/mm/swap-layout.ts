@@ -147,7 +147,9 @@ function shuffledIndex(n: number, rng: RngStream): Int32Array {
   for (let i = 0; i < n; i++) perm[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = rng.int(0, i);
-    const t = perm[i]!; perm[i] = perm[j]!; perm[j] = t;
+    const t = perm[i]!;
+    perm[i] = perm[j]!;
+    perm[j] = t;
   }
   return perm;
 }

@@ -26,7 +26,12 @@ export class Zone {
   pagesFreed = 0;
   pagesAllocated = 0;
 
-  constructor(readonly totalPages: number, initialFreePages: number, readonly wmark: Watermarks, private readonly now: () => number) {
+  constructor(
+    readonly totalPages: number,
+    initialFreePages: number,
+    readonly wmark: Watermarks,
+    private readonly now: () => number,
+  ) {
     if (initialFreePages > totalPages) throw new RangeError(`free memory ${initialFreePages} pages exceeds RAM ${totalPages}`);
     this.freePages = initialFreePages;
   }

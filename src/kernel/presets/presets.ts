@@ -24,16 +24,37 @@ export interface KernelPreset {
 
 export const KERNEL_PRESETS: Record<KernelVersionName, KernelPreset> = {
   '6.6-android': {
-    version: '6.6-android', slotCache: true, slotCacheSize: 64, swapPteBatch: false, freeNrFastPath: false,
-    swapFreeLock: 'si', zsmallocLock: 'pool', wqDefaultMaxActive: 256, reaperReverseWalk: false,
+    version: '6.6-android',
+    slotCache: true,
+    slotCacheSize: 64,
+    swapPteBatch: false,
+    freeNrFastPath: false,
+    swapFreeLock: 'si',
+    zsmallocLock: 'pool',
+    wqDefaultMaxActive: 256,
+    reaperReverseWalk: false,
   },
   '6.12': {
-    version: '6.12', slotCache: true, slotCacheSize: 64, swapPteBatch: true, freeNrFastPath: true,
-    swapFreeLock: 'si', zsmallocLock: 'class', wqDefaultMaxActive: 256, reaperReverseWalk: false,
+    version: '6.12',
+    slotCache: true,
+    slotCacheSize: 64,
+    swapPteBatch: true,
+    freeNrFastPath: true,
+    swapFreeLock: 'si',
+    zsmallocLock: 'class',
+    wqDefaultMaxActive: 256,
+    reaperReverseWalk: false,
   },
   '6.18': {
-    version: '6.18', slotCache: false, slotCacheSize: 0, swapPteBatch: true, freeNrFastPath: false,
-    swapFreeLock: 'ci', zsmallocLock: 'class', wqDefaultMaxActive: 1024, reaperReverseWalk: true,
+    version: '6.18',
+    slotCache: false,
+    slotCacheSize: 0,
+    swapPteBatch: true,
+    freeNrFastPath: false,
+    swapFreeLock: 'ci',
+    zsmallocLock: 'class',
+    wqDefaultMaxActive: 1024,
+    reaperReverseWalk: true,
   },
 };
 

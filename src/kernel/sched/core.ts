@@ -112,7 +112,10 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
   wake(t: StepTask): void {
     const task = t as Task;
     if (task.state !== 'sleeping') return;
-    if (task.timer >= 0) { this.engine.cancel(task.timer); task.timer = -1; }
+    if (task.timer >= 0) {
+      this.engine.cancel(task.timer);
+      task.timer = -1;
+    }
     const prev = task.cpu >= 0 ? this.cpus[task.cpu]! : null;
     const cpu = this.selectCpu(task);
     if (!task.isRt) {
@@ -130,7 +133,9 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
     task.nice = nice;
     if (task.state === 'runnable' && !task.isRt) {
       const cpu = this.cpus[task.cpu]!;
-      cpu.rq.remove(task); task.weight = w; cpu.rq.enqueue(task);
+      cpu.rq.remove(task);
+      task.weight = w;
+      cpu.rq.enqueue(task);
     } else task.weight = w;
   }
 
@@ -188,7 +193,10 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
         // Sleep over, or a wait timed out.
         task.timer = -1;
         const w = task.ctx.step.kind === 'wait' ? task.ctx.step.waitable : null;
-        if (w) { w.removeWaiter(task); task.ctx.timedOut = true; }
+        if (w) {
+          w.removeWaiter(task);
+          task.ctx.timedOut = true;
+        }
         this.wake(task);
         return;
       }
@@ -201,14 +209,19 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
         this.advance(task);
         return;
       }
-      default: throw new SimulationError('task-event', `unknown tag ${tag} for ${task.name}`);
+      default:
+        throw new SimulationError('task-event', `unknown tag ${tag} for ${task.name}`);
     }
   }
 
   onCpuEvent(cpu: Cpu, tag: number): void {
     switch (tag) {
-      case CpuEvent.resched: cpu.reschedPending = false; break;
-      case CpuEvent.slice: cpu.sliceTimer = -1; break;
+      case CpuEvent.resched:
+        cpu.reschedPending = false;
+        break;
+      case CpuEvent.slice:
+        cpu.sliceTimer = -1;
+        break;
       case CpuEvent.rtThrottle: {
         cpu.rtTimer = -1;
         this.updateCurr(cpu);
@@ -225,7 +238,8 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
         cpu.rtThrottled = false;
         break;
       }
-      default: throw new SimulationError('cpu-event', `unknown tag ${tag} on cpu${cpu.id}`);
+      default:
+        throw new SimulationError('cpu-event', `unknown tag ${tag} on cpu${cpu.id}`);
     }
     this.schedule(cpu);
   }
@@ -238,7 +252,10 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
     const k = task.ctx;
     for (;;) {
       const r = task.program.next();
-      if (r.done) { this.exitTask(task, cpu); return; }
+      if (r.done) {
+        this.exitTask(task, cpu);
+        return;
+      }
       const s = r.value;
       switch (s.kind) {
         case 'work': {
@@ -259,7 +276,10 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
           k.timedOut = false;
           if (w.ready()) continue;
           if (s.ns < 0) throw new SimulationError('negative-duration', `${task.name}: wait timeout ${s.ns} ns`);
-          if (s.ns === 0) { k.timedOut = true; continue; }
+          if (s.ns === 0) {
+            k.timedOut = true;
+            continue;
+          }
           w.addWaiter(task);
           this.block(task, cpu);
           if (Number.isFinite(s.ns)) task.timer = this.engine.after(s.ns, EventPriority.task, task, TaskEvent.timer);
@@ -270,7 +290,10 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
           if (!lock.sleeping) task.preemptCount++; // spin_lock: preempt_disable() first
           if (lock.tryAcquire(task, s.write, this.engine.nowNs)) continue;
           lock.enqueue(task, s.write, this.engine.nowNs);
-          if (lock.sleeping) { this.block(task, cpu); return; }
+          if (lock.sleeping) {
+            this.block(task, cpu);
+            return;
+          }
           this.updateCurr(cpu);
           this.setState(task, 'spinning');
           this.cutCpuSlice(cpu, true);
@@ -285,12 +308,18 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
           }
           if (!lock.sleeping) {
             task.preemptCount--;
-            if (task.preemptCount === 0 && task.needResched) { this.yieldCpu(task, cpu); return; }
+            if (task.preemptCount === 0 && task.needResched) {
+              this.yieldCpu(task, cpu);
+              return;
+            }
           }
           continue;
         }
         case 'cond_resched': {
-          if (task.preemptCount === 0 && task.needResched) { this.yieldCpu(task, cpu); return; }
+          if (task.preemptCount === 0 && task.needResched) {
+            this.yieldCpu(task, cpu);
+            return;
+          }
           continue;
         }
         default: {
@@ -342,7 +371,10 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
     if (best) return best;
     for (const id of task.affinity.ids) {
       const c = this.cpus[id]!;
-      if (!best) { best = c; continue; }
+      if (!best) {
+        best = c;
+        continue;
+      }
       if (task.isRt) {
         // RT: prefer a CPU not running RT, then the lowest-priority RT.
         const key = (x: Cpu) => (x.curr && x.curr.isRt ? x.curr.rtPriority : 0) * 1000 + x.rq.rt.length;
@@ -375,7 +407,10 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
       const next = this.pickNext(cpu);
       const mustLeave = (curr.isRt && cpu.rtThrottled) || !curr.affinity.has(cpu.id);
       if (mustLeave || (next && this.shouldPreempt(cpu, curr, next))) {
-        if (curr.preemptCount > 0) { curr.needResched = true; return; }
+        if (curr.preemptCount > 0) {
+          curr.needResched = true;
+          return;
+        }
         this.preemptCurr(cpu);
         const n = this.pickNext(cpu) ?? this.pull(cpu);
         if (n) this.switchIn(cpu, n);
@@ -414,7 +449,10 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
     for (const src of this.cpus) {
       if (src === cpu) continue;
       for (const t of src.rq.rt) {
-        if (t.affinity.has(cpu.id) && (!best || !best.isRt || t.rtPriority > best.rtPriority)) { best = t; from = src; }
+        if (t.affinity.has(cpu.id) && (!best || !best.isRt || t.rtPriority > best.rtPriority)) {
+          best = t;
+          from = src;
+        }
         break;
       }
     }
@@ -423,7 +461,10 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
         if (src === cpu || src.rq.fair.length === 0) continue;
         if (from && src.nrRunning <= from.nrRunning) continue;
         const t = src.rq.fair.find((x) => x.affinity.has(cpu.id));
-        if (t) { best = t; from = src; }
+        if (t) {
+          best = t;
+          from = src;
+        }
       }
     }
     if (!best) return this.pullMisfit(cpu);
@@ -474,19 +515,28 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
     } else if (next.workLeftNs > 0) {
       this.armWork(cpu, next);
     }
-    if (cpu.curr === next) { this.armSlice(cpu); this.armRtThrottle(cpu); }
+    if (cpu.curr === next) {
+      this.armSlice(cpu);
+      this.armRtThrottle(cpu);
+    }
   }
 
   private preemptCurr(cpu: Cpu): void {
     const curr = cpu.curr!;
     this.updateCurr(cpu);
-    if (curr.timer >= 0) { this.engine.cancel(curr.timer); curr.timer = -1; }
+    if (curr.timer >= 0) {
+      this.engine.cancel(curr.timer);
+      curr.timer = -1;
+    }
     this.cutCpuSlice(cpu, false);
     cpu.curr = null;
     curr.cpu = cpu.id;
     this.setState(curr, 'runnable');
     cpu.rq.enqueue(curr, true);
-    if (cpu.sliceTimer >= 0) { this.engine.cancel(cpu.sliceTimer); cpu.sliceTimer = -1; }
+    if (cpu.sliceTimer >= 0) {
+      this.engine.cancel(cpu.sliceTimer);
+      cpu.sliceTimer = -1;
+    }
   }
 
   private armWork(cpu: Cpu, task: Task): void {
@@ -495,7 +545,10 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
   }
 
   private armSlice(cpu: Cpu): void {
-    if (cpu.sliceTimer >= 0) { this.engine.cancel(cpu.sliceTimer); cpu.sliceTimer = -1; }
+    if (cpu.sliceTimer >= 0) {
+      this.engine.cancel(cpu.sliceTimer);
+      cpu.sliceTimer = -1;
+    }
     const curr = cpu.curr;
     if (!curr || curr.isRt) return;
     const leftmost = cpu.rq.fair[0];
@@ -514,7 +567,10 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
 
   private rollRtPeriod(cpu: Cpu): void {
     const idx = Math.floor(this.engine.nowNs / this.params.rtPeriodNs);
-    if (idx !== cpu.rtPeriodIndex) { cpu.rtPeriodIndex = idx; cpu.rtUsedNs = 0; }
+    if (idx !== cpu.rtPeriodIndex) {
+      cpu.rtPeriodIndex = idx;
+      cpu.rtUsedNs = 0;
+    }
   }
 
   /** update_curr(): charge elapsed time to the running task. */
@@ -562,7 +618,10 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
 
   /** Flushes open CPU stretches and state times up to now (end of run). */
   finish(): void {
-    for (const cpu of this.cpus) { this.updateCurr(cpu); this.cutCpuSlice(cpu, cpu.sliceSpinning); }
+    for (const cpu of this.cpus) {
+      this.updateCurr(cpu);
+      this.cutCpuSlice(cpu, cpu.sliceSpinning);
+    }
     for (const t of this.tasks) this.setState(t, t.state);
   }
 

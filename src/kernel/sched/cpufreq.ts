@@ -107,7 +107,11 @@ export class Cpufreq {
   readonly domains: FreqDomain[] = [];
   private readonly byCpu: FreqDomain[] = [];
 
-  constructor(readonly sched: Scheduler, clusters: ClusterOpps[], readonly params: GovernorParams) {
+  constructor(
+    readonly sched: Scheduler,
+    clusters: ClusterOpps[],
+    readonly params: GovernorParams,
+  ) {
     for (const spec of clusters) {
       if (spec.opps.length === 0) throw new RangeError(`cpufreq: cluster ${spec.cluster} has no operating points`);
       for (let i = 1; i < spec.opps.length; i++) {
@@ -199,4 +203,3 @@ export function dynamicPowerMw(dynamicPowerCoefficient: number, mv: number, mhz:
   // drivers/opp/of.c _get_power(): uW = dpc * mV^2 * MHz / 1e6
   return (dynamicPowerCoefficient * mv * mv * mhz) / 1e9;
 }
-

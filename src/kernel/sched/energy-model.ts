@@ -11,7 +11,10 @@ export class EnergyMeter {
   private readonly mj = Object.fromEntries(CPU_CATEGORIES.map((c) => [c, 0])) as Record<CpuCategory, number>;
   private readonly busyNs: number[];
 
-  constructor(private readonly sched: Scheduler, private readonly cpufreq: Cpufreq) {
+  constructor(
+    private readonly sched: Scheduler,
+    private readonly cpufreq: Cpufreq,
+  ) {
     this.busyNs = sched.cpus.map(() => 0);
     // Slices are cut at every frequency change, so one slice runs at one operating point:
     // the one current when it is reported.

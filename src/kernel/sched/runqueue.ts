@@ -22,7 +22,8 @@ export class RunQueue {
       while (i < this.rt.length && (this.rt[i]!.rtPriority > t.rtPriority || (!atHead && this.rt[i]!.rtPriority === t.rtPriority))) i++;
       this.rt.splice(i, 0, t);
     } else {
-      let lo = 0, hi = this.fair.length;
+      let lo = 0,
+        hi = this.fair.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
         const m = this.fair[mid]!;

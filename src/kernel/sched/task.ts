@@ -42,12 +42,24 @@ export class TaskAccounting {
 
   add(state: TaskState, ns: number): void {
     switch (state) {
-      case 'running': this.runningNs += ns; break;
-      case 'spinning': this.spinningNs += ns; break;
-      case 'runnable': this.runnableNs += ns; break;
-      case 'sleeping': this.sleepingNs += ns; break;
-      case 'dead': break;
-      default: { const never: never = state; throw new Error(`state ${String(never)}`); }
+      case 'running':
+        this.runningNs += ns;
+        break;
+      case 'spinning':
+        this.spinningNs += ns;
+        break;
+      case 'runnable':
+        this.runnableNs += ns;
+        break;
+      case 'sleeping':
+        this.sleepingNs += ns;
+        break;
+      case 'dead':
+        break;
+      default: {
+        const never: never = state;
+        throw new Error(`state ${String(never)}`);
+      }
     }
   }
 

@@ -30,7 +30,10 @@ export class CpuMask {
   }
 
   static all(nrCpus: number): CpuMask {
-    return new CpuMask(nrCpus, Array.from({ length: nrCpus }, (_, i) => i));
+    return new CpuMask(
+      nrCpus,
+      Array.from({ length: nrCpus }, (_, i) => i),
+    );
   }
 }
 

@@ -58,7 +58,12 @@ export const FREE_PATH_OPS: Record<KernelVersionName, FreeOp[]> = {
     { fn: '__swap_entries_free fast path (nr>1, one cluster): lock_cluster_or_swap_info', key: 'swap_cluster_lock_ns', level: 'run' },
     { fn: 'swap_is_last_map + SWAP_HAS_CACHE store', key: 'swap_map_put_ns', level: 'entry' },
     ...RANGE_FREE_OPS('run', 'swap_entry_range_free(nr) under si->lock, once per fast-path run'),
-    { fn: 'fallback (nr=1 or mixed): __swap_entry_free per entry -> free_swap_slot -> swapcache_free_entries', key: 'free_swap_slot_ns', level: 'entry', note: 'then as 6.6: lock, put, batch, swap_entry_range_free(1) per entry' },
+    {
+      fn: 'fallback (nr=1 or mixed): __swap_entry_free per entry -> free_swap_slot -> swapcache_free_entries',
+      key: 'free_swap_slot_ns',
+      level: 'entry',
+      note: 'then as 6.6: lock, put, batch, swap_entry_range_free(1) per entry',
+    },
     { fn: 'swapcache_free_entries (fallback only)', key: 'swapcache_free_entries_batch_ns', level: 'batch' },
     ...ZRAM_OPS,
   ],

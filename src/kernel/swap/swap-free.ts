@@ -135,7 +135,11 @@ function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean): Clust
   const rest: ClusterHold = { slots: [], segments: 0, runs: 0, lock: null };
   for (const [cl, g] of groups) {
     if (fine || g.slots.length >= CI_LOCK_MIN_GROUP) out.push({ ...g, lock: K.si.clusterLock(cl) });
-    else { for (const s of g.slots) rest.slots.push(s); rest.segments += g.segments; rest.runs += g.runs; }
+    else {
+      for (const s of g.slots) rest.slots.push(s);
+      rest.segments += g.segments;
+      rest.runs += g.runs;
+    }
   }
   if (rest.slots.length > 0) out.push(rest);
   return out;
@@ -149,9 +153,15 @@ function groupSegmentsByCluster(runs: readonly SwapRun[]): Map<number, { slots: 
     for (let s = r.start; s < r.start + r.nr; s++) {
       const cl = Math.floor(s / SWAPFILE_CLUSTER);
       let g = m.get(cl);
-      if (!g) { g = { slots: [], segments: 0, runs: 0 }; m.set(cl, g); }
+      if (!g) {
+        g = { slots: [], segments: 0, runs: 0 };
+        m.set(cl, g);
+      }
       if (s === r.start) g.runs++;
-      if (cl !== prev) { g.segments++; prev = cl; }
+      if (cl !== prev) {
+        g.segments++;
+        prev = cl;
+      }
       g.slots.push(s);
     }
   }
@@ -215,14 +225,22 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly num
   // The share of this work done on other processes' memory (one pass serves every charge below).
   const foreign = K.si.foreignShare(task.proc.pid, slots);
   // [alternatives] policy hook zsFree (deferred-zs-free): the caller keeps zram_free_page's work, the policy takes zs_free.
-  if (K.policy.zsFree) { K.core.trace.freeingWork(task, base, foreign); yield k.work(base); yield* K.policy.zsFree(K, k, task, slots); return; }
+  if (K.policy.zsFree) {
+    K.core.trace.freeingWork(task, base, foreign);
+    yield k.work(base);
+    yield* K.policy.zsFree(K, k, task, slots);
+    return;
+  }
   K.core.trace.freeingWork(task, base + nObj * c.zs_free_ns, foreign);
   yield k.work(base);
   // zs_free under the zsmalloc lock(s), grouped by lock.
   for (const [lock, group] of zsHolds(K, slots, fine)) {
     if (lock) yield k.lock(lock);
     let objs = group.length;
-    if (group.length !== slots.length || nSame > 0) { objs = 0; for (const s of group) if (!K.zram.isSameFilled(s)) objs++; }
+    if (group.length !== slots.length || nSame > 0) {
+      objs = 0;
+      for (const s of group) if (!K.zram.isSameFilled(s)) objs++;
+    }
     let zsNs = objs * c.zs_free_ns;
     zsNs += zsLinesWork(K, task, group, objs, zsNs, serialized);
     yield k.work(zsNs);
@@ -270,7 +288,10 @@ function zsHolds(K: Kernel, slots: readonly number[], fine: boolean): Array<[Que
   for (const s of slots) {
     const cls = K.zram.classIndex(s);
     let g = byClass.get(cls);
-    if (!g) { g = []; byClass.set(cls, g); }
+    if (!g) {
+      g = [];
+      byClass.set(cls, g);
+    }
     g.push(s);
   }
   const out: Array<[QueuedLock | null, number[]]> = [];
@@ -294,7 +315,11 @@ export function batchRuns(K: Kernel, runs: readonly SwapRun[]): SwapRun[][] {
   let cur: SwapRun[] = [];
   let n = 0;
   for (const r of runs) {
-    if (n + r.nr > 512 && cur.length > 0) { out.push(cur); cur = []; n = 0; }
+    if (n + r.nr > 512 && cur.length > 0) {
+      out.push(cur);
+      cur = [];
+      n = 0;
+    }
     cur.push(r);
     n += r.nr;
   }
@@ -309,7 +334,10 @@ export function groupByCluster(runs: readonly SwapRun[]): number[][] {
     for (let s = r.start; s < r.start + r.nr; s++) {
       const cl = Math.floor(s / SWAPFILE_CLUSTER);
       let g = m.get(cl);
-      if (!g) { g = []; m.set(cl, g); }
+      if (!g) {
+        g = [];
+        m.set(cl, g);
+      }
       g.push(s);
     }
   }

@@ -52,7 +52,11 @@ export class SwapInfo {
   /** Slots reclaim took at add_to_swap() whose PTEs do not point to them yet (conservation). */
   entriesInSwapCache = 0;
 
-  constructor(readonly nrSlots: number, private readonly locks: LockRegistry, nrCpus: number) {
+  constructor(
+    readonly nrSlots: number,
+    private readonly locks: LockRegistry,
+    nrCpus: number,
+  ) {
     this.nrClusters = Math.ceil(nrSlots / SWAPFILE_CLUSTER);
     this.swapMap = new Uint8Array(this.nrClusters * SWAPFILE_CLUSTER);
     this.clusterUsed = new Int32Array(this.nrClusters);
@@ -103,7 +107,10 @@ export class SwapInfo {
   /** ci->lock of a cluster (created on first use; lock_stat sums them as one class). */
   clusterLock(cluster: number): QueuedLock {
     let l = this.clusterLocks[cluster];
-    if (!l) { l = this.locks.spinlock('ci->lock'); this.clusterLocks[cluster] = l; }
+    if (!l) {
+      l = this.locks.spinlock('ci->lock');
+      this.clusterLocks[cluster] = l;
+    }
     return l;
   }
 
@@ -129,7 +136,10 @@ export class SwapInfo {
       const cur = this.cursors[which]!;
       if (cur >= 0) {
         const start = this.findFreeRange(SwapInfo.clusterOf(cur), nr, cur % SWAPFILE_CLUSTER);
-        if (start >= 0) { this.cursors[which] = start + nr; return this.take(start, nr); }
+        if (start >= 0) {
+          this.cursors[which] = start + nr;
+          return this.take(start, nr);
+        }
       }
       let c = this.freeClusters.pop();
       if (c === undefined) c = this.findNonfull(nr);
@@ -151,7 +161,12 @@ export class SwapInfo {
     const align = nr > 1 ? nr : 1;
     for (let i = Math.floor(from / align) * align; i + nr <= SWAPFILE_CLUSTER; i += align) {
       let ok = true;
-      for (let j = 0; j < nr; j++) if (this.swapMap[base + i + j] !== SWAP_MAP_FREE) { ok = false; i += j - (j % align); break; }
+      for (let j = 0; j < nr; j++)
+        if (this.swapMap[base + i + j] !== SWAP_MAP_FREE) {
+          ok = false;
+          i += j - (j % align);
+          break;
+        }
       if (ok) return base + i;
     }
     return -1;

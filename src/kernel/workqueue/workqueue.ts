@@ -66,12 +66,20 @@ export class Workqueue implements EventTarget {
     if (flags & WQ_MEM_RECLAIM) this.rescuer = this.spawnWorker(name, true);
   }
 
-  get highpri(): boolean { return (this.flags & WQ_HIGHPRI) !== 0; }
-  get unbound(): boolean { return (this.flags & WQ_UNBOUND) !== 0; }
+  get highpri(): boolean {
+    return (this.flags & WQ_HIGHPRI) !== 0;
+  }
+  get unbound(): boolean {
+    return (this.flags & WQ_UNBOUND) !== 0;
+  }
   /** Items queued but not yet picked up by a worker. */
-  get queued(): number { return this.items.length; }
+  get queued(): number {
+    return this.items.length;
+  }
   /** Items executing right now. */
-  get activeCount(): number { return this.active; }
+  get activeCount(): number {
+    return this.active;
+  }
 
   /** queue_work(): false if the item is already pending. */
   queueWork(work: WorkStruct): boolean {
@@ -88,7 +96,11 @@ export class Workqueue implements EventTarget {
     this.active++;
     this.maxConcurrentSeen = Math.max(this.maxConcurrentSeen, this.active);
     const idle = this.idle.shift();
-    if (idle) { this.sys.sched.wake(idle.task); idle.wq.wakeAll(); return; }
+    if (idle) {
+      this.sys.sched.wake(idle.task);
+      idle.wq.wakeAll();
+      return;
+    }
     if (this.rescuer && this.sys.workerCreationBlocked()) {
       this.active--;
       if (!this.maydayArmed) {
@@ -105,7 +117,10 @@ export class Workqueue implements EventTarget {
   fire(_tag: number): void {
     this.maydayArmed = false;
     if (this.items.length === 0 || !this.rescuer) return;
-    if (!this.sys.workerCreationBlocked()) { this.kick(); return; }
+    if (!this.sys.workerCreationBlocked()) {
+      this.kick();
+      return;
+    }
     this.rescuer.wq.wakeAll();
     this.sys.sched.wake(this.rescuer.task);
   }
@@ -129,7 +144,10 @@ export class Workqueue implements EventTarget {
         for (;;) {
           const item = self.items.shift();
           if (!item) {
-            if (!rescuer) { self.active--; self.idle.push(entry); }
+            if (!rescuer) {
+              self.active--;
+              self.idle.push(entry);
+            }
             yield k.wait(wq);
             continue;
           }
@@ -153,7 +171,11 @@ export class WorkqueueSystem {
   /** Set by the mm model: true while a kthread cannot be allocated (below min watermark). */
   workerCreationBlocked: () => boolean = () => false;
 
-  constructor(readonly sched: Scheduler, readonly params: WorkqueueParams, readonly trace: TracePoints) {}
+  constructor(
+    readonly sched: Scheduler,
+    readonly params: WorkqueueParams,
+    readonly trace: TracePoints,
+  ) {}
 
   /** alloc_workqueue(); `cpumask` restricts an unbound queue's workers (apply_workqueue_attrs). */
   allocWorkqueue(name: string, flags: number, maxActive: number, cpumask?: CpuMask): Workqueue {

@@ -33,7 +33,10 @@ export class Zram {
   leakedBytes = 0;
   comprDataBytes = 0;
 
-  constructor(readonly nrSlots: number, readonly zs: Zsmalloc) {
+  constructor(
+    readonly nrSlots: number,
+    readonly zs: Zsmalloc,
+  ) {
     this.slotZspage = new Int32Array(nrSlots);
     this.slotBytes = new Uint16Array(nrSlots);
   }
@@ -49,10 +52,15 @@ export class Zram {
       this.leakedBytes -= this.objectBytes(slot);
       this.dropObject(slot);
     }
-    if (bytes === 0) { this.slotZspage[slot] = SAME_FILLED; this.stats.same_pages++; }
-    else {
+    if (bytes === 0) {
+      this.slotZspage[slot] = SAME_FILLED;
+      this.stats.same_pages++;
+    } else {
       const zspage = this.zs.malloc(bytes, takePages);
-      if (zspage < 0) { this.stats.failed_writes++; return false; }
+      if (zspage < 0) {
+        this.stats.failed_writes++;
+        return false;
+      }
       this.slotZspage[slot] = zspage + 1;
       this.slotBytes[slot] = bytes;
       this.comprDataBytes += bytes;
@@ -99,7 +107,12 @@ export class Zram {
     }
     const z = this.slotZspage[slot]!;
     if (z === NO_OBJECT) throw new SimulationError('zram-double-free', `zram slot ${slot} freed with no object`);
-    if (z === SAME_FILLED) { this.slotZspage[slot] = NO_OBJECT; this.stats.same_pages--; this.stats.pages_stored--; return 'same'; }
+    if (z === SAME_FILLED) {
+      this.slotZspage[slot] = NO_OBJECT;
+      this.stats.same_pages--;
+      this.stats.pages_stored--;
+      return 'same';
+    }
     return this.dropObject(slot);
   }
 
@@ -122,7 +135,11 @@ export class Zram {
   private dropObject(slot: number): number {
     const z = this.slotZspage[slot]!;
     this.slotZspage[slot] = NO_OBJECT;
-    if (z === SAME_FILLED) { this.stats.same_pages--; this.stats.pages_stored--; return 0; }
+    if (z === SAME_FILLED) {
+      this.stats.same_pages--;
+      this.stats.pages_stored--;
+      return 0;
+    }
     this.comprDataBytes -= this.slotBytes[slot]!;
     this.stats.pages_stored--;
     return this.zs.free(z - 1);

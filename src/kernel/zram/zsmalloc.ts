@@ -26,7 +26,10 @@ function pagesPerZspage(size: number): number {
   for (let p = 1; p <= ZS_MAX_PAGES_PER_ZSPAGE; p++) {
     const bytes = p * PAGE_SIZE;
     const usedPct = ((bytes - (bytes % size)) * 100) / bytes;
-    if (usedPct > bestUsedPct) { bestUsedPct = usedPct; best = p; }
+    if (usedPct > bestUsedPct) {
+      bestUsedPct = usedPct;
+      best = p;
+    }
   }
   return best;
 }
@@ -50,7 +53,11 @@ export class Zsmalloc {
   /** Per size class `class->lock`, created on first use. */
   private readonly classLocks: Array<QueuedLock | undefined> = [];
 
-  constructor(private readonly zone: Zone, private readonly locks: LockRegistry, lockMode: 'pool' | 'class') {
+  constructor(
+    private readonly zone: Zone,
+    private readonly locks: LockRegistry,
+    lockMode: 'pool' | 'class',
+  ) {
     this.poolLock = lockMode === 'pool' ? locks.spinlock('zs_pool->lock') : null;
     for (let size = ZS_MIN_ALLOC_SIZE, i = 0; size <= PAGE_SIZE; size += ZS_SIZE_CLASS_DELTA, i++) {
       const p = pagesPerZspage(size);
@@ -71,7 +78,10 @@ export class Zsmalloc {
     if (this.poolLock) return this.poolLock;
     const idx = Math.max(0, classIndex);
     let l = this.classLocks[idx];
-    if (!l) { l = this.locks.spinlock('zs_class->lock'); this.classLocks[idx] = l; }
+    if (!l) {
+      l = this.locks.spinlock('zs_class->lock');
+      this.classLocks[idx] = l;
+    }
     return l;
   }
 
@@ -126,8 +136,12 @@ export class Zsmalloc {
 
   private newZspage(classIndex: number): number {
     if (this.zspageCount === this.zspageClass.length) {
-      const c = new Int32Array(this.zspageClass.length * 2); c.set(this.zspageClass); this.zspageClass = c;
-      const u = new Int32Array(this.zspageInuse.length * 2); u.set(this.zspageInuse); this.zspageInuse = u;
+      const c = new Int32Array(this.zspageClass.length * 2);
+      c.set(this.zspageClass);
+      this.zspageClass = c;
+      const u = new Int32Array(this.zspageInuse.length * 2);
+      u.set(this.zspageInuse);
+      this.zspageInuse = u;
     }
     const id = this.zspageCount++;
     this.zspageClass[id] = classIndex;

@@ -57,9 +57,7 @@
 
   function section(root, title, note) {
     var body = el('div', { class: 'section-body' });
-    root.appendChild(
-      el('section', { class: 'chart-section' }, [el('h2', { text: title }), note ? el('p', { class: 'note', text: note }) : null, body]),
-    );
+    root.appendChild(el('section', { class: 'chart-section' }, [el('h2', { text: title }), note ? el('p', { class: 'note', text: note }) : null, body]));
     return body;
   }
 
@@ -105,7 +103,14 @@
    * sync (share the cursor with the other time charts), colorOf(label, i).
    */
   function lineChart(root, box, xy, o) {
-    var series = [{ label: o.xLabel, value: function (u, v) { return v === null ? '–' : fmt(v) + ' ms'; } }];
+    var series = [
+      {
+        label: o.xLabel,
+        value: function (u, v) {
+          return v === null ? '–' : fmt(v) + ' ms';
+        },
+      },
+    ];
     var data = [xy.x];
     xy.series.forEach(function (s, i) {
       series.push({
@@ -115,13 +120,28 @@
         spanGaps: true,
         points: { show: false },
         paths: o.stepped ? uPlot.paths.stepped({ align: 1 }) : undefined,
-        value: function (u, v) { return v === null ? '–' : fmt(v) + (o.unit || ''); },
+        value: function (u, v) {
+          return v === null ? '–' : fmt(v) + (o.unit || '');
+        },
       });
       data.push(s.y);
     });
     (o.refs || []).forEach(function (r) {
-      series.push({ label: r.label, stroke: REF_COLOR, width: 1, dash: [6, 4], points: { show: false }, value: function () { return fmt(r.value) + (o.unit || ''); } });
-      data.push(xy.x.map(function () { return r.value; }));
+      series.push({
+        label: r.label,
+        stroke: REF_COLOR,
+        width: 1,
+        dash: [6, 4],
+        points: { show: false },
+        value: function () {
+          return fmt(r.value) + (o.unit || '');
+        },
+      });
+      data.push(
+        xy.x.map(function () {
+          return r.value;
+        }),
+      );
     });
     var opts = {
       scales: { x: { time: false }, y: o.yRange ? { range: o.yRange } : {} },
@@ -136,14 +156,29 @@
   function cpuStackChart(root, box, c) {
     var cats = c.categories;
     var cum = [];
-    var acc = c.x.map(function () { return 0; });
+    var acc = c.x.map(function () {
+      return 0;
+    });
     cats.forEach(function (cat) {
-      acc = acc.map(function (v, i) { return v + cat.share[i]; });
+      acc = acc.map(function (v, i) {
+        return v + cat.share[i];
+      });
       cum.push(acc);
     });
     // uPlot paints series in order: the top layer first, so each lower one covers it from 0 up.
-    var order = cats.map(function (_, i) { return i; }).reverse();
-    var series = [{ label: 'time', value: function (u, v) { return v === null ? '–' : fmt(v) + ' ms'; } }];
+    var order = cats
+      .map(function (_, i) {
+        return i;
+      })
+      .reverse();
+    var series = [
+      {
+        label: 'time',
+        value: function (u, v) {
+          return v === null ? '–' : fmt(v) + ' ms';
+        },
+      },
+    ];
     var data = [c.x];
     order.forEach(function (i) {
       var color = CATEGORY_COLORS[cats[i].name] || '#999';
@@ -155,7 +190,9 @@
         points: { show: false },
         paths: uPlot.paths.stepped({ align: 1 }),
         // The legend shows the category's own share, not the running sum.
-        value: function (u, v, si, di) { return di === null || di === undefined ? '–' : fmt(cats[i].share[di], 1) + '%'; },
+        value: function (u, v, si, di) {
+          return di === null || di === undefined ? '–' : fmt(cats[i].share[di], 1) + '%';
+        },
       });
       data.push(cum[i]);
     });
@@ -169,13 +206,27 @@
   }
 
   function metricsTable(parent, t) {
-    var thead = el('thead', null, [el('tr', null, t.header.map(function (h) { return el('th', { scope: 'col', text: h }); }))]);
+    var thead = el('thead', null, [
+      el(
+        'tr',
+        null,
+        t.header.map(function (h) {
+          return el('th', { scope: 'col', text: h });
+        }),
+      ),
+    ]);
     var tbody = el('tbody');
     t.rows.forEach(function (r) {
       tbody.appendChild(
-        el('tr', null, [el('th', { scope: 'row', text: r.metric })].concat(
-          r.cells.map(function (c) { return el('td', { text: c.text, title: c.title }); }),
-        )),
+        el(
+          'tr',
+          null,
+          [el('th', { scope: 'row', text: r.metric })].concat(
+            r.cells.map(function (c) {
+              return el('td', { text: c.text, title: c.title });
+            }),
+          ),
+        ),
       );
     });
     var table = el('table', { class: 'data-table metrics', 'data-table': 'metrics' }, [el('caption', { text: t.caption }), thead, tbody]);
@@ -184,15 +235,29 @@
   }
 
   function coreTable(parent, t) {
-    var head = el('tr', null, [el('th', { scope: 'col', text: 'CPU' })].concat(t.columns.map(function (c) {
-      return el('th', { scope: 'col', text: c }, [el('span', { class: 'swatch', style: 'background:' + (CATEGORY_COLORS[c] || 'transparent') })]);
-    })));
+    var head = el(
+      'tr',
+      null,
+      [el('th', { scope: 'col', text: 'CPU' })].concat(
+        t.columns.map(function (c) {
+          return el('th', { scope: 'col', text: c }, [el('span', { class: 'swatch', style: 'background:' + (CATEGORY_COLORS[c] || 'transparent') })]);
+        }),
+      ),
+    );
     var tbody = el('tbody');
     t.rows.forEach(function (r) {
-      tbody.appendChild(el('tr', null, [el('th', { scope: 'row', text: 'cpu' + r.cpu })].concat(
-        // Blank below 0.05%: the eye should find the few cells that matter.
-        r.pct.map(function (p) { return el('td', { text: p < 0.05 ? '·' : fmt(p, 1) }); }),
-      )));
+      tbody.appendChild(
+        el(
+          'tr',
+          null,
+          [el('th', { scope: 'row', text: 'cpu' + r.cpu })].concat(
+            // Blank below 0.05%: the eye should find the few cells that matter.
+            r.pct.map(function (p) {
+              return el('td', { text: p < 0.05 ? '·' : fmt(p, 1) });
+            }),
+          ),
+        ),
+      );
     });
     var table = el('table', { class: 'data-table cores', 'data-table': 'cpu-cores' }, [el('caption', { text: t.policy }), el('thead', null, [head]), tbody]);
     parent.appendChild(table);
@@ -201,8 +266,12 @@
 
   /** Destroy the plots drawn into `root` and empty it. */
   function clear(root) {
-    (root._swaplabPlots || []).forEach(function (u) { u.destroy(); });
-    (root._swaplabObservers || []).forEach(function (o) { o.disconnect(); });
+    (root._swaplabPlots || []).forEach(function (u) {
+      u.destroy();
+    });
+    (root._swaplabObservers || []).forEach(function (o) {
+      o.disconnect();
+    });
     root._swaplabPlots = [];
     root._swaplabObservers = [];
     root.textContent = '';
@@ -217,7 +286,11 @@
       return policyColor(k >= 0 && d.policyColorIndex ? d.policyColorIndex[k] : i);
     };
 
-    var mem = section(root, 'Free memory', 'Seed ' + d.firstSeed + ', up to the last change; long runs keep the lowest value of each interval. Dashed: watermarks and the LMKD threshold. Drag to zoom, double-click to reset.');
+    var mem = section(
+      root,
+      'Free memory',
+      'Seed ' + d.firstSeed + ', up to the last change; long runs keep the lowest value of each interval. Dashed: watermarks and the LMKD threshold. Drag to zoom, double-click to reset.',
+    );
     lineChart(root, chartBox(mem, 'free-mem'), d.freeMem, { xLabel: 'time (ms)', yLabel: 'free (MiB)', unit: ' MiB', refs: d.freeMemRefs, sync: true, stepped: true, colorOf: colorOf });
 
     var parked = section(root, 'Parked swap entries', seedNote + ' Swap entries deferred by the policy and not yet freed (sync parks none); long runs keep the highest value of each interval.');
@@ -226,17 +299,28 @@
     var cpu = section(root, 'CPU occupancy', seedNote + ' Busy share of all CPUs by category, stacked; idle is the gap to 100%.');
     var grid = el('div', { class: 'small-multiples' });
     cpu.appendChild(grid);
-    d.cpu.forEach(function (c) { cpuStackChart(root, chartBox(grid, 'cpu:' + c.policy, c.policy), c); });
+    d.cpu.forEach(function (c) {
+      cpuStackChart(root, chartBox(grid, 'cpu:' + c.policy, c.policy), c);
+    });
     var cores = el('div', { class: 'core-tables' });
     cpu.appendChild(el('h3', { text: 'Per CPU: % of the run in each category (mean over seeds)' }));
     cpu.appendChild(cores);
-    d.cpuCores.forEach(function (t) { coreTable(cores, t); });
+    d.cpuCores.forEach(function (t) {
+      coreTable(cores, t);
+    });
 
     var cdfs = section(root, 'Distributions', 'Pooled over ' + d.seeds.length + ' seed' + (d.seeds.length === 1 ? '' : 's') + ': share of killed processes at or below each time.');
     var pair = el('div', { class: 'pair' });
     cdfs.appendChild(pair);
     lineChart(root, chartBox(pair, 'exit-cdf', 'Exit latency CDF'), d.exitCdf, { xLabel: 'exit latency (ms)', yLabel: '% of processes', unit: '%', stepped: true, yRange: [0, 100], colorOf: colorOf });
-    lineChart(root, chartBox(pair, 'release-cdf', 'Memory release CDF'), d.releaseCdf, { xLabel: 'memory release (ms)', yLabel: '% of processes', unit: '%', stepped: true, yRange: [0, 100], colorOf: colorOf });
+    lineChart(root, chartBox(pair, 'release-cdf', 'Memory release CDF'), d.releaseCdf, {
+      xLabel: 'memory release (ms)',
+      yLabel: '% of processes',
+      unit: '%',
+      stepped: true,
+      yRange: [0, 100],
+      colorOf: colorOf,
+    });
 
     var table = section(root, 'Metrics', null);
     metricsTable(table, d.table);

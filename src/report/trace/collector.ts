@@ -26,13 +26,18 @@ export interface TracedRun {
  */
 class CounterTrack {
   readonly points: Array<[number, number]> = [];
-  constructor(readonly name: string, readonly unit: string, private readonly lastPerTs = false) {}
+  constructor(
+    readonly name: string,
+    readonly unit: string,
+    private readonly lastPerTs = false,
+  ) {}
 
   sample(tsNs: number, value: number): void {
     const last = this.points[this.points.length - 1];
     if (this.lastPerTs && last && last[0] === tsNs) {
       const prev = this.points[this.points.length - 2];
-      if (prev && prev[1] === value) this.points.pop(); // back to the previous value: no change
+      if (prev && prev[1] === value)
+        this.points.pop(); // back to the previous value: no change
       else last[1] = value;
       return;
     }
@@ -93,7 +98,12 @@ export class TraceCollector {
     K.zone.listeners.push(onFree);
     let parked = K.parked.entries;
     this.parked.sample(now, parked);
-    K.core.trace.mm.push({ swapEntriesParked: (entries, _bytes, ts) => { parked += entries; this.parked.sample(ts, parked); } });
+    K.core.trace.mm.push({
+      swapEntriesParked: (entries, _bytes, ts) => {
+        parked += entries;
+        this.parked.sample(ts, parked);
+      },
+    });
     this.psi.sample(now, sim.reclaim.psi.someTotalNs / 1e6);
     sim.reclaim.psi.listeners.push((someNs, ts) => this.psi.sample(ts, someNs / 1e6));
   }
@@ -112,14 +122,10 @@ export class TraceCollector {
     const K = this.sim.K;
     for (const t of K.sched.tasks) this.see(t); // threads that never ran or traced anything
     const processes = [...this.procNames].map(([pid, name]) => ({ pid, name })).sort((a, b) => a.pid - b.pid);
-    const threads = [...this.tasks.values()]
-      .map((t) => ({ tid: t.tid, pid: t.proc.pid, name: t.name }))
-      .sort((a, b) => a.tid - b.tid);
+    const threads = [...this.tasks.values()].map((t) => ({ tid: t.tid, pid: t.proc.pid, name: t.name })).sort((a, b) => a.tid - b.tid);
     const cpuSlices = [...this.cpuSlices].sort((a, b) => a.cpu - b.cpu || a.startNs - b.startNs || a.endNs - b.endNs);
     // Outer before inner: identical intervals are reported inner-first, so a later report encloses.
-    const sorted = [...this.spans]
-      .sort((a, b) => a.slice.tid - b.slice.tid || a.slice.startNs - b.slice.startNs || b.slice.endNs - a.slice.endNs || b.seq - a.seq)
-      .map((s) => s.slice);
+    const sorted = [...this.spans].sort((a, b) => a.slice.tid - b.slice.tid || a.slice.startNs - b.slice.startNs || b.slice.endNs - a.slice.endNs || b.seq - a.seq).map((s) => s.slice);
     const taskSlices = nestTaskSlices(sorted, (w) => this.warnings.push(w));
     const log: TraceLog = {
       cpuCount: K.sched.cpus.length,
@@ -160,7 +166,10 @@ export function nestTaskSlices(sorted: readonly TraceTaskSlice[], warn: (msg: st
   let stack: TraceTaskSlice[] = [];
   let tid = Number.NaN;
   for (let s of sorted) {
-    if (s.tid !== tid) { tid = s.tid; stack = []; }
+    if (s.tid !== tid) {
+      tid = s.tid;
+      stack = [];
+    }
     while (stack.length > 0 && stack[stack.length - 1]!.endNs <= s.startNs) stack.pop();
     const parent = stack[stack.length - 1];
     if (parent && s.endNs > parent.endNs) {

@@ -57,7 +57,8 @@ export function checkTraceLog(log: TraceLog): void {
   for (const [cpu, list] of byCpu) {
     const sorted = [...list].sort((a, b) => a.startNs - b.startNs || a.endNs - b.endNs);
     for (let i = 1; i < sorted.length; i++) {
-      const a = sorted[i - 1]!, b = sorted[i]!;
+      const a = sorted[i - 1]!,
+        b = sorted[i]!;
       if (b.startNs < a.endNs) {
         fail(`cpu${cpu} slices overlap: tid ${a.tid} [${a.startNs}, ${a.endNs}) and tid ${b.tid} [${b.startNs}, ${b.endNs})`);
       }

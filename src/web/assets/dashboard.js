@@ -45,7 +45,9 @@
       else if (k === 'className') e.className = props[k];
       else e.setAttribute(k, props[k]);
     });
-    (children || []).forEach(function (c) { e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
+    (children || []).forEach(function (c) {
+      e.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+    });
     return e;
   }
 
@@ -54,7 +56,9 @@
   }
 
   function selectedScenario() {
-    return scenarios.find(function (s) { return s.name === scenarioSelect.value; });
+    return scenarios.find(function (s) {
+      return s.name === scenarioSelect.value;
+    });
   }
 
   // ---------------------------------------------------------------------
@@ -78,7 +82,10 @@
     var lo = node.minimum !== undefined ? '≥ ' + node.minimum : node.exclusiveMinimum !== undefined ? '> ' + node.exclusiveMinimum : '';
     var hi = node.maximum !== undefined ? '≤ ' + node.maximum : node.exclusiveMaximum !== undefined ? '< ' + node.exclusiveMaximum : '';
     if (node.minimum !== undefined && node.maximum !== undefined) parts.push(node.minimum + '..' + node.maximum);
-    else [lo, hi].forEach(function (p) { if (p) parts.push(p); });
+    else
+      [lo, hi].forEach(function (p) {
+        if (p) parts.push(p);
+      });
     if (node.type === 'integer') parts.unshift('integer');
     return parts.join(', ');
   }
@@ -86,12 +93,31 @@
   /** What a JSON field takes, from its union branches or list items. */
   function jsonText(node) {
     var branches = node.anyOf || [node];
-    return 'JSON: ' + branches.map(function (b) {
-      if (Array.isArray(b.enum)) return b.enum.map(function (v) { return JSON.stringify(v); }).join(' | ');
-      if (b.type === 'object') return 'an object {' + Object.keys(b.properties || {}).join(', ') + '}';
-      if (b.type === 'array') return Array.isArray(b.items) ? '[' + b.items.map(function () { return 'n'; }).join(', ') + ']' : 'a list';
-      return b.type === 'number' || b.type === 'integer' ? 'a number' + (rangeText(b) ? ' (' + rangeText(b) + ')' : '') : b.type || 'a value';
-    }).join(' or ');
+    return (
+      'JSON: ' +
+      branches
+        .map(function (b) {
+          if (Array.isArray(b.enum))
+            return b.enum
+              .map(function (v) {
+                return JSON.stringify(v);
+              })
+              .join(' | ');
+          if (b.type === 'object') return 'an object {' + Object.keys(b.properties || {}).join(', ') + '}';
+          if (b.type === 'array')
+            return Array.isArray(b.items)
+              ? '[' +
+                  b.items
+                    .map(function () {
+                      return 'n';
+                    })
+                    .join(', ') +
+                  ']'
+              : 'a list';
+          return b.type === 'number' || b.type === 'integer' ? 'a number' + (rangeText(b) ? ' (' + rangeText(b) + ')' : '') : b.type || 'a value';
+        })
+        .join(' or ')
+    );
   }
 
   function leaf(name, path, node) {
@@ -99,7 +125,9 @@
     var input;
     if (kind === 'enum') {
       input = el('select');
-      node.enum.forEach(function (v) { input.appendChild(option(v)); });
+      node.enum.forEach(function (v) {
+        input.appendChild(option(v));
+      });
     } else if (kind === 'boolean') {
       input = el('input', { type: 'checkbox' });
     } else if (kind === 'number') {
@@ -140,19 +168,26 @@
   function objectFields(node, prefix) {
     var box = el('div', { className: 'params' });
     var keys = Object.keys(node.properties);
-    var nested = keys.filter(function (k) { return isObject(node.properties[k]); });
-    keys.filter(function (k) { return nested.indexOf(k) < 0; }).concat(nested).forEach(function (key) {
-      var child = node.properties[key];
-      var path = prefix ? prefix + '.' + key : key;
-      if (isObject(child)) {
-        if (Object.keys(child.properties).length === 0) return;
-        var set = el('fieldset', { 'data-group': path }, [el('legend', { text: key, title: child.description || path })]);
-        set.appendChild(objectFields(child, path));
-        box.appendChild(set);
-      } else {
-        box.appendChild(leaf(key, path, child));
-      }
+    var nested = keys.filter(function (k) {
+      return isObject(node.properties[k]);
     });
+    keys
+      .filter(function (k) {
+        return nested.indexOf(k) < 0;
+      })
+      .concat(nested)
+      .forEach(function (key) {
+        var child = node.properties[key];
+        var path = prefix ? prefix + '.' + key : key;
+        if (isObject(child)) {
+          if (Object.keys(child.properties).length === 0) return;
+          var set = el('fieldset', { 'data-group': path }, [el('legend', { text: key, title: child.description || path })]);
+          set.appendChild(objectFields(child, path));
+          box.appendChild(set);
+        } else {
+          box.appendChild(leaf(key, path, child));
+        }
+      });
     return box;
   }
 
@@ -181,7 +216,9 @@
   }
 
   function valueAt(obj, path) {
-    return path.split('.').reduce(function (v, k) { return v === undefined || v === null ? undefined : v[k]; }, obj);
+    return path.split('.').reduce(function (v, k) {
+      return v === undefined || v === null ? undefined : v[k];
+    }, obj);
   }
 
   /** The value a field holds, typed as the schema wants it; unparsable text goes as typed and the schema says why. */
@@ -189,7 +226,9 @@
     var raw = f.input.value;
     if (f.kind === 'boolean') return f.input.checked;
     if (f.kind === 'enum') {
-      var hit = f.node.enum.find(function (v) { return String(v) === raw; });
+      var hit = f.node.enum.find(function (v) {
+        return String(v) === raw;
+      });
       return hit === undefined ? raw : hit;
     }
     if (f.kind === 'number') {
@@ -197,7 +236,11 @@
       return t !== '' && isFinite(Number(t)) ? Number(t) : t;
     }
     if (f.kind === 'json') {
-      try { return JSON.parse(raw); } catch { return raw; }
+      try {
+        return JSON.parse(raw);
+      } catch {
+        return raw;
+      }
     }
     return raw;
   }
@@ -235,7 +278,9 @@
     var s = selectedScenario();
     description.textContent = s ? s.description : '';
     var values = (s && s.values) || {};
-    fields.forEach(function (f) { writeField(f, valueAt(values, f.path)); });
+    fields.forEach(function (f) {
+      writeField(f, valueAt(values, f.path));
+    });
     if (s && !s.values) showError('Scenario ' + s.name + ' does not load; run `swaplab validate` to see why.');
     updateCommand();
   }
@@ -247,9 +292,9 @@
     var s = selectedScenario();
     if (!s) throw new Error('Pick a scenario.');
     var set = changedFields();
-    var policies = Array.prototype.slice
-      .call(policiesBox.querySelectorAll('input:checked'))
-      .map(function (c) { return c.value; });
+    var policies = Array.prototype.slice.call(policiesBox.querySelectorAll('input:checked')).map(function (c) {
+      return c.value;
+    });
     if (policies.length === 0) throw new Error('Choose at least one policy.');
     var n = Number(seedsInput.value);
     if (!Number.isInteger(n) || n < 1 || n > 500) throw new Error('seeds: expected a whole number from 1 to 500.');
@@ -280,7 +325,9 @@
       }
       try {
         var res = await fetch('/api/command-line', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-        var json = await res.json().catch(function () { return {}; });
+        var json = await res.json().catch(function () {
+          return {};
+        });
         if (seq !== commandSeq) return;
         if (res.ok) showCommand(json.command, false);
         else showCommand(json.error || 'HTTP ' + res.status, true);
@@ -315,7 +362,9 @@
     var res, json;
     try {
       res = await fetch('/api/runs', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      json = await res.json().catch(function () { return {}; });
+      json = await res.json().catch(function () {
+        return {};
+      });
     } catch (e) {
       setRunning(false);
       statusText.textContent = '';
@@ -409,7 +458,9 @@
     var loaded = await Promise.all([getJson('/api/schema'), getJson('/api/scenarios')]);
     var data = loaded[1];
     scenarios = data.scenarios;
-    scenarios.forEach(function (s) { scenarioSelect.appendChild(option(s.name)); });
+    scenarios.forEach(function (s) {
+      scenarioSelect.appendChild(option(s.name));
+    });
     buildForm(loaded[0]);
     addPolicies(data.policies);
     fillValues();
@@ -425,5 +476,7 @@
     document.body.setAttribute('data-ready', '1');
   }
 
-  init().catch(function (e) { showError('Could not load the dashboard: ' + e.message); });
+  init().catch(function (e) {
+    showError('Could not load the dashboard: ' + e.message);
+  });
 })();
