@@ -18,6 +18,7 @@ import { recreateFileCommand } from '../soak/shell.js';
 import { runSoak } from '../soak/soak.js';
 import { ScenarioError } from '../src/scenario/errors.js';
 import { SimulationError } from '../src/engine/engine.js';
+import { SHIPPED_POLICIES } from '../src/policies/registry.js';
 
 describe('soak harness', () => {
   it('classifies a CLI exit by code, message and the bounds', () => {
@@ -62,9 +63,13 @@ describe('soak harness', () => {
 
   it('covers every policy variant, preset and reaper in the matrix', () => {
     const runs = soakMatrix([1], ['camera-launch', 'exit-one']);
-    // camera-launch: 5 policy variants x 3 presets x 2 reapers; exit-one has no LMKD: x 1.
-    expect(runs.filter((r) => r.scenario === 'camera-launch')).toHaveLength(30);
-    expect(runs.filter((r) => r.scenario === 'exit-one')).toHaveLength(15);
+    // A variant per policy, plus one per boolean option flipped (async-global-list's forced_release...).
+    const variants = SHIPPED_POLICIES.reduce((n, m) => n + 1 + Object.values(m.options.parse({}) as Record<string, unknown>).filter((v) => typeof v === 'boolean').length, 0);
+    expect(variants).toBeGreaterThan(SHIPPED_POLICIES.length);
+    // camera-launch: variants x 3 presets x 2 reapers; exit-one has no LMKD: x 1.
+    expect(runs.filter((r) => r.scenario === 'camera-launch')).toHaveLength(variants * 6);
+    expect(runs.filter((r) => r.scenario === 'exit-one')).toHaveLength(variants * 3);
+    expect(runs.some((r) => r.sets.includes('kernel.policy_options.async-global-list.forced_release=true'))).toBe(true);
     expect(new Set(runs.map((r) => r.sets.find((s) => s.startsWith('kernel.version='))))).toEqual(new Set(['kernel.version=6.6-android', 'kernel.version=6.12', 'kernel.version=6.18']));
   });
 });
