@@ -58,3 +58,10 @@ describe('fuzzed documents that once crashed the model', () => {
     expect(rec.output.metrics.swap_entries_leaked).toBe(0);
   });
 });
+
+describe('inputs the soak found too slow for its bound', () => {
+  it('kernel.aggregation=fine is refused beyond 512 MiB of swap (fine mode is for small cases: 5 GiB took 101 s)', () => {
+    expect(() => loadScenario('camera-launch', ['kernel.aggregation=fine'])).toThrow(/aggregation fine checks the chunk aggregation on small cases/);
+    expect(loadScenario('exit-one', ['kernel.aggregation=fine']).kernel.aggregation).toBe('fine');
+  });
+});

@@ -52,3 +52,10 @@ export const MAX_SETS = 200;
 /** Strings: names, descriptions. */
 export const MAX_NAME_CHARS = 200;
 export const MAX_DESCRIPTION_CHARS = 2000;
+
+/**
+ * kernel.aggregation=fine issues an event per lock hold and per entry: it is
+ * there to check the chunk aggregation on small cases, not to run whole
+ * phones (1 GiB of swap in fine mode is ~6M events and ~100 s).
+ */
+export const MAX_FINE_SWAP_MIB = 512;

@@ -11,7 +11,7 @@
 
 import { CalibrationError, loadCalibration } from '../calibration/calibration.js';
 import { mibToPages, PAGES_PER_MIB } from '../kernel/mm/zone.js';
-import { MAX_SIMULATED_MIB } from './limits.js';
+import { MAX_FINE_SWAP_MIB, MAX_SIMULATED_MIB } from './limits.js';
 import type { Scenario } from './schema.js';
 import { platformOf } from './platforms.js';
 import { swapFits } from './swap-fit.js';
@@ -70,6 +70,12 @@ export function preflight(sc: Scenario): PreflightProblem | undefined {
   const microPresentPages = Math.round(sc.present_mib * PAGES_PER_MIB);
 
   const swapPages = appsSwapPages + sc.processes * microSwapPages;
+  if (sc.kernel.aggregation === 'fine' && swapPages > MAX_FINE_SWAP_MIB * PAGES_PER_MIB) {
+    return {
+      path: ['kernel', 'aggregation'],
+      message: `aggregation fine checks the chunk aggregation on small cases: at most ${MAX_FINE_SWAP_MIB} MiB of swap in all, this scenario has up to ${fmtMib(swapPages)} (use chunk)`,
+    };
+  }
   const zramSlots = mibToPages(platform.zramMib);
   // As build.ts lays them out: apps in base pages, micro processes in mTHP folios (unfragmented when > 4 KiB).
   const fits = swapFits(
