@@ -11,7 +11,6 @@
 import type { RngStream } from '../../engine/rng.js';
 import type { LockRegistry } from '../locking/registry.js';
 import type { SwapInfo } from '../swap/swap-info.js';
-import type { Zram } from '../zram/zram.js';
 import { compressedBytes } from './page-compression.js';
 import { MmStruct, PmdChunk, PTRS_PER_PTE } from './mm-struct.js';
 
@@ -27,7 +26,8 @@ export interface SwapLayoutSpec {
 
 export interface SwapLayoutDeps {
   si: SwapInfo;
-  zram: Zram;
+  /** The swap device's backing store (zram_write_page for the initial state: its pages are already outside the free count). */
+  zram: { store(slot: number, bytes: number, takePages: boolean): boolean };
   locks: LockRegistry;
   compressionRatio: number;
   /** Share of swapped pages zram stores as same-filled (no zsmalloc object). */
