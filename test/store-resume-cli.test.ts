@@ -38,10 +38,11 @@ async function sql<T = Record<string, unknown>>(query: string, file = ':memory:'
 /**
  * Start the sweep and send `signal` once several runs are committed: the
  * store's write-ahead log has grown past the schema (a stored exit-one run
- * is tens of KiB).
+ * is tens of KiB). Seed SEEDS stalls (SWAPLAB_FAULT=stall), so however fast
+ * the machine, the sweep cannot finish before the signal.
  */
 async function interruptMidSweep(db: string, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...sweepArgs(db)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...sweepArgs(db)], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SWAPLAB_FAULT: `stall@${SEEDS}` } });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, sig) => resolve({ code, signal: sig })));
