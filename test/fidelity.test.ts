@@ -6,7 +6,12 @@ import { SharedLines } from '../src/kernel/cacheline/shared-lines.js';
 import type { Kernel } from '../src/kernel/kernel.js';
 import type { Task } from '../src/kernel/sched/task.js';
 import { freeSwapRunsSync } from '../src/kernel/swap/swap-free.js';
-import { rangeFreeCallNs } from '../src/kernel/swap/free-ops.js';
+import { FREE_PATH_OPS, putMapNrNs, rangeFreeCallNs } from '../src/kernel/swap/free-ops.js';
+import { SwapInfo } from '../src/kernel/swap/swap-info.js';
+import { calibrationFiles, loadCalibration, loadFittedTo, parseCalibration } from '../src/calibration/calibration.js';
+import { projectRoot } from '../src/scenario/loader.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SwapRun } from '../src/kernel/swap/swap-info.js';
 import { TaskCtx } from '../src/engine/steps.js';
 import { loadScenario } from '../src/scenario/loader.js';
@@ -113,6 +118,48 @@ describe('free path granularity', () => {
     expect(K.si.slotCaches[0]!.length).toBe(0);
     const c = K.costs;
     expect(oneByOne - batched).toBe(60 * (c.swap_device_get_ns + c.swap_cluster_lock_ns + rangeFreeCallNs(c)) + 64 * c.free_swap_slot_ns + c.swapcache_free_entries_batch_ns);
+  });
+});
+
+describe('swap-table preset', () => {
+  it('frees the same run with one table write per entry: no swap_map clear per entry, no shadow clear per cluster', () => {
+    const a = freshSlots('6.18', 64);
+    const b = freshSlots('swap-table', 64);
+    expect(b.slots).toEqual(a.slots); // same layout: only the preset differs
+    const runs = [0, 16, 32, 48].map((i) => ({ start: a.slots[i]!, nr: 16 }));
+    const clusters = new Set(a.slots.map((s) => SwapInfo.clusterOf(s))).size;
+    const c = a.K.costs;
+    const w618 = freeWorkNs(a.K, runs);
+    const wTable = freeWorkNs(b.K, runs);
+    // Per entry: swap_map put + *map = 0 (6.18) against one ci->table put; per (run, cluster): __swap_cache_clear_shadow only on 6.18.
+    const segments = runs.length + (clusters > 1 ? clusters - 1 : 0);
+    expect(w618 - wTable).toBe(64 * (c.swap_map_put_ns + c.swap_map_clear_ns - c.swap_table_put_ns) + segments * c.clear_shadow_ns);
+    expect(putMapNrNs(c, 'swap-table', 1, 16)).toBe(16 * c.swap_table_put_ns + c.swap_cluster_lock_ns + c.memcg_uncharge_swap_ns + c.swap_range_free_ns);
+  });
+
+  it('charges what the op table lists: 6.18 put_map_nr work equals its per-call range free plus the per-entry put and clear', () => {
+    const { K } = freshSlots('6.18', 16);
+    const c = K.costs;
+    expect(putMapNrNs(c, '6.18', 3, 40)).toBe(3 * rangeFreeCallNs(c) + 40 * (c.swap_map_put_ns + c.swap_map_clear_ns));
+    expect(FREE_PATH_OPS['swap-table'].some((op) => op.key === 'clear_shadow_ns' || op.key === 'swap_map_clear_ns')).toBe(false);
+  });
+});
+
+describe('calibration files', () => {
+  it('each names the one figure it was fitted to, and the cost table reproduces it with a shipped scenario', () => {
+    for (const name of calibrationFiles()) {
+      const f = loadFittedTo(name);
+      expect(f.figure.length).toBeGreaterThan(0);
+      expect(f.source.length).toBeGreaterThan(0);
+    }
+    const cal = loadCalibration('phone-8core');
+    expect(cal.fittedTo.scenario).toBe('exit-one');
+    expect(() => loadScenario(cal.fittedTo.scenario)).not.toThrow();
+  });
+
+  it('refuses a cost table without fitted_to', () => {
+    const text = readFileSync(join(projectRoot(), 'calibration', 'phone-8core.yaml'), 'utf8').replace(/^fitted_to:\n(?: {2}.*\n)+/m, '');
+    expect(() => parseCalibration('x', text)).toThrow(/fitted_to/);
   });
 });
 

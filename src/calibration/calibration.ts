@@ -1,8 +1,10 @@
 // Cost calibration: per-operation costs with their sources, read from
 // calibration/<name>.yaml. Values are ns of CPU work at capacity 1024 unless
-// the key says otherwise. The model reads costs only from here.
+// the key says otherwise. The model reads costs only from here. Each file
+// names, under `fitted_to:`, the one published figure it was fitted to
+// (docs/validation.md shows it above the scorecard).
 
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { projectRoot } from '../project-root.js';
@@ -22,6 +24,7 @@ export const CALIBRATION_KEYS = [
   'memcg_uncharge_swap_ns',
   'swap_range_free_ns',
   'clear_shadow_ns',
+  'swap_table_put_ns',
   'zram_free_page_ns',
   'zram_free_same_page_ns',
   'zs_free_ns',
@@ -47,10 +50,36 @@ export const CALIBRATION_KEYS = [
 export type CalibrationKey = (typeof CALIBRATION_KEYS)[number];
 export type Costs = Record<CalibrationKey, number>;
 
+/** The one published figure a calibration file was fitted to (its `fitted_to:` map). */
+export interface FittedTo {
+  figure: string;
+  source: string;
+  value: string;
+  /** The shipped scenario that reproduces the figure. */
+  scenario: string;
+}
+
 export interface Calibration {
   name: string;
   costs: Costs;
   sources: Record<CalibrationKey, string>;
+  fittedTo: FittedTo;
+}
+
+const FITTED_TO_FIELDS = ['figure', 'source', 'value', 'scenario'] as const;
+
+function parseFittedTo(name: string, raw: unknown): FittedTo {
+  if (!raw || typeof raw !== 'object') throw new CalibrationError(`calibration ${name}: fitted_to needs a map with ${FITTED_TO_FIELDS.join(', ')}`);
+  const r = raw as Record<string, unknown>;
+  const out = {} as FittedTo;
+  for (const f of FITTED_TO_FIELDS) {
+    const v = r[f];
+    if (typeof v !== 'string' || v.length === 0) throw new CalibrationError(`calibration ${name}: fitted_to.${f} needs a non-empty string`);
+    out[f] = v;
+  }
+  const extra = Object.keys(r).filter((k) => !(FITTED_TO_FIELDS as readonly string[]).includes(k));
+  if (extra.length) throw new CalibrationError(`calibration ${name}: unknown fitted_to key(s) ${extra.join(', ')}`);
+  return out;
 }
 
 export class CalibrationError extends Error {}
@@ -71,9 +100,10 @@ export function parseCalibration(name: string, text: string): Calibration {
     costs[key] = entry.value;
     sources[key] = entry.source;
   }
-  const unknown = Object.keys(raw).filter((k) => !(CALIBRATION_KEYS as readonly string[]).includes(k));
+  const fittedTo = parseFittedTo(name, raw['fitted_to']);
+  const unknown = Object.keys(raw).filter((k) => k !== 'fitted_to' && !(CALIBRATION_KEYS as readonly string[]).includes(k));
   if (unknown.length) throw new CalibrationError(`calibration ${name}: unknown key(s) ${unknown.join(', ')}`);
-  return { name, costs, sources };
+  return { name, costs, sources, fittedTo };
 }
 
 const cache = new Map<string, Calibration>();
@@ -86,4 +116,20 @@ export function loadCalibration(name: string): Calibration {
   const cal = parseCalibration(name, readFileSync(file, 'utf8'));
   cache.set(name, cal);
   return cal;
+}
+
+/** calibration/*.yaml names (cost tables and operating-point tables alike). */
+export function calibrationFiles(): string[] {
+  return readdirSync(join(projectRoot(), 'calibration'))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.slice(0, -'.yaml'.length))
+    .sort();
+}
+
+/** The `fitted_to:` of any calibration file (each file names the one figure it was fitted to). */
+export function loadFittedTo(name: string): FittedTo {
+  const file = join(projectRoot(), 'calibration', `${name}.yaml`);
+  if (!existsSync(file)) throw new CalibrationError(`calibration '${name}': no file calibration/${name}.yaml`);
+  const raw = parse(readFileSync(file, 'utf8')) as Record<string, unknown> | null;
+  return parseFittedTo(name, raw?.['fitted_to']);
 }

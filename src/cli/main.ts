@@ -229,9 +229,7 @@ export function buildProgram(): Command {
       }
       console.log('kernel presets:');
       for (const p of Object.values(KERNEL_PRESETS)) {
-        console.log(
-          `  ${p.version.padEnd(20)} ${p.slotCache ? 'swap slot cache' : 'no slot cache'}, ${p.swapPteBatch ? 'swap_pte_batch' : 'per-PTE free'}, free under ${p.swapFreeLock === 'si' ? 'si->lock' : 'ci->lock'}, zsmalloc ${p.zsmallocLock} lock`,
-        );
+        console.log(`  ${p.version.padEnd(20)} ${p.summary}`);
       }
       console.log('policies:');
       for (const p of SHIPPED_POLICIES) console.log(`  ${p.name.padEnd(20)} ${p.summary}`);

@@ -31,8 +31,9 @@ export const PLATFORM_NAMES = z.enum(['phone-8core', 'server-2node-128cpu', 'pho
 });
 export type PlatformName = z.infer<typeof PLATFORM_NAMES>;
 
-export const KERNEL_VERSIONS = z.enum(['6.6-android', '6.12', '6.18'], {
-  error: (iss) => unknownName('kernel version', iss.input, ['6.6-android', '6.12', '6.18']),
+const KERNEL_VERSION_NAMES = ['6.6-android', '6.6', '6.12', '6.18', 'swap-table'] as const;
+export const KERNEL_VERSIONS = z.enum(KERNEL_VERSION_NAMES, {
+  error: (iss) => unknownName('kernel version', iss.input, [...KERNEL_VERSION_NAMES]),
 });
 export type KernelVersion = z.infer<typeof KERNEL_VERSIONS>;
 

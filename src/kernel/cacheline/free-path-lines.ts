@@ -31,15 +31,25 @@ const COUNTERS: HotLine[] = [
   { line: LINE.memcgSwapCounter, fn: 'mem_cgroup_uncharge_swap: page_counter_uncharge of the parent memcg levels (shared by every app cgroup)', level: 'call' },
 ];
 
+const SLOT_CACHE_ZS_POOL = (siLockFn: string): HotLine[] => [
+  { line: LINE.siLock, fn: siLockFn, level: 'hold' },
+  ...COUNTERS,
+  { line: LINE.inusePages, fn: 'swap_range_free: si->inuse_pages -= nr (under si->lock)', level: 'call' },
+  { line: LINE.swapCgroupLock, fn: 'swap_cgroup_record: spin_lock_irqsave(&ctrl->lock)', level: 'call' },
+  ZRAM_STATS,
+  { line: LINE.zsPoolLock, fn: 'zs_free: spin_lock(&pool->lock)', level: 'object' },
+];
+const CI_ONLY: HotLine[] = [
+  ...COUNTERS,
+  { line: LINE.inusePages, fn: 'swap_range_free -> swap_usage_sub: atomic_long_sub_return(&si->inuse_pages)', level: 'call' },
+  ZRAM_STATS,
+  { line: LINE.zsMigrateLock, fn: 'zs_free: read_lock/read_unlock(&pool->migrate_lock) (reader count)', level: 'object' },
+  { line: 'zs class->lock[i]', fn: 'zs_free: spin_lock(&class->lock), one line per size class', level: 'object' },
+];
+
 export const HOT_LINES: Record<KernelVersionName, HotLine[]> = {
-  '6.6-android': [
-    { line: LINE.siLock, fn: 'swapcache_free_entries: spin_lock(&si->lock) (lock word)', level: 'hold' },
-    ...COUNTERS,
-    { line: LINE.inusePages, fn: 'swap_range_free: si->inuse_pages -= nr (under si->lock)', level: 'call' },
-    { line: LINE.swapCgroupLock, fn: 'swap_cgroup_record: spin_lock_irqsave(&ctrl->lock)', level: 'call' },
-    ZRAM_STATS,
-    { line: LINE.zsPoolLock, fn: 'zs_free: spin_lock(&pool->lock)', level: 'object' },
-  ],
+  '6.6': SLOT_CACHE_ZS_POOL('swapcache_free_entries: spin_lock(&si->lock) (lock word)'),
+  '6.6-android': SLOT_CACHE_ZS_POOL('swapcache_free_entries / __swap_entries_free fast path: spin_lock(&si->lock) (lock word)'),
   '6.12': [
     { line: LINE.siLock, fn: 'swapcache_free_entries / __swap_entries_free fast path: spin_lock(&si->lock)', level: 'hold' },
     ...COUNTERS,
@@ -49,11 +59,6 @@ export const HOT_LINES: Record<KernelVersionName, HotLine[]> = {
     { line: LINE.zsMigrateLock, fn: 'zs_free: read_lock/read_unlock(&pool->migrate_lock) (reader count)', level: 'object' },
     { line: 'zs class->lock[i]', fn: 'zs_free: spin_lock(&class->lock), one line per size class', level: 'object' },
   ],
-  '6.18': [
-    ...COUNTERS,
-    { line: LINE.inusePages, fn: 'swap_range_free -> swap_usage_sub: atomic_long_sub_return(&si->inuse_pages)', level: 'call' },
-    ZRAM_STATS,
-    { line: LINE.zsMigrateLock, fn: 'zs_free: read_lock/read_unlock(&pool->migrate_lock) (reader count)', level: 'object' },
-    { line: 'zs class->lock[i]', fn: 'zs_free: spin_lock(&class->lock), one line per size class', level: 'object' },
-  ],
+  '6.18': CI_ONLY,
+  'swap-table': CI_ONLY,
 };

@@ -1,6 +1,6 @@
 // The synchronous swap-entry free path, per kernel preset:
 //
-// 6.6-android  free_swap_and_cache (per entry) -> __swap_entry_free under
+// 6.6          free_swap_and_cache (per entry) -> __swap_entry_free under
 //              ci->lock -> free_swap_slot() into the per-CPU cache; every 64th
 //              entry: swapcache_free_entries() frees the batch under si->lock,
 //              each swap_entry_free -> swap_range_free -> zram_slot_free_notify
@@ -10,6 +10,9 @@
 //              under si->lock (swap_entry_range_free), bypassing the cache.
 // 6.18         no slot cache (0ff67f990bd4): swap_entries_put_map_nr frees a
 //              cluster's entries under ci->lock only, zram included.
+// 6.6-android  as 6.12 (android15-6.6 backports the batch and the fast
+//              path) with the zsmalloc pool lock. swap-table: as 6.18 with
+//              the per-entry put done on ci->table (free-ops.ts putMapNrNs).
 //
 // Aggregation ('chunk' mode): the runs of one PMD are freed with one lock
 // hold per cluster group (groups smaller than CI_LOCK_MIN_GROUP entries are
@@ -24,7 +27,7 @@ import type { Kernel } from '../kernel.js';
 import type { QueuedLock } from '../locking/queued-lock.js';
 import type { Task } from '../sched/task.js';
 import { LINE } from '../cacheline/free-path-lines.js';
-import { entryPutToSlotCacheNs, rangeFreeCallNs, rangeFreeNs } from './free-ops.js';
+import { entryPutToSlotCacheNs, putMapNrNs, rangeFreeCallNs, rangeFreeNs } from './free-ops.js';
 import { SwapInfo, SWAPFILE_CLUSTER, type SwapRun } from './swap-info.js';
 
 export const CI_LOCK_MIN_GROUP = 8;
@@ -57,7 +60,7 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
     // ci->lock, swap_entries_put_map then swap_entries_free (memcg, swap_range_free, zram).
     for (const { slots, segments, runs: nRuns, lock } of clusterHolds(K, runs, fine)) {
       if (lock) yield k.lock(lock);
-      let w = nRuns * c.swap_device_get_ns + segments * rangeFreeCallNs(c) + slots.length * (c.swap_map_put_ns + c.swap_map_clear_ns);
+      let w = nRuns * c.swap_device_get_ns + putMapNrNs(c, p.version, segments, slots.length);
       w += rangeFreeLinesWork(K, task, segments, w, false);
       chargeFreeingSlots(K, task, slots, w);
       yield k.work(w);
@@ -366,7 +369,7 @@ function lineWork(K: Kernel, task: Task, name: string, ops: number, workNs: numb
 function rangeFreeLinesWork(K: Kernel, task: Task, calls: number, workNs: number, serialized: boolean): number {
   const ops = serialized ? Math.min(1, calls) : calls;
   let w = lineWork(K, task, LINE.nrSwapPages, ops, workNs) + lineWork(K, task, LINE.inusePages, ops, workNs) + lineWork(K, task, LINE.memcgSwapCounter, ops, workNs);
-  if (K.preset.version !== '6.18') w += lineWork(K, task, LINE.swapCgroupLock, ops, workNs);
+  if (K.preset.swapCgroupCtrlLock) w += lineWork(K, task, LINE.swapCgroupLock, ops, workNs);
   return w;
 }
 
