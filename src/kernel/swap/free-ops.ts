@@ -94,7 +94,7 @@ const MAINLINE_66_OPS: FreeOp[] = [
 
 export const FREE_PATH_OPS: Record<KernelVersionName, FreeOp[]> = {
   '6.6': MAINLINE_66_OPS,
-  '6.6-android': MAINLINE_66_OPS,
+  '6.6-android': BATCHED_SLOT_CACHE_OPS,
   '6.12': BATCHED_SLOT_CACHE_OPS,
   '6.18': CI_OPS([
     { fn: 'swap_entries_put_map: swap_is_last_map scan, swap_map put', key: 'swap_map_put_ns', level: 'entry', ciHold: true },
