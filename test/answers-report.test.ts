@@ -28,6 +28,8 @@ function fakeRecord(scenario: string, policy: string, seed: number): RunRecord {
         lock_wait_ms: { 'si->lock': v(150), 'zs_pool->lock': v(20) },
         swap_entries_freed: 1,
         swap_entries_leaked: 0,
+        swap_full_events: 0,
+        swap_alloc_failures: 0,
         events: 1,
         wall_ms: 1,
         launch_ms: v(900),
@@ -50,7 +52,7 @@ describe('answers report', () => {
         failures: failing ? [{ policy: 'async-global-list', seed: 1, message: 'swap-full: swap device full allocating 1 slots' }] : [],
       };
     };
-    const { markdown, sections } = await buildAnswers({ seeds: 3, serverSeeds: 2, run, kernelVersions: ['6.6-android', '6.12', '6.18'] });
+    const { markdown, sections } = await buildAnswers({ seeds: 3, serverSeeds: 2, run, kernelVersions: ['6.6-android', '6.12', '6.18', 'swap-table'] });
     expect(sections.map((s) => s.slug)).toEqual([
       'morton-userspace',
       'morton-lock-contention',
@@ -79,6 +81,11 @@ describe('answers report', () => {
     const chris = sections.find((s) => s.slug === 'chris-parked-entries')!;
     expect(chris.markdown).toContain('async-global-list (Lei v0) (1 failed)');
     expect(chris.markdown).toContain('async-global-list (Lei v0): 1 of 3');
+    expect(chris.markdown).toContain('| swap-full events | swap alloc failures, pages |');
+    expect(chris.markdown).toContain('sync, LMKD off (3 seeds)');
+    const kairui = sections.find((s) => s.slug === 'kairui-latest-kernel')!;
+    expect(kairui.markdown).toContain('| swap-table, sync |');
+    expect(kairui.markdown).toContain('--set kernel.version=swap-table');
   });
 
   it('plots a bar and a CI whisker per row', () => {

@@ -22,6 +22,8 @@ function metrics(scale: number, seed: number, locks: string[], launch = true): M
     cacheline_stall_ms: {},
     swap_entries_freed: 500000,
     swap_entries_leaked: 0,
+    swap_full_events: 0,
+    swap_alloc_failures: 0,
     events: 1234567 + seed,
     wall_ms: 1500 + seed,
   };
@@ -112,7 +114,7 @@ describe('flattenMetrics', () => {
     expect(keys).not.toContain('preview_ms'); // optional and absent
     expect(keys.indexOf('lock_wait_ms[si->lock]')).toBe(keys.indexOf('unaccounted_cpu_ms') + 1);
     expect(keys.indexOf('lock_wait_ms[zz]')).toBe(keys.indexOf('lock_wait_ms[si->lock]') + 1);
-    expect(keys.slice(-4)).toEqual(['swap_entries_freed', 'swap_entries_leaked', 'events', 'wall_ms']);
+    expect(keys.slice(-6)).toEqual(['swap_entries_freed', 'swap_entries_leaked', 'swap_full_events', 'swap_alloc_failures', 'events', 'wall_ms']);
     expect(flattenMetrics(m)['exit_latency_ms.p99']).toBe(240);
   });
   it('orders the union of keys of several runs', () => {

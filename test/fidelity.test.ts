@@ -21,7 +21,7 @@ import { POLICY_NAMES } from '../src/scenario/schema.js';
 import { buildSimulation } from '../src/sim/build.js';
 import { runScenario } from '../src/sim/run.js';
 import { kaplanMeier } from '../src/metrics/stats.js';
-import { errorPct, scoreSummary, withinBand } from '../src/report/validation.js';
+import { calibrationLines, errorPct, scoreSummary, withinBand } from '../src/report/validation.js';
 import { yieldToRunner } from './helpers.js';
 
 const FOUR = [0, 1, 2, 3].map(() => ({ capacity1024: 1024, cluster: 'c', node: 0 }));
@@ -167,6 +167,18 @@ describe('calibration files', () => {
     const cal = loadCalibration('phone-8core');
     expect(cal.fittedTo.scenario).toBe('exit-one');
     expect(() => loadScenario(cal.fittedTo.scenario)).not.toThrow();
+  });
+
+  it('the scorecard header lists every calibration file with its fitted_to figure', () => {
+    const lines = calibrationLines().join('\n');
+    for (const name of calibrationFiles()) expect(lines).toContain(`calibration/${name}.yaml\`: ${loadFittedTo(name).figure}`);
+  });
+
+  it('exit-one: the zram share of the free path is measured from the run (zram_free_us over free_swap_total_us)', () => {
+    const out = runScenario(loadScenario('exit-one'), { policy: 'sync', seed: 1 }).output;
+    const share = (out.vmstat.zram_free_us! / out.vmstat.free_swap_total_us!) * 100;
+    expect(share).toBeGreaterThan(0);
+    expect(share).toBeLessThan(100); // a part of the free path, never all of it
   });
 
   it('refuses a cost table without fitted_to', () => {

@@ -6,7 +6,7 @@ import { Zone } from '../src/kernel/mm/zone.js';
 import { Zsmalloc } from '../src/kernel/zram/zsmalloc.js';
 import { loadScenario } from '../src/scenario/loader.js';
 import { POLICY_NAMES } from '../src/scenario/schema.js';
-import { runSimulation } from '../src/sim/run.js';
+import { runScenario, runSimulation } from '../src/sim/run.js';
 import { yieldToRunner } from './helpers.js';
 
 function micro(n: number, swapMib: number, extra: string[] = []) {
@@ -78,6 +78,26 @@ describe('kernel presets', () => {
     expect(r66a.record.output.vmstat.swap_free_fast_path).toBeGreaterThan(0);
     expect(r66.record.output.vmstat.swap_free_fast_path ?? 0).toBe(0);
     expect(r66.record.output.vmstat.swapcache_free_entries).toBeGreaterThan(0);
+  });
+});
+
+describe('swap full', () => {
+  it('a reclaim pass that finds no free swap slot is one swap-full event; its wanted anon pages are allocation failures', () => {
+    const sets = ['apps.count=10', 'apps.anon_mib=500', 'apps.swap_ratio=0.75', 'duration_ms=1500'];
+    const seen: number[] = [];
+    const off = runSimulation(loadScenario('camera-launch-8gb', [...sets, 'lmkd.enabled=false']), {
+      policy: 'sync',
+      seed: 1,
+      attach: (sim) => sim.K.core.trace.mm.push({ swapAllocFailed: () => seen.push(sim.K.si.freeSlots) }),
+    }).record.output.metrics;
+    expect(off.swap_full_events).toBeGreaterThan(0);
+    expect(seen).toHaveLength(off.swap_full_events);
+    expect(seen.every((free) => free === 0)).toBe(true); // only when get_swap_pages() has nothing left
+    expect(off.swap_alloc_failures).toBeGreaterThanOrEqual(off.swap_full_events);
+    // With LMKD the kills free swap before reclaim fills the device: no event.
+    const on = runScenario(loadScenario('camera-launch-8gb', sets), { policy: 'sync', seed: 1 }).output.metrics;
+    expect(on.swap_full_events).toBe(0);
+    expect(on.swap_alloc_failures).toBe(0);
   });
 });
 

@@ -71,7 +71,7 @@ describe('where users meet the suggestions', () => {
   });
 
   it('a mistyped kernel preset, platform and policy', () => {
-    expect(messageOf(() => loadScenario('exit-one', ['kernel.version=6.6']))).toMatch(/unknown kernel version "6\.6"; did you mean "6\.6-android"\?/);
+    expect(messageOf(() => loadScenario('exit-one', ['kernel.version=6.6-andriod']))).toMatch(/unknown kernel version "6\.6-andriod"; did you mean "6\.6-android"\?/);
     expect(messageOf(() => loadScenario('exit-one', ['platform=phone-8cor']))).toMatch(/unknown platform "phone-8cor"; did you mean "phone-8core"\?/);
     expect(messageOf(() => loadScenario('exit-one', ['kernel.policy=synk']))).toMatch(/unknown policy "synk"; did you mean "sync"\?/);
     expect(messageOf(() => parsePolicies('sync,asnyc-per-node'))).toMatch(/unknown policy asnyc-per-node; did you mean "async-per-node"\? \(known: /);

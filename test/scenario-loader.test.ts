@@ -51,7 +51,7 @@ describe('scenario errors point at file:line:column', () => {
   });
 
   it('unknown kernel preset', () => {
-    expect(errorOf('kernel:\n  version: "5.10"\n').format()).toBe('scenarios/x.yaml:2:12: kernel.version: unknown kernel version "5.10" (known: 6.6-android, 6.12, 6.18)');
+    expect(errorOf('kernel:\n  version: "5.10"\n').format()).toBe('scenarios/x.yaml:2:12: kernel.version: unknown kernel version "5.10" (known: 6.6-android, 6.6, 6.12, 6.18, swap-table)');
   });
 
   it('unknown platform', () => {

@@ -41,6 +41,8 @@ export interface MmObserver {
   freeingWork?(task: Task, workNs: number, foreignShare: number): void;
   /** The free_swap_and_cache_nr() calls of one zap_pte_range() took `ns` of wall time. */
   zapSwapFreed?(task: Task, ns: number, entries: number, dying: boolean): void;
+  /** Reclaim found the swap device full (get_swap_pages() has no slot): `pages` anon pages it wanted stay resident. */
+  swapAllocFailed?(pages: number, nowNs: number): void;
 }
 
 export class TracePoints {
@@ -94,5 +96,9 @@ export class TracePoints {
 
   zapSwapFreed(task: Task, ns: number, entries: number, dying: boolean): void {
     for (const o of this.mm) o.zapSwapFreed?.(task, ns, entries, dying);
+  }
+
+  swapAllocFailed(pages: number, nowNs: number): void {
+    for (const o of this.mm) o.swapAllocFailed?.(pages, nowNs);
   }
 }

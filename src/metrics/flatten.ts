@@ -14,7 +14,8 @@
 //   deferred_entries_peak, deferred_mib_peak, held_after_exit_mib_ms,
 //   unaccounted_cpu_ms
 //   lock_wait_ms[<lock>] ...                             (locks sorted by name)
-//   swap_entries_freed, swap_entries_leaked, events, wall_ms
+//   swap_entries_freed, swap_entries_leaked, swap_full_events,
+//   swap_alloc_failures, events, wall_ms
 import { CPU_CATEGORIES, type Distribution, type Metrics } from './types.js';
 
 /** Sub-keys of a distribution, in the order they are flattened. */
@@ -54,6 +55,8 @@ const ORDER: ReadonlyArray<{ kind: 'dist'; key: DistributionKey } | { kind: 'sca
   { kind: 'locks' },
   { kind: 'scalar', key: 'swap_entries_freed' },
   { kind: 'scalar', key: 'swap_entries_leaked' },
+  { kind: 'scalar', key: 'swap_full_events' },
+  { kind: 'scalar', key: 'swap_alloc_failures' },
   { kind: 'scalar', key: 'events' },
   { kind: 'scalar', key: 'wall_ms' },
 ];

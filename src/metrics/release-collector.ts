@@ -32,6 +32,9 @@ export class ReleaseCollector implements MmObserver {
   parkedEntriesPeak = 0;
   parkedBytesPeak = 0;
   unaccountedCpuNs = 0;
+  /** Reclaim passes that found the swap device full, and the anon pages they could not swap out. */
+  swapFullEvents = 0;
+  swapAllocFailedPages = 0;
   /** Wall time of the free_swap_and_cache_nr calls of each zap_pte_range run by a dying task. */
   readonly freeSwapPerPmdNs: number[] = [];
   /** Observers of the parked count (series), called after each change. */
@@ -39,6 +42,11 @@ export class ReleaseCollector implements MmObserver {
 
   constructor(private readonly K: Kernel) {
     K.core.trace.mm.push(this);
+  }
+
+  swapAllocFailed(pages: number): void {
+    this.swapFullEvents++;
+    this.swapAllocFailedPages += pages;
   }
 
   processCreated(proc: MmProcessInfo, presentPages: number, zramBytes: number): void {

@@ -59,6 +59,10 @@ export interface Metrics {
   munmap_ms?: Distribution;
   swap_entries_freed: number;
   swap_entries_leaked: number;
+  /** Reclaim passes that found the swap device full (no free slot for folio_alloc_swap()). */
+  swap_full_events: number;
+  /** Anon pages reclaim wanted to swap out but found no swap slot for (they stay resident). */
+  swap_alloc_failures: number;
   events: number;
   wall_ms: number;
 }

@@ -97,6 +97,9 @@ const m = {
   preview: (r: RunRecord) => r.output.metrics.preview_ms,
   freeAtPreview: (r: RunRecord) => r.output.metrics.free_mem_at_preview_mib,
   parkedPeakMib: (r: RunRecord) => r.output.metrics.deferred_mib_peak,
+  freePathMs: (r: RunRecord) => (r.output.vmstat.free_swap_total_us ?? 0) / 1000,
+  swapFullEvents: (r: RunRecord) => r.output.metrics.swap_full_events ?? 0,
+  swapAllocFailures: (r: RunRecord) => r.output.metrics.swap_alloc_failures ?? 0,
   jank: (r: RunRecord) => r.output.metrics.jank_rate_pct,
   stutter: (r: RunRecord) => r.output.metrics.preview_stutter_pct,
   kills: (r: RunRecord) => r.output.vmstat.lmkd_kills,
@@ -574,8 +577,12 @@ export async function buildAnswers(o: AnswersOptions): Promise<{ markdown: strin
     const sets = ['apps.count=10', 'apps.anon_mib=500', 'apps.swap_ratio=0.75'];
     const order = ['sync', 'async-mmu-gather', 'async-global-list'];
     const full = await cache.get('camera-launch-8gb', sets, order, seeds);
+    // The same phone with LMKD off: nothing is killed, reclaim alone meets the launch and runs the device full (3 seeds: slow, and the same every seed).
+    const offSeeds = seeds.slice(0, 3);
+    const off = (await cache.get('camera-launch-8gb', [...sets, 'lmkd.enabled=false'], ['sync'], offSeeds)).get('sync')!;
     const failed = (p: string) => full.get(p)!.failures.filter((f) => /swap-full|swap device full/.test(f.message)).length;
     const swapFullRow = order.map((p) => `${label(p)}: ${failed(p)} of ${o.seeds}`).join('; ');
+    const cf = (p: string, g: Getter) => ciOf(full.get(p)!.records, g);
     sections.push(
       section(
         {
@@ -585,20 +592,23 @@ export async function buildAnswers(o: AnswersOptions): Promise<{ markdown: strin
             'The swap entry is a resource best managed by the swap\nallocator. [...] The allocator has no internal knowledge of this batch\nbehavior and it is interfering with the global view of swap entry\nallocator.',
           source: `Chris Li, ${THREAD_002}`,
           setup:
-            'camera-launch-8gb (zram 4 GiB) with 10 apps of 500 MiB, 75% swapped: 3750 MiB of the 4096 MiB swap device in use when the camera starts, and reclaim keeps swapping out. A run whose swap-out finds the device full stops with swap-full: the model has no swap-full fallback (no get_swap_pages failure path), so a full device is counted as a failed run.',
-          commands: [cmd('camera-launch-8gb', order, o.seeds, sets)],
-          rows: rowsOf(full, order),
+            'camera-launch-8gb (zram 4 GiB) with 10 apps of 500 MiB, 75% swapped: 3750 MiB of the 4096 MiB swap device in use when the camera starts, and reclaim keeps swapping out. When reclaim finds no free slot (get_swap_pages() fails: can_reclaim_anon_pages() / folio_alloc_swap()), the anon pages it wanted stay resident: each such pass is a swap-full event, its pages are swap allocation failures (metrics swap_full_events, swap_alloc_failures). A run that cannot place even its initial swap contents fails with swap-full and is counted apart.',
+          commands: [cmd('camera-launch-8gb', order, o.seeds, sets), cmd('camera-launch-8gb', ['sync'], offSeeds.length, [...sets, 'lmkd.enabled=false'])],
+          rows: [...rowsOf(full, order), { label: `sync, LMKD off (${offSeeds.length} seeds)`, cell: off }],
           cols: [
             { label: 'parked peak, MiB', get: m.parkedPeakMib },
+            { label: 'swap-full events', get: m.swapFullEvents, digits: 0 },
+            { label: 'swap alloc failures, pages', get: m.swapAllocFailures, digits: 0 },
             { label: 'memory release, ms', get: m.release },
             { label: 'camera launch, ms', get: m.launch },
             { label: 'LMKD kills', get: m.kills },
           ],
-          plot: { title: 'parked swap entries at peak, MiB of zram', get: m.parkedPeakMib },
+          plot: { title: 'reclaim passes that found the swap device full', get: m.swapFullEvents },
           answer: [
-            `Runs that ran the swap device full: ${swapFullRow}. Parked entries are slots the allocator counts as used: at peak ${ciText(ciOf(full.get('async-global-list')!.records, m.parkedPeakMib))} MiB of zram for Lei Liu's patch and ${ciText(ciOf(full.get('async-mmu-gather')!.records, m.parkedPeakMib))} MiB for Zhiguo Jiang's, none for sync (or for deferring only zs_free, whose swap slots are freed synchronously). ` +
-              "Against the ~350 MiB free when the camera starts that is small here, for two reasons the model makes visible: LMKD's process_mrelease() frees most entries synchronously in its reaper, and LMKD kills one app at a time, so Zhiguo Jiang's patch (which needs two processes exiting at once) rarely engages. Your objection is about the principle, and the model agrees the parked slots are invisible to the allocator; it does not find a case on this phone where they fill the device.",
-            "What the model cannot tell: what the kernel does when get_swap_pages() fails (anon reclaim stops, swap_full() makes reclaim drop swap cache, the OOM path), because the model has no such path: a full device ends the run. The swap-full counts above are therefore only 'how often would the device have been full', not allocation failures and their consequences. Lei Liu's second patch (forced release from __alloc_pages_may_oom) is modeled and on by default.",
+            `Swap-full events (reclaim passes that found no free slot) with LMKD: sync ${ciText(cf('sync', m.swapFullEvents))}, Zhiguo Jiang's patch ${ciText(cf('async-mmu-gather', m.swapFullEvents))}, Lei Liu's ${ciText(cf('async-global-list', m.swapFullEvents))}; failed swap allocations ${ciText(cf('sync', m.swapAllocFailures))}, ${ciText(cf('async-mmu-gather', m.swapAllocFailures))} and ${ciText(cf('async-global-list', m.swapAllocFailures))} pages. With LMKD off the same phone runs the device full: ${ciText(ciOf(off.records, m.swapFullEvents))} swap-full events and ${ciText(ciOf(off.records, m.swapAllocFailures))} failed page allocations (every reclaim pass retries the same pages), and the camera ${off.records.some((r) => r.output.metrics.launch_ms === undefined) ? 'does not finish launching within the run' : `launches in ${ciText(ciOf(off.records, m.launch))} ms`}; nothing exits there, so no policy parks anything. Runs that could not even place their initial swap contents: ${swapFullRow}. ` +
+              `Parked entries are slots the allocator counts as used: at peak ${ciText(cf('async-global-list', m.parkedPeakMib))} MiB of zram for Lei Liu's patch and ${ciText(cf('async-mmu-gather', m.parkedPeakMib))} MiB for Zhiguo Jiang's, none for sync (or for deferring only zs_free, whose swap slots are freed synchronously). ` +
+              "So the device fills only when nothing is killed, and then nothing is parked either. With LMKD the kills free swap faster than reclaim fills it (and LMKD's swap_free_low_percentage kill, not modeled, would act earlier still); parking stays small because LMKD's process_mrelease() frees most entries synchronously in its reaper and LMKD kills one app at a time, so Zhiguo Jiang's patch (which needs two processes exiting at once) rarely engages. Where parking did coincide with a full device, the cost would be the one you describe: reclaim failing on slots the parked entries hold.",
+            "What the model cannot tell: what follows a failed allocation beyond keeping the pages resident (swap_full() making reclaim drop swap cache sooner, mTHP swap-out falling back to order 0, the OOM path); the failures above are counted, not followed. Lei Liu's second patch (forced release from __alloc_pages_may_oom) is modeled and on by default.",
           ],
         },
         seedsNote,
@@ -645,28 +655,31 @@ export async function buildAnswers(o: AnswersOptions): Promise<{ markdown: strin
     );
   }
 
-  // 10. Kairui: the latest kernel.
+  // 10. Kairui: the latest kernel, and the swap table beyond it.
   {
     const versions = ['6.6-android', '6.12', '6.18', ...o.kernelVersions.filter((v) => v === 'swap-table')];
     const order = ['sync', 'async-global-list'];
     const byVersion = new Map<string, Map<string, Cell>>();
     for (const v of versions) byVersion.set(v, v === '6.6-android' ? cam : await cache.get('camera-launch', [`kernel.version=${v}`], order, seeds));
     const rows: Row[] = versions.flatMap((v) => order.map((p) => ({ label: `${v}, ${p}`, cell: byVersion.get(v)!.get(p)! })));
-    const exitOf = (v: string, p: string) => ciOf(byVersion.get(v)!.get(p)!.records, m.exit);
-    const relOf = (v: string, p: string) => ciOf(byVersion.get(v)!.get(p)!.records, m.release);
+    const at = (v: string, p: string, g: Getter) => ciOf(byVersion.get(v)!.get(p)!.records, g);
+    const exitOf = (v: string, p: string) => at(v, p, m.exit);
+    const relOf = (v: string, p: string) => at(v, p, m.release);
     const hasSwapTable = versions.includes('swap-table');
     sections.push(
       section(
         {
           slug: 'kairui-latest-kernel',
-          title: 'Kairui: have you tested the latest kernel?',
-          quote: 'One problem is that now the free_swap_slot function no longer exists\nafter 0ff67f990bd4. Have you tested the latest kernel? Or what is the\nactual overhead here?',
+          title: 'Kairui: have you tested the latest kernel, and the swap table?',
+          quote:
+            'One problem is that now the free_swap_slot function no longer exists\nafter 0ff67f990bd4. Have you tested the latest kernel? [...]\nAnd another series is further reducing the contention and the overall\noverhead (24% faster freeing for phase 1)',
           source: `Kairui Song, ${THREAD_002}`,
-          setup: `camera-launch on each kernel preset (6.6-android with the swap slot cache; 6.12 adds the free_swap_and_cache_nr fast path; 6.18 has no slot cache and frees under ci->lock)${hasSwapTable ? ' and the swap-table preset (phase I)' : ''}, sync against Lei Liu's patch.`,
+          setup: `camera-launch on each kernel preset: 6.6-android (android15-6.6: swap slot cache, swap_pte_batch and the free_swap_and_cache_nr fast path backported, si->lock), 6.12 (zsmalloc class locks), 6.18 (no slot cache, frees under ci->lock, swap table phase I: the swap cache in ci->table)${hasSwapTable ? ', and swap-table (beyond 6.18: the swap count in ci->table, one table write per freed entry; docs/model.md says what is assumed)' : ''}; sync against Lei Liu's patch. "free path" is the time spent in free_swap_and_cache_nr over the run.`,
           commands: versions.map((v) => cmd('camera-launch', order, o.seeds, v === '6.6-android' ? [] : [`kernel.version=${v}`])),
           rows,
           cols: [
             { label: 'exit latency, ms', get: m.exit },
+            { label: 'free path, ms', get: m.freePathMs },
             { label: 'si->lock wait, ms', get: m.lock('si->lock') },
             { label: 'ci->lock wait, ms', get: m.lock('ci->lock') },
             { label: 'memory release, ms', get: m.release },
@@ -674,15 +687,15 @@ export async function buildAnswers(o: AnswersOptions): Promise<{ markdown: strin
           ],
           plot: { title: 'exit latency of killed apps, ms', get: m.exit },
           answer: [
-            `On 6.18, sync exit latency is ${versus(exitOf('6.6-android', 'sync'), exitOf('6.18', 'sync'), '6.6-android')}, and memory release ${versus(ciOf(cam.get('sync')!.records, m.release), ciOf(byVersion.get('6.18')!.get('sync')!.records, m.release), '6.6-android')}; si->lock wait is gone from this path, as you said. ` +
+            `On 6.18, sync exit latency is ${versus(exitOf('6.6-android', 'sync'), exitOf('6.18', 'sync'), '6.6-android')}, and memory release ${versus(relOf('6.6-android', 'sync'), relOf('6.18', 'sync'), '6.6-android')}; si->lock wait is gone from this path, as you said. ` +
               `The patch's effect on exit latency (sync minus patch) goes from ${num(exitOf('6.6-android', 'sync').mean - exitOf('6.6-android', 'async-global-list').mean)} ms on 6.6 (${moved(exitOf('6.6-android', 'sync'), exitOf('6.6-android', 'async-global-list'), 'shorter', 'longer')}) to ${num(exitOf('6.18', 'sync').mean - exitOf('6.18', 'async-global-list').mean)} ms on 6.18 (${moved(exitOf('6.18', 'sync'), exitOf('6.18', 'async-global-list'), 'shorter', 'longer')} than sync there); its memory-release gain goes from ${versus(relOf('6.6-android', 'sync'), relOf('6.6-android', 'async-global-list'), 'sync')} on 6.6 to ${versus(relOf('6.18', 'sync'), relOf('6.18', 'async-global-list'), 'sync')} on 6.18.` +
               (apart(relOf('6.6-android', 'sync'), relOf('6.6-android', 'async-global-list')) && !apart(relOf('6.18', 'sync'), relOf('6.18', 'async-global-list'))
                 ? ' In the model, the latest kernel removes the contention the patch was working around.'
-                : '') +
-              (hasSwapTable
-                ? ` With the swap table: ${versus(exitOf('6.18', 'sync'), exitOf('swap-table', 'sync'), '6.18')} for sync.`
-                : ' The swap-table preset (phase I) is being added separately and is not in this build; when it is, this section picks it up.'),
-            'What the model cannot tell: the 6.18 costs are the 6.6 per-entry costs rearranged by lock structure, not measured on 6.18 hardware; the 24% of phase I comes from the cover letter, not from this model.',
+                : ''),
+            hasSwapTable
+              ? `Swap table: phase I is in 6.18 (mm/swap_table.h), so its 24% is already inside the 6.18 rows; the model does not reproduce that figure because its 6.18 costs are the 6.6 per-entry costs rearranged by lock structure, and the xarray-versus-table difference is a 4 ns per-cluster shadow clear in it. Beyond 6.18, with the swap count in the table (preset swap-table), the model predicts free-path time ${versus(at('6.18', 'sync', m.freePathMs), at('swap-table', 'sync', m.freePathMs), '6.18')} for sync, exit latency ${versus(exitOf('6.18', 'sync'), exitOf('swap-table', 'sync'), '6.18')} and memory release ${versus(relOf('6.18', 'sync'), relOf('swap-table', 'sync'), '6.18')}: it saves one swap_map clear per entry and one shadow pass per cluster, out of a per-entry cost dominated by zram_free_page and zs_free. That is a prediction from the operations the series removes, not a fit to any figure.`
+              : 'The swap-table preset is not in this build.',
+            "What the model cannot tell: the 6.18 and swap-table costs are per-operation costs fitted on android15-6.6 and rearranged by each version's loops and locks, not measured on those kernels; cache effects of a denser per-cluster table (fewer lines touched per entry) are not modeled, and they are where most of a real table's gain would come from.",
           ],
         },
         seedsNote,
@@ -787,7 +800,6 @@ export async function buildAnswers(o: AnswersOptions): Promise<{ markdown: strin
     'Each section is also in out/answers/<section>.txt as plain text, ready to paste into a reply.',
     '',
     'The model is calibrated on single-exit figures only (docs/validation.md); everything else here is a prediction of mechanisms, and each section says what it cannot tell.',
-    "Not answered here: Kairui's swap table as its own kernel preset (another change adds it; section 10 includes it once it is in the build).",
     '',
     ...sections.map((s, i) => `${i + 1}. [${s.title}](#${anchor(s.title)})`),
     '',

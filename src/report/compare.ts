@@ -396,6 +396,8 @@ const ABBREV: Record<string, string> = {
   unaccounted_cpu_ms: 'unacct_cpu_ms',
   swap_entries_freed: 'swp_ent_freed',
   swap_entries_leaked: 'swp_ent_leaked',
+  swap_full_events: 'swp_full_events',
+  swap_alloc_failures: 'swp_alloc_fail',
 };
 
 /** Plain ASCII for email: no tabs or control characters. */

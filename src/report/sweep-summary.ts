@@ -39,6 +39,8 @@ const SCALAR_METRICS = [
   'unaccounted_cpu_ms',
   'swap_entries_freed',
   'swap_entries_leaked',
+  'swap_full_events',
+  'swap_alloc_failures',
   'events',
   'wall_ms',
 ];

@@ -73,6 +73,8 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
     cacheline_stall_ms: lineStallMs,
     swap_entries_freed: K.si.entriesFreed,
     swap_entries_leaked: 0, // set after the drain below
+    swap_full_events: rel.swapFullEvents,
+    swap_alloc_failures: rel.swapAllocFailedPages,
     events: K.engine.eventsProcessed,
     wall_ms: 0,
   };

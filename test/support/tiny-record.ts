@@ -25,6 +25,8 @@ export function tinyRecord(policy: string, seed: number, scenario = 's'): RunRec
         cacheline_stall_ms: {},
         swap_entries_freed: 10,
         swap_entries_leaked: 0,
+        swap_full_events: 0,
+        swap_alloc_failures: 0,
         events: 100,
         wall_ms: 3,
       },

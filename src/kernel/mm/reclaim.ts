@@ -95,6 +95,8 @@ export class Reclaim {
       freed += got.pages - got.zsPages;
       K.vmstat.count(`pgsteal_${who}_anon`, got.pages);
     }
+    // folio_alloc_swap() -> get_swap_pages() found no free slot: the rest of the anon want stays resident.
+    if (anonWant > 0 && victims.length > 0 && K.si.freeSlots <= 0) K.core.trace.swapAllocFailed(anonWant, K.now);
     return freed;
   }
 

@@ -235,6 +235,8 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly num
     return;
   }
   K.core.trace.freeingWork(task, base + nObj * c.zs_free_ns, foreign);
+  // zram's share of the free path (docs/validation.md): this work as wall time on the task's CPU.
+  K.vmstat.count('zram_free_us', ((base + nObj * c.zs_free_ns) * 1.024) / K.sched.cpus[task.cpu]!.speed1024);
   yield k.work(base);
   // zs_free under the zsmalloc lock(s), grouped by lock.
   for (const [lock, group] of zsHolds(K, slots, fine)) {
@@ -251,6 +253,7 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly num
     for (const s of group) zspagesFreed += swapSlotFreeNotify(K, s);
     if (zspagesFreed > 0) {
       K.core.trace.freeingWork(task, zspagesFreed * c.free_zspage_ns, foreign);
+      K.vmstat.count('zram_free_us', (zspagesFreed * c.free_zspage_ns * 1.024) / K.sched.cpus[task.cpu]!.speed1024);
       yield k.work(zspagesFreed * c.free_zspage_ns);
     }
     if (lock) yield k.unlock(lock);
