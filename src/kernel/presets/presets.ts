@@ -83,8 +83,9 @@ export const KERNEL_PRESETS: Record<KernelVersionName, KernelPreset> = {
     ...CURRENT,
     swapCountInTable: false,
   },
-  // Beyond 6.18: the swap table series' later phases (Kairui Song, 2025) fold the swap_map count into the
-  // per-cluster table; docs/model.md "swap-table" says what is assumed.
+  // Beyond 6.18 (queued for 7.0 and after): swap table phase II, e1c5c6be3ca7 "mm, swap: clean up and improve
+  // swap entries freeing" (swap_put_entries_cluster, one pass per cluster), and phase III, 0d6af9bcf383 "mm, swap:
+  // use the swap table to track the swap count" (swap_map dropped). docs/model.md "swap-table" says what is assumed.
   'swap-table': {
     version: 'swap-table',
     summary: 'beyond 6.18: swap table with the swap count in ci->table (swap_map folded in); one table write per freed entry',

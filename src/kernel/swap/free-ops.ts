@@ -101,9 +101,11 @@ export const FREE_PATH_OPS: Record<KernelVersionName, FreeOp[]> = {
     { fn: 'swap_entries_free: *map = 0, cluster count', key: 'swap_map_clear_ns', level: 'entry', ciHold: true },
     { fn: 'swap_range_free -> __swap_cache_clear_shadow (swap table phase I: ci->table, no xarray)', key: 'clear_shadow_ns', level: 'cluster', ciHold: true },
   ]),
+  // Swap table phases II-III: e1c5c6be3ca7 (swap_put_entries_cluster, one pass per cluster) and 0d6af9bcf383
+  // (the swap count lives in the ci->table entry; swap_map dropped).
   'swap-table': CI_OPS([
     {
-      fn: 'swap_put_entries: count read and last put on the ci->table entry (one atomic write leaves it null or shadow)',
+      fn: 'swap_put_entries_cluster -> __swap_cluster_put_entry / __swap_cluster_free_entry: count and last put on the ci->table entry (one write leaves it null or shadow)',
       key: 'swap_table_put_ns',
       level: 'entry',
       note: 'replaces the swap_map put, the *map = 0 clear and the separate shadow clear of 6.18',
