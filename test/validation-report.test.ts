@@ -5,39 +5,20 @@ import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../src/metrics/types.js';
 import { buildValidationReport, type ValidationRunner } from '../src/report/validation.js';
 import { loadFittedTo } from '../src/calibration/calibration.js';
+import { tinyRecord } from './support/tiny-record.js';
 
-function fakeRecord(scenario: string, policy: string, seed: number, zramShare: number): RunRecord {
-  const dist = (mean: number) => ({ count: 4, mean, p50: mean, p90: mean, p99: mean, max: mean });
-  return {
-    output: {
-      scenario,
-      policy,
-      seed,
-      kernel: '6.6-android',
-      fingerprint: 'f',
-      metrics: {
-        exit_latency_ms: dist(250),
-        memory_release_ms: { ...dist(200), released: 4, censored: 0 },
-        munmap_ms: dist(20),
-        launch_ms: 1500,
-        preview_ms: 350,
-        lock_wait_ms: {},
-        cacheline_transfers: {},
-        cacheline_stall_ms: {},
-        cpu_ms_by_category: {},
-        swap_entries_freed: 1,
-        swap_entries_leaked: 0,
-        swap_full_events: 0,
-        swap_alloc_failures: 0,
-      },
-      vmstat: { free_swap_total_us: 100_000 + seed, zram_free_us: (100_000 + seed) * zramShare, free_swap_per_pmd_mean_us: 500 },
-    },
-  } as unknown as RunRecord;
+/** A record whose free path spends `zramShare` of its time in zram. */
+function record(scenario: string, policy: string, seed: number, zramShare: number): RunRecord {
+  const r = tinyRecord(policy, seed, scenario);
+  const freeUs = 100_000 + seed;
+  r.output.vmstat = { free_swap_total_us: freeUs, zram_free_us: freeUs * zramShare, free_swap_per_pmd_mean_us: 500 };
+  r.output.metrics.munmap_ms = { ...r.output.metrics.exit_latency_ms };
+  return r;
 }
 
 describe('validation report', () => {
   it('names the fitted figure of each calibration file and scores the zram share as calibrated', async () => {
-    const run: ValidationRunner = async (scenario, _sets, policies, seeds) => policies.flatMap((p) => seeds.map((s) => fakeRecord(scenario, p, s, 0.8)));
+    const run: ValidationRunner = async (scenario, _sets, policies, seeds) => policies.flatMap((p) => seeds.map((s) => record(scenario, p, s, 0.8)));
     const md = await buildValidationReport({ seeds: 3, run });
     expect(md).toContain(`\`calibration/phone-8core.yaml\`: ${loadFittedTo('phone-8core').figure}`);
     const row = md.split('\n').find((l) => l.includes('zram share of the swap-free cost'))!;
