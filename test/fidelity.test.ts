@@ -21,7 +21,8 @@ import { POLICY_NAMES } from '../src/scenario/schema.js';
 import { buildSimulation } from '../src/sim/build.js';
 import { runScenario } from '../src/sim/run.js';
 import { kaplanMeier } from '../src/metrics/stats.js';
-import { calibrationLines, errorPct, scoreSummary, withinBand } from '../src/report/validation.js';
+import type { RunRecord } from '../src/metrics/types.js';
+import { calibrationLines, errorPct, pooledChangePct, scoreSummary, withinBand } from '../src/report/validation.js';
 import { yieldToRunner } from './helpers.js';
 
 const FOUR = [0, 1, 2, 3].map(() => ({ capacity1024: 1024, cluster: 'c', node: 0 }));
@@ -236,5 +237,33 @@ describe('validation scorecard', () => {
     expect(s.maePct).toBeCloseTo((Math.abs(errorPct(3, 3.1)) + Math.abs(errorPct(2, 3))) / 2, 6);
     expect(withinBand({ type: 'range', lo: 200, hi: 300 }, 228, 250)).toBe(true);
     expect(withinBand({ type: 'at-most', hi: 1.2 }, 1.3, 1)).toBe(false);
+    expect(withinBand({ type: 'above', lo: 25 }, 25.5, 25)).toBe(true);
+    expect(withinBand({ type: 'above', lo: 0 }, 0, NaN)).toBe(false); // "present" needs at least one
+  });
+
+  it('pools rare events over seeds: paired jackknife change, none when the base has no event', () => {
+    // Runs reduced to what the accessors read: a count of events and of chances per seed.
+    const run = (seed: number, events: number) => ({ output: { seed }, events }) as unknown as RunRecord & { events: number };
+    const ev = (r: RunRecord) => (r as RunRecord & { events: number }).events;
+    const base = [run(1, 4), run(2, 0), run(3, 2), run(4, 6)];
+    const halved = base.map((r) => run(r.output.seed, ev(r) / 2));
+    const samples = pooledChangePct(base, halved, ev, () => 10);
+    expect(samples).toHaveLength(4);
+    for (const x of samples) expect(x).toBeCloseTo(-50, 9); // every leave-one-out estimate is -50 too
+    const doubled = pooledChangePct(
+      base,
+      base.map((r) => run(r.output.seed, ev(r) * 2)),
+      ev,
+      () => 10,
+    );
+    expect(doubled.reduce((a, b) => a + b, 0) / doubled.length).toBeCloseTo(100, 9);
+    expect(
+      pooledChangePct(
+        base.map((r) => run(r.output.seed, 0)),
+        halved,
+        ev,
+        () => 10,
+      ),
+    ).toEqual([]);
   });
 });
