@@ -15,7 +15,10 @@ import type { RunRecord } from '../metrics/types.js';
 import type { Scenario } from '../scenario/schema.js';
 import { jobKey, openResultsDb, type RunMeta } from '../store/results-db.js';
 import { codeVersion, scenarioHash } from './scenario-key.js';
+import { SweepAbortedError, SweepFailedError, type SweepFailure } from './errors.js';
 import type { SweepTask } from './worker.js';
+
+export { SweepAbortedError, SweepFailedError, type SweepFailure } from './errors.js';
 
 /** Runs one job; `runSweep` calls it inline, in this thread. */
 export type SweepRunner = (scenario: Scenario, opts: { policy: string; seed: number }) => RunRecord | Promise<RunRecord>;
@@ -56,17 +59,6 @@ export interface SweepOptions {
   redisUrl?: string;
 }
 
-/** One job that threw instead of returning a record. */
-export interface SweepFailure {
-  /** Index into the grid sweep's points (0 for runSweep). */
-  point: number;
-  policy: string;
-  seed: number;
-  message: string;
-  /** The error's stack, shown with --debug. */
-  stack?: string;
-}
-
 /** One scenario variant of a grid sweep. */
 export interface SweepPoint {
   scenario: Scenario;
@@ -78,35 +70,6 @@ export interface SweepPoint {
 
 export interface GridSweepOptions extends Omit<SweepOptions, 'scenario' | 'scenarioKey' | 'params'> {
   points: readonly SweepPoint[];
-}
-
-/**
- * Rejection of a sweep in which some jobs failed; every other job finished
- * (and is stored). `byPoint[i]` are the finished runs of point i, in
- * (policy, seed) order; `records` is their concatenation.
- */
-export class SweepFailedError extends Error {
-  override name = 'SweepFailedError';
-  constructor(
-    readonly byPoint: RunRecord[][],
-    readonly failures: SweepFailure[],
-    readonly total: number,
-  ) {
-    super(`${failures.length} of ${total} runs failed: ${failures.map((f) => `policy=${f.policy} seed=${f.seed}: ${f.message}`).join('; ')}`);
-  }
-
-  get records(): RunRecord[] {
-    return this.byPoint.flat();
-  }
-}
-
-/** Rejection of a cancelled sweep; `name` is 'AbortError' like DOM/Node aborts. */
-export class SweepAbortedError extends Error {
-  override name = 'AbortError';
-  readonly code = 'ABORT_ERR';
-  constructor(reason?: unknown) {
-    super('sweep aborted', { cause: reason });
-  }
 }
 
 interface Job {
