@@ -83,7 +83,8 @@ interface Job {
 // Under vitest/tsx this module is the .ts source and there is no compiled
 // worker beside it, so jobs run inline instead.
 const RUNNING_FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_FILE = new URL('./worker.js', import.meta.url);
+// '../sweep/': this code also runs bundled from dist/src/chunks/ (scripts/bundle-cli.ts).
+const WORKER_FILE = new URL('../sweep/worker.js', import.meta.url);
 
 export async function runSweep(opts: SweepOptions): Promise<RunRecord[]> {
   const { scenario, scenarioKey, params, ...rest } = opts;
