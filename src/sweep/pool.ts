@@ -101,8 +101,21 @@ export async function runGridSweep(opts: GridSweepOptions): Promise<RunRecord[][
   const seeds = [...new Set(opts.seeds)];
   const perPoint = policies.length * seeds.length;
   const jobs: Job[] = points.flatMap((_, point) => policies.flatMap((policy, p) => seeds.map((seed, s) => ({ index: point * perPoint + p * seeds.length + s, point, policy, seed }))));
-  const results: Array<RunRecord | undefined> = new Array(jobs.length);
 
+  // Local worker threads start (load and compile their modules) while the
+  // store opens, which loads DuckDB's native module: the two overlap instead
+  // of the sweep waiting for one, then the other.
+  const local = opts.redisUrl === undefined && !opts.runner && !RUNNING_FROM_SOURCE;
+  const pool = local && jobs.length > 0 ? startPool(opts.maxThreads, jobs.length) : undefined;
+  try {
+    return await sweepWithStore(opts, points, jobs, perPoint, pool);
+  } finally {
+    await pool?.destroy();
+  }
+}
+
+async function sweepWithStore(opts: GridSweepOptions, points: readonly SweepPoint[], jobs: Job[], perPoint: number, pool: SweepPool | undefined): Promise<RunRecord[][]> {
+  const results: Array<RunRecord | undefined> = new Array(jobs.length);
   const db = opts.dbPath !== undefined ? await openResultsDb(opts.dbPath) : undefined;
   try {
     const metas: Array<RunMeta | undefined> = points.map((pt) => db && { scenario: pt.scenario.name, scenarioHash: scenarioHash(pt.scenario), codeVersion: codeVersion(), params: pt.params ?? {} });
@@ -132,8 +145,8 @@ export async function runGridSweep(opts: GridSweepOptions): Promise<RunRecord[][
 
     if (pending.length > 0) {
       if (opts.redisUrl !== undefined) await runOnRedis(opts.redisUrl, opts.signal, points, pending, finish, fail);
-      else if (opts.runner || RUNNING_FROM_SOURCE) await runInline(opts, points, pending, finish, fail, opts.runner ?? (await loadRunScenario()));
-      else await runInPool(opts, points, pending, finish, fail);
+      else if (pool) await runInPool(pool, opts, points, pending, finish, fail);
+      else await runInline(opts, points, pending, finish, fail, opts.runner ?? (await loadRunScenario()));
     }
     const byPoint = points.map((_, point) => results.slice(point * perPoint, (point + 1) * perPoint).filter((r): r is RunRecord => r !== undefined));
     if (failures.length > 0) {
@@ -176,13 +189,16 @@ async function runInline(opts: GridSweepOptions, points: readonly SweepPoint[], 
   if (opts.signal?.aborted) throw new SweepAbortedError(opts.signal.reason);
 }
 
-async function runInPool(opts: GridSweepOptions, points: readonly SweepPoint[], pending: Job[], finish: Finish, fail: Fail): Promise<void> {
-  const threads = Math.max(1, Math.min(opts.maxThreads ?? availableParallelism(), availableParallelism(), pending.length));
-  const pool = new Piscina<SweepTask, RunRecord>({
-    filename: fileURLToPath(WORKER_FILE),
-    minThreads: Math.min(2, threads),
-    maxThreads: threads,
-  });
+type SweepPool = Piscina<SweepTask, RunRecord>;
+
+/** Worker threads for at most `jobs` runs, all started now (minThreads = maxThreads: none starts mid-sweep). */
+function startPool(maxThreads: number | undefined, jobs: number): SweepPool {
+  const threads = Math.max(1, Math.min(maxThreads ?? availableParallelism(), availableParallelism(), jobs));
+  return new Piscina<SweepTask, RunRecord>({ filename: fileURLToPath(WORKER_FILE), minThreads: threads, maxThreads: threads });
+}
+
+/** The pending jobs on `pool` (destroyed by the caller). */
+async function runInPool(pool: SweepPool, opts: GridSweepOptions, points: readonly SweepPoint[], pending: Job[], finish: Finish, fail: Fail): Promise<void> {
   // One controller cancels everything: the caller's abort, or a failure to
   // store a result (a run that throws is recorded and does not stop the rest).
   const stop = new AbortController();
@@ -218,7 +234,6 @@ async function runInPool(opts: GridSweepOptions, points: readonly SweepPoint[], 
     );
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
-    await pool.destroy();
   }
   if (opts.signal?.aborted) throw new SweepAbortedError(opts.signal.reason);
   if (failure !== undefined) throw failure;
