@@ -17,6 +17,7 @@ import { registerAnswersCommand } from './answers-command.js';
 import { isEntryPoint } from './entry-point.js';
 import { classifyFailure, describeUserError, EXIT_BUG, EXIT_USER_ERROR, type RunContext } from './failures.js';
 import { prepareOutputFile, writeOutputFile } from './output-files.js';
+import { markPhase } from './phase-timing.js';
 import { registerReportCommands } from './report-command.js';
 import { registerStoreCommands } from './store-commands.js';
 import { registerSweepCommand } from './sweep-command.js';
@@ -27,6 +28,9 @@ import { registerWorkerCommand } from './worker-command.js';
 // (the simulator, the worker pool, the trace writer and protobufjs, the HTML
 // report, the progress bar, the demo) is imported in those commands' actions,
 // so `list` or `run` do not compile and evaluate modules they never call.
+
+// Every static import above is evaluated by now.
+markPhase('modules');
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -104,7 +108,9 @@ export function buildProgram(): Command {
     .addOption(new Option('--trace-format <fmt>', 'trace format').choices(['perfetto', 'json']).default('perfetto'))
     .action(async (name: string, o: { policy?: string; seed?: number; set: string[]; json?: boolean; trace?: string; traceFormat: 'perfetto' | 'json' }) => {
       Object.assign(context, { command: 'run', scenario: name, sets: o.set });
+      markPhase('parsed');
       const sc = loadScenario(name, o.set);
+      markPhase('scenario');
       const policy = o.policy ?? sc.kernel.policy;
       const seed = o.seed ?? sc.seed;
       Object.assign(context, { policy, seed });
@@ -118,7 +124,9 @@ export function buildProgram(): Command {
         if (!o.json) console.error(`trace written to ${o.trace} (${o.traceFormat}); open it at ui.perfetto.dev`);
       } else {
         const { runScenario } = await import('../sim/run.js');
+        markPhase('simulator_modules');
         output = runScenario(sc, { policy, seed }).output;
+        markPhase('simulation');
       }
       if (o.json) {
         console.log(JSON.stringify(output));
