@@ -191,10 +191,14 @@ async function runInline(opts: GridSweepOptions, points: readonly SweepPoint[], 
 
 type SweepPool = Piscina<SweepTask, RunRecord>;
 
-/** Worker threads for at most `jobs` runs, all started now (minThreads = maxThreads: none starts mid-sweep). */
+/**
+ * Worker threads for at most `jobs` runs. Two start now; piscina adds the
+ * others as runs queue, so a sweep the store already holds (resume) starts
+ * at most two for nothing.
+ */
 function startPool(maxThreads: number | undefined, jobs: number): SweepPool {
   const threads = Math.max(1, Math.min(maxThreads ?? availableParallelism(), availableParallelism(), jobs));
-  return new Piscina<SweepTask, RunRecord>({ filename: fileURLToPath(WORKER_FILE), minThreads: threads, maxThreads: threads });
+  return new Piscina<SweepTask, RunRecord>({ filename: fileURLToPath(WORKER_FILE), minThreads: Math.min(2, threads), maxThreads: threads });
 }
 
 /** The pending jobs on `pool` (destroyed by the caller). */
