@@ -5,11 +5,11 @@
 // Those packages are CommonJS, so a preloaded hook on Module._load sees
 // each one the process loads. Runs the compiled CLI (npm test builds it first).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -40,6 +40,8 @@ function packagesLoaded(...args: string[]): string[] {
 }
 
 describe('a command loads what it uses', () => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
   it('run and list load none of the dashboard, pool, store, trace, queue and progress-bar packages', () => {
     for (const args of [['run', 'exit-one', '--set', 'swap_mib=8'], ['list']]) {
       expect(packagesLoaded(...args).filter((p) => HEAVY.includes(p))).toEqual([]);
