@@ -1,6 +1,8 @@
 // Regenerates docs/performance.md (`npm run perf:doc`): the Engine's hold
 // benchmark with its C++ and Python ratios (bench/engine.ts), the scenario
-// benchmark of camera-launch (bench/scenario.ts), and a scaling table: wall
+// benchmark of camera-launch (bench/scenario.ts), whole `swaplab run`
+// processes split into their phases (bench/cli-process.ts), a sweep on 1
+// against 2 worker threads (bench/sweep.ts), and a scaling table: wall
 // time and peak RSS of one run against the entries freed, the exiting
 // processes and the CPUs, with the exponent of a power law fitted to each.
 // Every run is a fresh child process, so each peak RSS is its own. The text
@@ -15,6 +17,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadScenario } from '../src/scenario/loader.js';
 import { runScenario } from '../src/sim/run.js';
+import { CLI, median, timeProcess } from './cli-process.js';
+import type { SweepScaling } from './sweep.js';
 
 const HISTORY_MARKER = '<!-- Below this line: kept as written by `npm run perf:doc`. -->';
 
@@ -109,7 +113,7 @@ const AXES: Axis[] = [
     xLabel: 'CPUs',
     scenario: 'server-exit',
     fixed:
-      '16 processes with 128 MiB in swap each exit on a two-node machine of 16 to 128 CPUs with 64 GiB RAM; `--set processes=16 --set swap_mib=128 --set memory.free_mib=32768 --set platform={...}`',
+      "16 processes with 128 MiB in swap each exit on a two-node machine of 16 to 128 CPUs with 64 GiB RAM; `--set processes=16 --set swap_mib=128 --set memory.free_mib=32768 --set platform={...}`. The work is the same at every size (the events column), so this axis measures what each simulated CPU costs (its runqueue, per-CPU caches and clock): an exponent near 0 means the machine's size is nearly free, 1 that the time grows with the CPUs themselves",
     points: [16, 32, 64, 128].map((n) => ({ x: n, sets: ['processes=16', 'swap_mib=128', 'memory.free_mib=32768', twoNodeMachine(n)] })),
   },
 ];
@@ -180,6 +184,94 @@ function scenarioSection(rows: Array<Record<string, unknown>>): string {
   return lines.join('\n');
 }
 
+/** Whole processes, alternated over `rounds`; the reference is Node starting and exiting (`node -e 0`). */
+const CLI_COMMANDS: Array<{ label: string; args: string[] }> = [
+  { label: 'swaplab run exit-one --set swap_mib=8', args: ['run', 'exit-one', '--set', 'swap_mib=8'] },
+  { label: 'swaplab run camera-launch --policy sync --seed 1', args: ['run', 'camera-launch', '--policy', 'sync', '--seed', '1'] },
+];
+
+interface CliRow {
+  label: string;
+  wall: number;
+  cpu: number;
+  node: number;
+  modules: number;
+  scenario: number;
+  simulation: number;
+  rest: number;
+}
+
+function cliProcesses(rounds: number): { reference: number; rows: CliRow[] } {
+  const ref: number[] = [];
+  const runs = CLI_COMMANDS.map(() => [] as CliRow[]);
+  for (let i = 0; i < rounds; i++) {
+    ref.push(timeProcess(['-e', '0']).wall);
+    CLI_COMMANDS.forEach((c, j) => {
+      const { wall, marks: m } = timeProcess([CLI, ...c.args]);
+      const node = m['node_bootstrap']!;
+      // Module load: the static imports before the command runs, and the simulator's, imported by `run`.
+      const modules = m['modules']! - node + (m['simulator_modules']! - m['scenario']!);
+      const scenario = m['scenario']! - m['parsed']!;
+      const simulation = m['simulation']! - m['simulator_modules']!;
+      runs[j]!.push({ label: c.label, wall, cpu: m['cpu']!, node, modules, scenario, simulation, rest: wall - node - modules - scenario - simulation });
+    });
+  }
+  const med = (rows: CliRow[], k: keyof Omit<CliRow, 'label'>) => median(rows.map((r) => r[k]));
+  return {
+    reference: median(ref),
+    rows: runs.map((rows) => ({
+      label: rows[0]!.label,
+      wall: med(rows, 'wall'),
+      cpu: med(rows, 'cpu'),
+      node: med(rows, 'node'),
+      modules: med(rows, 'modules'),
+      scenario: med(rows, 'scenario'),
+      simulation: med(rows, 'simulation'),
+      rest: med(rows, 'rest'),
+    })),
+  };
+}
+
+function cliSection(r: { reference: number; rows: CliRow[] }, rounds: number): string {
+  const lines = [
+    '## Whole command: `swaplab run`',
+    '',
+    `Each command as a fresh process (\`node dist/src/cli/main.js ...\`), the median of ${rounds} rounds alternating with`,
+    `the reference \`node -e 0\` (Node starting and exiting: ${fmtInt(r.reference)} ms wall in the same rounds). Wall time of the`,
+    'whole process seen from outside, its CPU time (all threads), and its phases as the process marks them',
+    "(`SWAPLAB_TIMING=1`, src/cli/phase-timing.ts): Node's own bootstrap; loading and evaluating modules (the",
+    "CLI's, then the simulator's that `run` imports); loading the scenario (YAML, schema, calibration, preflight);",
+    'the simulation; the rest (process creation and exit, option parsing, printing). Medians of each column, so',
+    'the phases need not add up to the whole exactly.',
+    '',
+    '| command | wall ms | CPU ms | Node bootstrap | module load | scenario load | simulation | rest |',
+    '|:--|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const x of r.rows) {
+    lines.push(`| \`${x.label}\` | ${fmtInt(x.wall)} | ${fmtInt(x.cpu)} | ${fmtInt(x.node)} | ${fmtInt(x.modules)} | ${fmtInt(x.scenario)} | ${fmtInt(x.simulation)} | ${fmtInt(x.rest)} |`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+function sweepSection(s: SweepScaling): string {
+  const lines = [
+    '## Sweep: 1 against 2 worker threads',
+    '',
+    `\`${s.command}\` (\`npm run bench:sweep -- --json\`): ${s.runs} runs, a whole process each time, --jobs 1 and --jobs 2`,
+    'alternating. Throughput ratio = wall(--jobs 1) / wall(--jobs 2), per round and its median; CPU is of the',
+    'whole process, workers included. On an idle machine the ratio is bounded by 2 × CPU(1)/CPU(2) (what the second',
+    `worker's start-up and warm-up cost); on shared cores, by the share the process gets. ${s.cpus} CPUs, 1-minute load`,
+    `average ${s.loadavg_1min} (median over the rounds).`,
+    '',
+    '| --jobs | wall ms | CPU ms | runs/s |',
+    '|---:|---:|---:|---:|',
+  ];
+  for (const r of s.rounds) lines.push(`| ${r.jobs} | ${fmtInt(r.wall_ms)} | ${fmtInt(r.cpu_ms)} | ${r.runs_per_s.toFixed(2)} |`);
+  lines.push('', `Throughput 2 / 1 thread per round: ${s.ratios.map((x) => x.toFixed(2)).join(', ')}; median **${s.median_ratio.toFixed(2)}×**. CPU(1)/CPU(2): ${s.median_cpu_ratio.toFixed(2)}.`, '');
+  return lines.join('\n');
+}
+
 function scalingSection(results: Array<{ axis: Axis; runs: ScaleRun[] }>): string {
   const lines = [
     '## Scaling',
@@ -223,6 +315,11 @@ function main(): void {
   const engineRows = runJsonLines('engine.js', ['--json']);
   console.error('camera-launch scenario benchmark...');
   const scenarioRows = runJsonLines('scenario.js', ['--json']);
+  console.error('whole swaplab run processes...');
+  const cliRounds = 5;
+  const cli = cliProcesses(cliRounds);
+  console.error('sweep on 1 and 2 worker threads...');
+  const sweep = runJsonLines('sweep.js', ['--json'])[0] as unknown as SweepScaling;
   console.error('scaling runs...');
   const scaling = AXES.map((axis) => ({ axis, runs: scaleAxis(axis) }));
   const minutes = (performance.now() - t0) / 60_000;
@@ -239,6 +336,8 @@ function main(): void {
     '',
     engineSection(engineRows),
     scenarioSection(scenarioRows),
+    cliSection(cli, cliRounds),
+    sweepSection(sweep),
     scalingSection(scaling),
   ].join('\n');
   // The kept text starts with the newline after the marker, so regenerating is idempotent.

@@ -9,11 +9,10 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { KERNEL_PRESETS } from '../kernel/presets/presets.js';
 import { buildAnswers, type AnswerRuns } from '../report/answers.js';
 import { loadScenario } from '../scenario/loader.js';
-import { runSweep, SweepFailedError } from '../sweep/pool.js';
+import { SweepFailedError } from '../sweep/errors.js';
 import { scenarioKey } from '../sweep/scenario-key.js';
 import { writeOutputFile } from './output-files.js';
-import { Progress } from './progress.js';
-import { parseJobs } from './report-command.js';
+import { parseJobs } from './arg-parsers.js';
 
 interface AnswersOpts {
   seeds: number;
@@ -41,6 +40,8 @@ export function registerAnswersCommand(program: Command): void {
     .option('--db <file>', 'results store: finished runs are reused (off by default, so the answers are computed fresh)')
     .option('--jobs <n>', 'parallel runs (default: one per CPU)', parseJobs)
     .action(async (o: AnswersOpts) => {
+      // The worker pool and the progress bar load only for the commands that sweep.
+      const [{ runSweep }, { Progress }] = await Promise.all([import('../sweep/pool.js'), import('./progress.js')]);
       const t0 = performance.now();
       const progress = new Progress('answers');
       let done = 0;

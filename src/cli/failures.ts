@@ -7,7 +7,7 @@ import { SimulationError } from '../engine/engine.js';
 import { UserError } from '../scenario/errors.js';
 import { BUDGET_MESSAGE_PREFIX } from '../sim/budget.js';
 import { ResultsStoreError } from '../store/results-db.js';
-import { SweepAbortedError } from '../sweep/pool.js';
+import { SweepAbortedError } from '../sweep/errors.js';
 import { errnoReason } from './output-files.js';
 
 export const EXIT_USER_ERROR = 2;

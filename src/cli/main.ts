@@ -3,38 +3,34 @@
 // serve, demo. User errors become one line on stderr and exit 2; bugs a short
 // report and exit 70 (failures.ts).
 
-import { LMKD_VARIANTS } from '../android/lmkd.js';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { loadCalibration } from '../calibration/calibration.js';
 import type { RunOutput } from '../metrics/types.js';
-import { renderHtmlReport } from '../report/html.js';
-import { KERNEL_PRESETS } from '../kernel/presets/presets.js';
 import { findPolicy, isPolicyFile, loadPolicyFile, POLICY_NAMES, SHIPPED_POLICIES } from '../policies/registry.js';
 import { COMPARE_FORMATS, formatCompare, summarizeCompare, type CompareFormat } from '../report/compare.js';
 import { UserError } from '../scenario/errors.js';
 import { MAX_SEED } from '../scenario/limits.js';
 import { didYouMean } from '../scenario/nearest-name.js';
 import { listShippedScenarios, loadScenario } from '../scenario/loader.js';
-import { PLATFORMS } from '../scenario/platforms.js';
-import { runScenario } from '../sim/run.js';
-import { runSweep } from '../sweep/pool.js';
-import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
-import { buildValidationReport } from '../report/validation.js';
 import { DEFAULT_RESULTS_DB } from '../store/results-db.js';
-import { overriddenParams } from '../sweep/params.js';
+import { parseJobs, parsePolicies, parseSeeds } from './arg-parsers.js';
 import { registerAnswersCommand } from './answers-command.js';
-import { runDemo } from './demo.js';
 import { isEntryPoint } from './entry-point.js';
 import { classifyFailure, describeUserError, EXIT_BUG, EXIT_USER_ERROR, type RunContext } from './failures.js';
 import { prepareOutputFile, writeOutputFile } from './output-files.js';
-import { Progress } from './progress.js';
-import { recordTrace } from './record-trace.js';
-import { parseJobs, parsePolicies, parseSeeds, registerReportCommands } from './report-command.js';
+import { markPhase } from './phase-timing.js';
+import { registerReportCommands } from './report-command.js';
 import { registerStoreCommands } from './store-commands.js';
 import { registerSweepCommand } from './sweep-command.js';
-import { reportSweepFailures, runCommandLine, settleSweep } from './sweep-outcome.js';
 import { packageVersion } from './version.js';
 import { registerWorkerCommand } from './worker-command.js';
+
+// Start-up: every command is registered, but what only some commands use
+// (the simulator, the worker pool, the trace writer and protobufjs, the HTML
+// report, the progress bar, the demo) is imported in those commands' actions,
+// so `list` or `run` do not compile and evaluate modules they never call.
+
+// Every static import above is evaluated by now.
+markPhase('modules');
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -112,19 +108,25 @@ export function buildProgram(): Command {
     .addOption(new Option('--trace-format <fmt>', 'trace format').choices(['perfetto', 'json']).default('perfetto'))
     .action(async (name: string, o: { policy?: string; seed?: number; set: string[]; json?: boolean; trace?: string; traceFormat: 'perfetto' | 'json' }) => {
       Object.assign(context, { command: 'run', scenario: name, sets: o.set });
+      markPhase('parsed');
       const sc = loadScenario(name, o.set);
+      markPhase('scenario');
       const policy = o.policy ?? sc.kernel.policy;
       const seed = o.seed ?? sc.seed;
       Object.assign(context, { policy, seed });
       if (isPolicyFile(policy)) await loadPolicyFile(policy);
       let output: RunOutput;
       if (o.trace !== undefined) {
+        const { recordTrace } = await import('./record-trace.js');
         const r = recordTrace(sc, { policy, seed }, o.traceFormat);
         writeOutputFile(o.trace, r.trace, '--trace', false);
         output = r.record.output;
         if (!o.json) console.error(`trace written to ${o.trace} (${o.traceFormat}); open it at ui.perfetto.dev`);
       } else {
+        const { runScenario } = await import('../sim/run.js');
+        markPhase('simulator_modules');
         output = runScenario(sc, { policy, seed }).output;
+        markPhase('simulation');
       }
       if (o.json) {
         console.log(JSON.stringify(output));
@@ -167,6 +169,16 @@ export function buildProgram(): Command {
     .action(async (name: string, o: { policies: string[]; seeds: number[]; set: string[]; format: CompareFormat; db: string | false; report?: string; jobs?: number; redis?: string }) => {
       Object.assign(context, { command: 'compare', scenario: name, sets: o.set });
       const dbPath = o.db === false ? undefined : o.db;
+      const [{ loadCalibration }, { runSweep }, { overriddenParams }, { codeVersion, scenarioKey }, { renderHtmlReport }, { Progress }, { reportSweepFailures, runCommandLine, settleSweep }] =
+        await Promise.all([
+          import('../calibration/calibration.js'),
+          import('../sweep/pool.js'),
+          import('../sweep/params.js'),
+          import('../sweep/scenario-key.js'),
+          import('../report/html.js'),
+          import('./progress.js'),
+          import('./sweep-outcome.js'),
+        ]);
       const sc = loadScenario(name, o.set);
       const calibration = loadCalibration(sc.kernel.calibration);
       const progress = new Progress(`compare ${sc.name}`);
@@ -219,7 +231,8 @@ export function buildProgram(): Command {
   program
     .command('list')
     .description('list shipped scenarios, platforms, kernel presets and policies')
-    .action(() => {
+    .action(async () => {
+      const [{ PLATFORMS }, { KERNEL_PRESETS }, { LMKD_VARIANTS }] = await Promise.all([import('../scenario/platforms.js'), import('../kernel/presets/presets.js'), import('../android/lmkd.js')]);
       console.log('scenarios:');
       for (const s of listShippedScenarios()) console.log(`  ${s.name.padEnd(20)} ${s.description}`);
       console.log('platforms:');
@@ -253,7 +266,10 @@ export function buildProgram(): Command {
     .command('demo')
     .description('a small demonstration of the simulation core')
     .option('--seed <n>', 'random seed', parseSeed, 1)
-    .action((o: { seed: number }) => console.log(runDemo(o.seed)));
+    .action(async (o: { seed: number }) => {
+      const { runDemo } = await import('./demo.js');
+      console.log(runDemo(o.seed));
+    });
 
   program
     .command('validate')
@@ -262,6 +278,12 @@ export function buildProgram(): Command {
     .option('--out <file>', 'where to write', 'docs/validation.md')
     .option('--db <file>', 'results store (resume)', DEFAULT_RESULTS_DB)
     .action(async (o: { seeds: number; out: string; db: string }) => {
+      const [{ buildValidationReport }, { runSweep }, { scenarioKey }, { Progress }] = await Promise.all([
+        import('../report/validation.js'),
+        import('../sweep/pool.js'),
+        import('../sweep/scenario-key.js'),
+        import('./progress.js'),
+      ]);
       const progress = new Progress('validate');
       const text = await buildValidationReport({
         seeds: o.seeds,

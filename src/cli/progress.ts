@@ -1,7 +1,11 @@
 // A progress bar for long work: drawn only on a terminal, and only once the
 // work has taken more than a second, so quick runs and pipes stay clean.
+// cli-progress (and its string-width, emoji tables) loads only then.
 
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgress from 'cli-progress';
+
+const require = createRequire(import.meta.url);
 
 export class Progress {
   private bar: cliProgress.SingleBar | null = null;
@@ -16,7 +20,8 @@ export class Progress {
     if (!this.enabled) return;
     if (!this.bar) {
       if (Date.now() - this.startMs < 1000 && done < total) return;
-      this.bar = new cliProgress.SingleBar({ format: `${this.label} [{bar}] {value}/{total} runs, eta {eta}s`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+      const bars = require('cli-progress') as typeof cliProgress;
+      this.bar = new bars.SingleBar({ format: `${this.label} [{bar}] {value}/{total} runs, eta {eta}s`, stream: process.stderr, hideCursor: true }, bars.Presets.shades_classic);
       this.bar.start(total, done);
     }
     this.bar.setTotal(total);

@@ -6,16 +6,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { RunRecord } from '../metrics/types.js';
-import { renderSweepHtml } from '../report/sweep-html.js';
 import { DEFAULT_SWEEP_METRICS, formatSweepTables, isMetricKey, summarizeSweep } from '../report/sweep-summary.js';
 import { loadScenario } from '../scenario/loader.js';
 import { DEFAULT_RESULTS_DB } from '../store/results-db.js';
 import { gridPoints, parseGridAxis, pointSets, type GridAxis } from '../sweep/grid.js';
 import { overriddenParams } from '../sweep/params.js';
-import { runGridSweep, SweepFailedError, type SweepFailure, type SweepPoint } from '../sweep/pool.js';
+import { SweepFailedError, type SweepFailure } from '../sweep/errors.js';
+import type { SweepPoint } from '../sweep/pool.js';
 import { codeVersion, scenarioKey } from '../sweep/scenario-key.js';
-import { Progress } from './progress.js';
-import { parsePolicies, parseSeeds } from './report-command.js';
+import { parsePolicies, parseSeeds } from './arg-parsers.js';
 import { quoteArg, reportSweepFailures, runCommandLine } from './sweep-outcome.js';
 
 interface SweepOpts {
@@ -66,6 +65,8 @@ export function registerSweepCommand(program: Command): void {
     .option('--no-db', 'do not read or write the results store')
     .option('--redis <url>', 'queue the runs on this Redis (redis://host:port) for `swaplab worker` processes instead of running them here')
     .action(async (name: string, o: SweepOpts) => {
+      // The worker pool, the progress bar and the page renderer load only for this command (start-up of the others).
+      const [{ runGridSweep }, { Progress }, { renderSweepHtml }] = await Promise.all([import('../sweep/pool.js'), import('./progress.js'), import('../report/sweep-html.js')]);
       const gridPaths = new Set(o.grid.map((a) => a.path));
       const clash = o.set.map((s) => s.slice(0, s.indexOf('=')).trim()).find((p) => gridPaths.has(p));
       if (clash) throw new InvalidArgumentError(`${clash} is both swept (--grid) and fixed (--set)`);

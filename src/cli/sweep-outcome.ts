@@ -2,7 +2,7 @@
 // finished (they are stored), then list each failure with the command that
 // reproduces it and exit 70 (EX_SOFTWARE: a run that throws is a model bug).
 import type { RunRecord } from '../metrics/types.js';
-import { SweepFailedError, type SweepFailure } from '../sweep/pool.js';
+import { SweepFailedError, type SweepFailure } from '../sweep/errors.js';
 import { shellQuote } from '../report/command-line.js';
 
 export interface SweepOutcome {

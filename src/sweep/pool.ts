@@ -15,7 +15,10 @@ import type { RunRecord } from '../metrics/types.js';
 import type { Scenario } from '../scenario/schema.js';
 import { jobKey, openResultsDb, type RunMeta } from '../store/results-db.js';
 import { codeVersion, scenarioHash } from './scenario-key.js';
+import { SweepAbortedError, SweepFailedError, type SweepFailure } from './errors.js';
 import type { SweepTask } from './worker.js';
+
+export { SweepAbortedError, SweepFailedError, type SweepFailure } from './errors.js';
 
 /** Runs one job; `runSweep` calls it inline, in this thread. */
 export type SweepRunner = (scenario: Scenario, opts: { policy: string; seed: number }) => RunRecord | Promise<RunRecord>;
@@ -56,17 +59,6 @@ export interface SweepOptions {
   redisUrl?: string;
 }
 
-/** One job that threw instead of returning a record. */
-export interface SweepFailure {
-  /** Index into the grid sweep's points (0 for runSweep). */
-  point: number;
-  policy: string;
-  seed: number;
-  message: string;
-  /** The error's stack, shown with --debug. */
-  stack?: string;
-}
-
 /** One scenario variant of a grid sweep. */
 export interface SweepPoint {
   scenario: Scenario;
@@ -80,35 +72,6 @@ export interface GridSweepOptions extends Omit<SweepOptions, 'scenario' | 'scena
   points: readonly SweepPoint[];
 }
 
-/**
- * Rejection of a sweep in which some jobs failed; every other job finished
- * (and is stored). `byPoint[i]` are the finished runs of point i, in
- * (policy, seed) order; `records` is their concatenation.
- */
-export class SweepFailedError extends Error {
-  override name = 'SweepFailedError';
-  constructor(
-    readonly byPoint: RunRecord[][],
-    readonly failures: SweepFailure[],
-    readonly total: number,
-  ) {
-    super(`${failures.length} of ${total} runs failed: ${failures.map((f) => `policy=${f.policy} seed=${f.seed}: ${f.message}`).join('; ')}`);
-  }
-
-  get records(): RunRecord[] {
-    return this.byPoint.flat();
-  }
-}
-
-/** Rejection of a cancelled sweep; `name` is 'AbortError' like DOM/Node aborts. */
-export class SweepAbortedError extends Error {
-  override name = 'AbortError';
-  readonly code = 'ABORT_ERR';
-  constructor(reason?: unknown) {
-    super('sweep aborted', { cause: reason });
-  }
-}
-
 interface Job {
   /** Position over all points, in (point, policy, seed) order. */
   index: number;
@@ -120,7 +83,8 @@ interface Job {
 // Under vitest/tsx this module is the .ts source and there is no compiled
 // worker beside it, so jobs run inline instead.
 const RUNNING_FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_FILE = new URL('./worker.js', import.meta.url);
+// '../sweep/': this code also runs bundled from dist/src/chunks/ (scripts/bundle-cli.ts).
+const WORKER_FILE = new URL('../sweep/worker.js', import.meta.url);
 
 export async function runSweep(opts: SweepOptions): Promise<RunRecord[]> {
   const { scenario, scenarioKey, params, ...rest } = opts;
@@ -137,8 +101,21 @@ export async function runGridSweep(opts: GridSweepOptions): Promise<RunRecord[][
   const seeds = [...new Set(opts.seeds)];
   const perPoint = policies.length * seeds.length;
   const jobs: Job[] = points.flatMap((_, point) => policies.flatMap((policy, p) => seeds.map((seed, s) => ({ index: point * perPoint + p * seeds.length + s, point, policy, seed }))));
-  const results: Array<RunRecord | undefined> = new Array(jobs.length);
 
+  // Local worker threads start (load and compile their modules) while the
+  // store opens, which loads DuckDB's native module: the two overlap instead
+  // of the sweep waiting for one, then the other.
+  const local = opts.redisUrl === undefined && !opts.runner && !RUNNING_FROM_SOURCE;
+  const pool = local && jobs.length > 0 ? startPool(opts.maxThreads, jobs.length) : undefined;
+  try {
+    return await sweepWithStore(opts, points, jobs, perPoint, pool);
+  } finally {
+    await pool?.destroy();
+  }
+}
+
+async function sweepWithStore(opts: GridSweepOptions, points: readonly SweepPoint[], jobs: Job[], perPoint: number, pool: SweepPool | undefined): Promise<RunRecord[][]> {
+  const results: Array<RunRecord | undefined> = new Array(jobs.length);
   const db = opts.dbPath !== undefined ? await openResultsDb(opts.dbPath) : undefined;
   try {
     const metas: Array<RunMeta | undefined> = points.map((pt) => db && { scenario: pt.scenario.name, scenarioHash: scenarioHash(pt.scenario), codeVersion: codeVersion(), params: pt.params ?? {} });
@@ -168,8 +145,8 @@ export async function runGridSweep(opts: GridSweepOptions): Promise<RunRecord[][
 
     if (pending.length > 0) {
       if (opts.redisUrl !== undefined) await runOnRedis(opts.redisUrl, opts.signal, points, pending, finish, fail);
-      else if (opts.runner || RUNNING_FROM_SOURCE) await runInline(opts, points, pending, finish, fail, opts.runner ?? (await loadRunScenario()));
-      else await runInPool(opts, points, pending, finish, fail);
+      else if (pool) await runInPool(pool, opts, points, pending, finish, fail);
+      else await runInline(opts, points, pending, finish, fail, opts.runner ?? (await loadRunScenario()));
     }
     const byPoint = points.map((_, point) => results.slice(point * perPoint, (point + 1) * perPoint).filter((r): r is RunRecord => r !== undefined));
     if (failures.length > 0) {
@@ -212,13 +189,20 @@ async function runInline(opts: GridSweepOptions, points: readonly SweepPoint[], 
   if (opts.signal?.aborted) throw new SweepAbortedError(opts.signal.reason);
 }
 
-async function runInPool(opts: GridSweepOptions, points: readonly SweepPoint[], pending: Job[], finish: Finish, fail: Fail): Promise<void> {
-  const threads = Math.max(1, Math.min(opts.maxThreads ?? availableParallelism(), availableParallelism(), pending.length));
-  const pool = new Piscina<SweepTask, RunRecord>({
-    filename: fileURLToPath(WORKER_FILE),
-    minThreads: Math.min(2, threads),
-    maxThreads: threads,
-  });
+type SweepPool = Piscina<SweepTask, RunRecord>;
+
+/**
+ * Worker threads for at most `jobs` runs. Two start now; piscina adds the
+ * others as runs queue, so a sweep the store already holds (resume) starts
+ * at most two for nothing.
+ */
+function startPool(maxThreads: number | undefined, jobs: number): SweepPool {
+  const threads = Math.max(1, Math.min(maxThreads ?? availableParallelism(), availableParallelism(), jobs));
+  return new Piscina<SweepTask, RunRecord>({ filename: fileURLToPath(WORKER_FILE), minThreads: Math.min(2, threads), maxThreads: threads });
+}
+
+/** The pending jobs on `pool` (destroyed by the caller). */
+async function runInPool(pool: SweepPool, opts: GridSweepOptions, points: readonly SweepPoint[], pending: Job[], finish: Finish, fail: Fail): Promise<void> {
   // One controller cancels everything: the caller's abort, or a failure to
   // store a result (a run that throws is recorded and does not stop the rest).
   const stop = new AbortController();
@@ -254,7 +238,6 @@ async function runInPool(opts: GridSweepOptions, points: readonly SweepPoint[], 
     );
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
-    await pool.destroy();
   }
   if (opts.signal?.aborted) throw new SweepAbortedError(opts.signal.reason);
   if (failure !== undefined) throw failure;

@@ -25,7 +25,8 @@ export async function startRedisWorker(o: RedisWorkerOptions): Promise<{ close()
   const lockMs = o.lockMs ?? 30_000;
   const version = codeVersion();
   const pool = new Piscina<SweepTask, RunRecord>({
-    filename: fileURLToPath(new URL('./worker.js', import.meta.url)),
+    // '../sweep/': also right from the bundled chunks in dist/src/chunks/ (scripts/bundle-cli.ts).
+    filename: fileURLToPath(new URL('../sweep/worker.js', import.meta.url)),
     minThreads: threads,
     maxThreads: threads,
   });
