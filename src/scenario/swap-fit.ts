@@ -28,8 +28,23 @@ const MAX_SCALED_CLUSTERS = 512;
 const MARGIN = 1.03;
 const REPLAY_SEEDS = [1, 2, 3];
 
+/** Answers by input: loadScenario and buildSimulation both ask, and a sweep asks again for every run. */
+const fitCache = new Map<string, boolean>();
+const FIT_CACHE_MAX = 256;
+
 /** True when every replay places all the (scaled, inflated) runs. */
 export function swapFits(groups: readonly SwappingProcesses[], deviceSlots: number): boolean {
+  const key = JSON.stringify([deviceSlots, groups.map((g) => [g.count, g.pages, g.folioPages, g.fragmentation])]);
+  let fits = fitCache.get(key);
+  if (fits === undefined) {
+    fits = replayAll(groups, deviceSlots);
+    if (fitCache.size >= FIT_CACHE_MAX) fitCache.clear();
+    fitCache.set(key, fits);
+  }
+  return fits;
+}
+
+function replayAll(groups: readonly SwappingProcesses[], deviceSlots: number): boolean {
   const clusters = Math.ceil(deviceSlots / SWAPFILE_CLUSTER);
   const scale = Math.min(1, MAX_SCALED_CLUSTERS / clusters);
   const scaledSlots = Math.max(SWAPFILE_CLUSTER, Math.floor(deviceSlots * scale));

@@ -74,14 +74,16 @@ function swapOutRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec, runSt
   const rng = d.layoutRng;
   const zrng = d.zramRng;
   const same = d.sameFilledRatio;
+  const notSame = 1 - same;
+  const ratio = d.compressionRatio;
   const { si, zram } = d;
   while (left > 0) {
     const nr = swapRunLength(left, folio, frag, rng);
     const start = allocSwapRun(si, nr, frag, rng);
     si.recordCgroup(start, nr, pid);
-    for (let s = start; s < start + nr; s++) {
+    for (let s = start, e = start + nr; s < e; s++) {
       const v = zrng.float();
-      const bytes = v < same ? 0 : compressedBytes(d.compressionRatio, (v - same) / (1 - same));
+      const bytes = v < same ? 0 : compressedBytes(ratio, (v - same) / notSame);
       zram.store(s, bytes, false);
       zramBytes += bytes;
     }

@@ -77,7 +77,9 @@ export class SwapInfo {
 
   /** swap_cgroup_record(): the entries [start, start+nr) are charged to memcg `id`. */
   recordCgroup(start: number, nr: number, id: number): void {
-    this.swapCgroup.fill(id, start, start + nr);
+    // A loop: most runs are a few entries, where TypedArray.fill's call costs more than the stores.
+    const cg = this.swapCgroup;
+    for (let i = start, e = start + nr; i < e; i++) cg[i] = id;
   }
 
   /** lookup_swap_cgroup_id(). */

@@ -77,10 +77,17 @@ export class Zram {
     return this.slotZspage[slot] === SAME_FILLED;
   }
 
+  /** How many of `slots` hold a same-filled page (no zsmalloc object). */
+  countSameFilled(slots: ArrayLike<number>): number {
+    let n = 0;
+    for (let i = 0; i < slots.length; i++) if (this.slotZspage[slots[i]!] === SAME_FILLED) n++;
+    return n;
+  }
+
   /** Size class index of the slot's object, or -1 (for grouping zs_free by class lock). */
   classIndex(slot: number): number {
     const z = this.slotZspage[slot]!;
-    return z > 0 ? this.zs.classOfZspage(z - 1).index : -1;
+    return z > 0 ? this.zs.classIndexOfZspage(z - 1) : -1;
   }
 
   slotLock(slot: number): boolean {

@@ -112,6 +112,10 @@ export class Zsmalloc {
     return zs;
   }
 
+  classIndexOfZspage(zspage: number): number {
+    return this.zspageClass[zspage]!;
+  }
+
   classOfZspage(zspage: number): SizeClass {
     return this.classes[this.zspageClass[zspage]!]!;
   }
