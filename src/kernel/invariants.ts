@@ -3,7 +3,7 @@
 
 import { SimulationError } from '../engine/engine.js';
 import type { Kernel } from './kernel.js';
-import { SWAP_MAP_IN_USE, SWAP_MAP_SLOT_CACHED } from './swap/swap-info.js';
+import { SWAP_MAP_IN_USE, SWAP_MAP_SLOT_CACHED, SWAPFILE_CLUSTER } from './swap/swap-info.js';
 
 /** Nothing in flight: every killed process is dead, every workqueue idle, no free in progress. */
 export function quiescent(K: Kernel): boolean {
@@ -34,14 +34,19 @@ export function checkConservation(K: Kernel): Conservation {
     for (const name of ['MM_ANONPAGES', 'MM_SWAPENTS', 'MM_FILEPAGES'] as const) {
       if (mm[name] < 0) throw new SimulationError('rss-negative', `${p.name}: ${name} = ${mm[name]}`);
     }
-    for (const ch of mm.chunks) mapped += ch.swap.length;
+    for (const ch of mm.chunks) mapped += ch.nrSwap;
   }
   let inUse = 0,
     cached = 0;
   const map = K.si.swapMap;
-  for (let i = 1; i < map.length; i++) {
-    if (map[i] === SWAP_MAP_IN_USE) inUse++;
-    else if (map[i] === SWAP_MAP_SLOT_CACHED) cached++;
+  // Clusters with no slot in use are skipped: the scan follows the slots in use, not the device size.
+  const used = K.si.clusterUsed;
+  for (let c = 0; c < used.length; c++) {
+    if (used[c] === 0) continue;
+    for (let i = Math.max(1, c * SWAPFILE_CLUSTER), e = (c + 1) * SWAPFILE_CLUSTER; i < e; i++) {
+      if (map[i] === SWAP_MAP_IN_USE) inUse++;
+      else if (map[i] === SWAP_MAP_SLOT_CACHED) cached++;
+    }
   }
   let inCaches = 0;
   for (const c of K.si.slotCaches) inCaches += c.length;

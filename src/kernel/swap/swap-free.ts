@@ -352,26 +352,16 @@ const groupCount = new Int32Array(260);
 const groupOffset = new Int32Array(260);
 
 /**
- * The zsmalloc lock holds for freeing `slots`' objects. Pool lock (6.6): one
- * hold. Per-class locks: fine mode takes each object's class lock; chunk mode
- * holds a class's lock once for its objects when at least ZS_LOCK_MIN_GROUP
- * of them share it, and frees the scattered rest without a lock (~200 ns
- * holds spread over ~100 classes rarely collide). Classes in order of first
- * appearance (a counting sort into one array; the holds are views of it).
+ * Groups `slots` by size class + 1 (0: no object), classes in order of first
+ * appearance: fills groupClass and groupCount and returns the group count;
+ * `keys` (if given) receives each slot's key. The caller zeroes classGroup
+ * at each group's class afterwards.
  */
-function zsHolds(K: Kernel, slots: Int32Array, fine: boolean): ZsHold[] {
-  if (K.preset.zsmallocLock === 'pool') return [{ lock: K.zs.lockFor(0), slots }];
-  const zram = K.zram;
-  if (fine) {
-    const out: ZsHold[] = [];
-    for (let i = 0; i < slots.length; i++) out.push({ lock: K.zs.lockFor(zram.classIndex(slots[i]!)), slots: slots.subarray(i, i + 1) });
-    return out;
-  }
-  const classes = new Int32Array(slots.length);
+function groupByClass(K: Kernel, slots: Int32Array, keys: Int32Array | null): number {
   let nGroups = 0;
   for (let i = 0; i < slots.length; i++) {
-    const key = zram.classIndex(slots[i]!) + 1;
-    classes[i] = key;
+    const key = K.zram.classIndex(slots[i]!) + 1;
+    if (keys) keys[i] = key;
     let g = classGroup[key]! - 1;
     if (g < 0) {
       g = nGroups++;
@@ -381,6 +371,26 @@ function zsHolds(K: Kernel, slots: Int32Array, fine: boolean): ZsHold[] {
     }
     groupCount[g]!++;
   }
+  return nGroups;
+}
+
+/**
+ * The zsmalloc lock holds for freeing `slots`' objects. Pool lock (6.6): one
+ * hold. Per-class locks: fine mode takes each object's class lock; chunk mode
+ * holds a class's lock once for its objects when at least ZS_LOCK_MIN_GROUP
+ * of them share it, and frees the scattered rest without a lock (~200 ns
+ * holds spread over ~100 classes rarely collide). Classes in order of first
+ * appearance (a counting sort into one array; the holds are views of it).
+ */
+function zsHolds(K: Kernel, slots: Int32Array, fine: boolean): ZsHold[] {
+  if (K.preset.zsmallocLock === 'pool') return [{ lock: K.zs.lockFor(0), slots }];
+  if (fine) {
+    const out: ZsHold[] = [];
+    for (let i = 0; i < slots.length; i++) out.push({ lock: K.zs.lockFor(K.zram.classIndex(slots[i]!)), slots: slots.subarray(i, i + 1) });
+    return out;
+  }
+  const classes = new Int32Array(slots.length);
+  const nGroups = groupByClass(K, slots, classes);
   const locked = (g: number) => groupClass[g]! > 0 && groupCount[g]! >= ZS_LOCK_MIN_GROUP;
   let off = 0;
   for (let g = 0; g < nGroups; g++)
@@ -467,22 +477,10 @@ function zsLinesWork(K: Kernel, task: Task, group: Int32Array, objs: number, wor
   if (K.preset.zsmallocLock === 'pool') return lineWork(K, task, LINE.zsPoolLock, serialized ? 1 : objs, workNs);
   let w = lineWork(K, task, LINE.zsMigrateLock, serialized ? 1 : objs, workNs);
   // Objects per class, classes in order of first appearance (same-filled slots have none).
-  let nGroups = 0;
-  for (let i = 0; i < group.length; i++) {
-    const key = K.zram.classIndex(group[i]!) + 1;
-    if (key === 0) continue;
-    let g = classGroup[key]! - 1;
-    if (g < 0) {
-      g = nGroups++;
-      classGroup[key] = g + 1;
-      groupClass[g] = key;
-      groupCount[g] = 0;
-    }
-    groupCount[g]!++;
-  }
+  const nGroups = groupByClass(K, group, null);
   for (let g = 0; g < nGroups; g++) {
     classGroup[groupClass[g]!] = 0;
-    w += lineWork(K, task, LINE.zsClassLock(groupClass[g]! - 1), serialized ? 1 : groupCount[g]!, workNs);
+    if (groupClass[g]! > 0) w += lineWork(K, task, LINE.zsClassLock(groupClass[g]! - 1), serialized ? 1 : groupCount[g]!, workNs);
   }
   return w;
 }

@@ -24,6 +24,9 @@ export const SWAP_MAP_IN_USE = 1;
 /** Count dropped to zero, entry waiting in a per-CPU slot cache (SWAP_HAS_CACHE-like). */
 export const SWAP_MAP_SLOT_CACHED = 0x40;
 
+/** struct swap_cgroup keeps the memcg id in an unsigned short. */
+const MAX_SWAP_CGROUP_ID = 0xffff;
+
 export class SwapInfo {
   readonly swapMap: Uint8Array;
   readonly clusterUsed: Int32Array;
@@ -41,10 +44,10 @@ export class SwapInfo {
   readonly slotCaches: number[][];
   /**
    * swap_cgroup: per slot, the memcg id its entry is charged to (the owning
-   * process's pid in the model, 0 for none). Zero-filled, so only slots ever
-   * used become resident.
+   * process's pid in the model, 0 for none), an unsigned short as in struct
+   * swap_cgroup. Zero-filled, so only slots ever used become resident.
    */
-  private readonly swapCgroup: Int32Array;
+  private readonly swapCgroup: Uint16Array;
   /** Entries zapped out of page tables whose swap_map reference is not yet dropped (conservation). */
   detachedEntries = 0;
   /** Entries inside a free_swap_and_cache_nr() call right now (conservation). */
@@ -67,7 +70,7 @@ export class SwapInfo {
     for (let c = this.nrClusters - 1; c >= 0; c--) this.freeClusters.push(c);
     this.lock = locks.spinlock('si->lock');
     this.slotCaches = Array.from({ length: nrCpus }, () => []);
-    this.swapCgroup = new Int32Array(this.swapMap.length);
+    this.swapCgroup = new Uint16Array(this.swapMap.length);
   }
 
   /** Slots still free (get_nr_swap_pages()); slot 0 holds the header. */
@@ -77,6 +80,7 @@ export class SwapInfo {
 
   /** swap_cgroup_record(): the entries [start, start+nr) are charged to memcg `id`. */
   recordCgroup(start: number, nr: number, id: number): void {
+    if (id > MAX_SWAP_CGROUP_ID) throw new SimulationError('swap-cgroup-id', `memcg id ${id} exceeds swap_cgroup's unsigned short`);
     // A loop: most runs are a few entries, where TypedArray.fill's call costs more than the stores.
     const cg = this.swapCgroup;
     for (let i = start, e = start + nr; i < e; i++) cg[i] = id;

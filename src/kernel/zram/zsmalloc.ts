@@ -36,9 +36,9 @@ function pagesPerZspage(size: number): number {
 
 export class Zsmalloc {
   readonly classes: SizeClass[] = [];
-  /** Per zspage: class index and objects in use. */
-  private zspageClass = new Int32Array(1024);
-  private zspageInuse = new Int32Array(1024);
+  /** Per zspage: class index (< 256 classes) and objects in use (at most 128, -1 once freed). */
+  private zspageClass = new Uint8Array(1024);
+  private zspageInuse = new Int16Array(1024);
   private zspageCount = 0;
   /** Per class: the zspage being filled and how many slots it has handed out. */
   private readonly filling: Int32Array;
@@ -112,6 +112,10 @@ export class Zsmalloc {
     return zs;
   }
 
+  classSizeOfZspage(zspage: number): number {
+    return this.classes[this.zspageClass[zspage]!]!.size;
+  }
+
   classIndexOfZspage(zspage: number): number {
     return this.zspageClass[zspage]!;
   }
@@ -140,10 +144,10 @@ export class Zsmalloc {
 
   private newZspage(classIndex: number): number {
     if (this.zspageCount === this.zspageClass.length) {
-      const c = new Int32Array(this.zspageClass.length * 2);
+      const c = new Uint8Array(this.zspageClass.length * 2);
       c.set(this.zspageClass);
       this.zspageClass = c;
-      const u = new Int32Array(this.zspageInuse.length * 2);
+      const u = new Int16Array(this.zspageInuse.length * 2);
       u.set(this.zspageInuse);
       this.zspageInuse = u;
     }
