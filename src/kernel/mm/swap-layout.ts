@@ -53,11 +53,18 @@ interface SwappedOut {
   zramBytes: number;
 }
 
+/**
+ * Swap-out order runs and the PTE-order permutation, reused from process to
+ * process (building is synchronous): a fresh pair per process would be
+ * garbage the size of its swap, which the collector reclaims only later.
+ */
+let scratch = { runStart: new Int32Array(0), runLen: new Uint16Array(0), perm: new Int32Array(0) };
+
 function allocateSwapRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec): SwappedOut {
-  const runStart = new Int32Array(spec.swapPages);
-  const runLen = new Uint16Array(spec.swapPages);
+  if (scratch.runStart.length < spec.swapPages) scratch = { runStart: new Int32Array(spec.swapPages), runLen: new Uint16Array(spec.swapPages), perm: new Int32Array(spec.swapPages) };
+  const { runStart, runLen } = scratch;
   const { nRuns, zramBytes } = swapOutRuns(d, pid, spec, runStart, runLen);
-  const perm = shuffledIndex(nRuns, d.layoutRng);
+  const perm = shuffledIndex(scratch.perm.subarray(0, nRuns), d.layoutRng);
   const runs: PteOrderRuns = { start: new Int32Array(nRuns), nr: new Uint16Array(nRuns) };
   const runEnds = new Int32Array(nRuns);
   inPteOrder(perm, runStart, runLen, runs, runEnds);
@@ -144,9 +151,9 @@ function layoutChunks(mm: MmStruct, spec: SwapLayoutSpec, sw: SwappedOut, rng: R
   for (let left = spec.filePages; left > 0; left -= PTRS_PER_PTE) mm.addChunk(new PmdChunk(0, Math.min(PTRS_PER_PTE, left), locks));
 }
 
-/** A random permutation of 0..n-1 (PTE order is not swap-out order). */
-function shuffledIndex(n: number, rng: RngStream): Int32Array {
-  const perm = new Int32Array(n);
+/** A random permutation of 0..n-1 in `perm` (PTE order is not swap-out order). */
+function shuffledIndex(perm: Int32Array, rng: RngStream): Int32Array {
+  const n = perm.length;
   for (let i = 0; i < n; i++) perm[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = rng.int(0, i);

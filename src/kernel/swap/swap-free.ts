@@ -59,9 +59,9 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
       if (lock) yield k.lock(lock);
       let w = nRuns * c.swap_device_get_ns + segments * rangeFreeCallNs(c) + slots.length * (c.swap_map_put_ns + c.swap_map_clear_ns);
       w += rangeFreeLinesWork(K, task, segments, w, false);
-      chargeFreeingSlots(K, task, slots, w);
+      const foreign = chargeFreeingSlots(K, task, slots, w);
       yield k.work(w);
-      yield* zramFree(K, k, task, slots, fine);
+      yield* zramFree(K, k, task, slots, fine, foreign);
       releaseAfterZramFree(K, slots);
       if (lock) yield k.unlock(lock);
     }
@@ -86,9 +86,9 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
     yield k.lock(K.si.lock);
     let w = fast.length * rangeFreeCallNs(c) + all.length * c.swap_map_clear_ns;
     w += lineWork(K, task, LINE.siLock, 1, w) + rangeFreeLinesWork(K, task, fast.length, w, true);
-    chargeFreeingSlots(K, task, all, w);
+    const foreign = chargeFreeingSlots(K, task, all, w);
     yield k.work(w);
-    yield* zramFree(K, k, task, all, fine);
+    yield* zramFree(K, k, task, all, fine, foreign);
     releaseAfterZramFree(K, all);
     yield k.unlock(K.si.lock);
     K.vmstat.count('swap_free_fast_path', fast.length);
@@ -243,6 +243,7 @@ export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: 
   // Lines written under si->lock: one transfer at most per batch (see cacheline/free-path-lines.ts).
   const linesNs = lineWork(K, task, LINE.siLock, 1, 0) + rangeFreeLinesWork(K, task, batch.length, batch.length * rangeFreeNs(c, 1), true);
   if (linesNs > 0) yield k.work(linesNs);
+  let foreign = -1;
   if (fine) {
     // swap_entry_free takes ci->lock per entry inside si->lock.
     for (let i = 0; i < batch.length; i++) {
@@ -255,10 +256,10 @@ export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: 
   } else {
     // swap_entry_free (6.6) / swap_entry_range_free(entry, 1) (6.12): one call per entry of the batch.
     const w = batch.length * rangeFreeNs(c, 1);
-    chargeFreeingSlots(K, task, batch, w);
+    foreign = chargeFreeingSlots(K, task, batch, w);
     yield k.work(w);
   }
-  yield* zramFree(K, k, task, batch, fine);
+  yield* zramFree(K, k, task, batch, fine, foreign);
   // The slots become allocatable only now, still under si->lock (see releaseAfterZramFree).
   for (let i = 0; i < batch.length; i++) K.si.releaseSlot(batch[i]!);
   yield k.unlock(K.si.lock);
@@ -278,7 +279,7 @@ function releaseAfterZramFree(K: Kernel, slots: Int32Array): void {
  * swap_range_free -> zram_slot_free_notify -> zram_free_page -> zs_free for
  * each slot. Free memory rises only when zs_free empties a zspage.
  */
-export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, fine: boolean): Program {
+export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, fine: boolean, foreignShare = -1): Program {
   const c = K.costs;
   const nSame = K.zram.countSameFilled(slots);
   const nObj = slots.length - nSame;
@@ -286,8 +287,8 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, 
   const serialized = K.preset.swapFreeLock === 'si';
   let base = nObj * c.zram_free_page_ns + nSame * c.zram_free_same_page_ns;
   base += lineWork(K, task, LINE.zramStats, serialized ? 1 : slots.length, base);
-  // The share of this work done on other processes' memory (one pass serves every charge below).
-  const foreign = K.si.foreignShare(task.proc.pid, slots);
+  // The share of this work done on other processes' memory (one pass serves every charge below; the caller's if it has it).
+  const foreign = foreignShare >= 0 ? foreignShare : K.si.foreignShare(task.proc.pid, slots);
   // [alternatives] policy hook zsFree (deferred-zs-free): the caller keeps zram_free_page's work, the policy takes zs_free.
   if (K.policy.zsFree) {
     K.core.trace.freeingWork(task, base, foreign);
@@ -298,11 +299,12 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, 
   K.core.trace.freeingWork(task, base + nObj * c.zs_free_ns, foreign);
   yield k.work(base);
   // zs_free under the zsmalloc lock(s), grouped by lock.
-  for (const { lock, slots: group } of zsHolds(K, slots, fine)) {
+  for (const { lock, slots: group, cls } of zsHolds(K, slots, fine)) {
     if (lock) yield k.lock(lock);
-    const objs = group.length !== slots.length || nSame > 0 ? group.length - K.zram.countSameFilled(group) : group.length;
+    // A hold of one class has no same-filled slot.
+    const objs = group === slots ? nObj : cls >= 0 ? group.length : group.length - K.zram.countSameFilled(group);
     let zsNs = objs * c.zs_free_ns;
-    zsNs += zsLinesWork(K, task, group, objs, zsNs, serialized);
+    zsNs += cls >= 0 ? classLinesWork(K, task, cls, objs, zsNs, serialized) : zsLinesWork(K, task, group, objs, zsNs, serialized);
     yield k.work(zsNs);
     const zspagesFreed = swapSlotFreeNotify(K, group);
     if (zspagesFreed > 0) {
@@ -321,28 +323,43 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, 
  */
 function swapSlotFreeNotify(K: Kernel, slots: Int32Array): number {
   const zram = K.zram;
+  const si = K.si;
   const trace = K.core.trace;
   const now = K.now;
   let zspages = 0;
+  // One tracepoint per stretch of slots charged to the same memcg, with their bytes.
+  let owner = -1;
+  let ownerBytes = 0;
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
     const bytes = zram.objectBytes(slot);
     const r = zram.slotFreeNotify(slot);
-    trace.zramObjectFreed(K.si.clearCgroup(slot), bytes, now);
+    const id = si.clearCgroup(slot);
+    if (id !== owner) {
+      if (owner >= 0) trace.zramObjectFreed(owner, ownerBytes, now);
+      owner = id;
+      ownerBytes = 0;
+    }
+    ownerBytes += bytes;
     if (typeof r === 'number' && r > 0) zspages++;
   }
+  if (owner >= 0) trace.zramObjectFreed(owner, ownerBytes, now);
   return zspages;
 }
 
 /** Freeing work on `slots`: the share on other processes' entries is unaccounted (their memcg is not the task's). */
-function chargeFreeingSlots(K: Kernel, task: Task, slots: Int32Array, workNs: number): void {
-  if (workNs <= 0 || slots.length === 0) return;
-  K.core.trace.freeingWork(task, workNs, K.si.foreignShare(task.proc.pid, slots));
+function chargeFreeingSlots(K: Kernel, task: Task, slots: Int32Array, workNs: number): number {
+  if (workNs <= 0 || slots.length === 0) return -1;
+  const foreign = K.si.foreignShare(task.proc.pid, slots);
+  K.core.trace.freeingWork(task, workNs, foreign);
+  return foreign;
 }
 
 interface ZsHold {
   lock: QueuedLock | null;
   slots: Int32Array;
+  /** The size class of every slot of the hold, or -1 (mixed, or the pool lock). */
+  cls: number;
 }
 
 /** Scratch of zsHolds (synchronous): per size class + 1 (0: no object), its group + 1, zero between calls. */
@@ -383,10 +400,10 @@ function groupByClass(K: Kernel, slots: Int32Array, keys: Int32Array | null): nu
  * appearance (a counting sort into one array; the holds are views of it).
  */
 function zsHolds(K: Kernel, slots: Int32Array, fine: boolean): ZsHold[] {
-  if (K.preset.zsmallocLock === 'pool') return [{ lock: K.zs.lockFor(0), slots }];
+  if (K.preset.zsmallocLock === 'pool') return [{ lock: K.zs.lockFor(0), slots, cls: -1 }];
   if (fine) {
     const out: ZsHold[] = [];
-    for (let i = 0; i < slots.length; i++) out.push({ lock: K.zs.lockFor(K.zram.classIndex(slots[i]!)), slots: slots.subarray(i, i + 1) });
+    for (let i = 0; i < slots.length; i++) out.push({ lock: K.zs.lockFor(K.zram.classIndex(slots[i]!)), slots: slots.subarray(i, i + 1), cls: -1 });
     return out;
   }
   const classes = new Int32Array(slots.length);
@@ -411,10 +428,10 @@ function zsHolds(K: Kernel, slots: Int32Array, fine: boolean): ZsHold[] {
     classGroup[groupClass[g]!] = 0;
     if (locked(g)) {
       const end = groupOffset[g]!;
-      out.push({ lock: K.zs.lockFor(groupClass[g]! - 1), slots: sorted.subarray(end - groupCount[g]!, end) });
+      out.push({ lock: K.zs.lockFor(groupClass[g]! - 1), slots: sorted.subarray(end - groupCount[g]!, end), cls: groupClass[g]! - 1 });
     }
   }
-  if (restStart < slots.length) out.push({ lock: null, slots: sorted.subarray(restStart) });
+  if (restStart < slots.length) out.push({ lock: null, slots: sorted.subarray(restStart), cls: -1 });
   return out;
 }
 
@@ -469,6 +486,13 @@ function rangeFreeLinesWork(K: Kernel, task: Task, calls: number, workNs: number
   let w = lineWork(K, task, LINE.nrSwapPages, ops, workNs) + lineWork(K, task, LINE.inusePages, ops, workNs) + lineWork(K, task, LINE.memcgSwapCounter, ops, workNs);
   if (K.preset.version !== '6.18') w += lineWork(K, task, LINE.swapCgroupLock, ops, workNs);
   return w;
+}
+
+/** zsLinesWork for `objs` objects all of size class `cls` (class locks only): the migrate_lock reader count and the class's lock. */
+function classLinesWork(K: Kernel, task: Task, cls: number, objs: number, workNs: number, serialized: boolean): number {
+  if (objs === 0) return 0;
+  const w = lineWork(K, task, LINE.zsMigrateLock, serialized ? 1 : objs, workNs);
+  return w + lineWork(K, task, LINE.zsClassLock(cls), serialized ? 1 : objs, workNs);
 }
 
 /** zs_free's shared lines for `objs` objects of `group`: the pool lock (6.6) or the migrate_lock reader count and each class's lock. */

@@ -107,7 +107,7 @@ export class SwapInfo {
   }
 
   static clusterOf(offset: number): number {
-    return Math.floor(offset / SWAPFILE_CLUSTER);
+    return (offset / SWAPFILE_CLUSTER) | 0; // offsets are non-negative int32
   }
 
   /** ci->lock of a cluster (created on first use; lock_stat sums them as one class). */

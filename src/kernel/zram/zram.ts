@@ -121,7 +121,7 @@ export class Zram {
    */
   slotFreeNotify(slot: number): number | 'miss' | 'same' {
     this.stats.notify_free++;
-    if (this.lockedSlots.has(slot)) {
+    if (this.lockedSlots.size > 0 && this.lockedSlots.has(slot)) {
       this.stats.miss_free++;
       this.leakedBytes += this.objectBytes(slot);
       return 'miss';

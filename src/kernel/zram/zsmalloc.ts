@@ -43,6 +43,8 @@ export class Zsmalloc {
   /** Per class: the zspage being filled and how many slots it has handed out. */
   private readonly filling: Int32Array;
   private readonly classOfSize: Uint8Array;
+  /** Object size of each class, by index. */
+  private readonly classSize: Uint16Array;
   private readonly fillingUsed: Int32Array;
   poolPages = 0;
   zspagesFreed = 0;
@@ -69,6 +71,7 @@ export class Zsmalloc {
       const idx = Math.max(0, Math.ceil((Math.max(b, ZS_MIN_ALLOC_SIZE) - ZS_MIN_ALLOC_SIZE) / ZS_SIZE_CLASS_DELTA));
       this.classOfSize[b] = Math.min(idx, this.classes.length - 1);
     }
+    this.classSize = Uint16Array.from(this.classes, (c) => c.size);
     this.filling = new Int32Array(this.classes.length).fill(-1);
     this.fillingUsed = new Int32Array(this.classes.length);
   }
@@ -113,7 +116,7 @@ export class Zsmalloc {
   }
 
   classSizeOfZspage(zspage: number): number {
-    return this.classes[this.zspageClass[zspage]!]!.size;
+    return this.classSize[this.zspageClass[zspage]!]!;
   }
 
   classIndexOfZspage(zspage: number): number {
