@@ -11,7 +11,8 @@
 import type { RngStream } from '../../engine/rng.js';
 import type { LockRegistry } from '../locking/registry.js';
 import type { SwapInfo } from '../swap/swap-info.js';
-import { compressedBytes } from './page-compression.js';
+import { compressedBytesAround } from './page-compression.js';
+import { PAGE_SIZE } from './zone.js';
 import { MmStruct, PmdChunk, PTRS_PER_PTE, type PteOrderRuns } from './mm-struct.js';
 
 export interface SwapLayoutSpec {
@@ -82,7 +83,7 @@ function swapOutRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec, runSt
   const zrng = d.zramRng;
   const same = d.sameFilledRatio;
   const notSame = 1 - same;
-  const ratio = d.compressionRatio;
+  const meanBytes = PAGE_SIZE / d.compressionRatio;
   const { si, zram } = d;
   while (left > 0) {
     const nr = swapRunLength(left, folio, frag, rng);
@@ -90,7 +91,7 @@ function swapOutRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec, runSt
     si.recordCgroup(start, nr, pid);
     for (let s = start, e = start + nr; s < e; s++) {
       const v = zrng.float();
-      const bytes = v < same ? 0 : compressedBytes(ratio, (v - same) / notSame);
+      const bytes = v < same ? 0 : compressedBytesAround(meanBytes, (v - same) / notSame);
       zram.store(s, bytes, false);
       zramBytes += bytes;
     }

@@ -36,17 +36,12 @@ export function* freeSwapRunsSync(K: Kernel, k: TaskCtx, task: Task, runs: reado
   let n = 0;
   for (const r of runs) n += r.nr;
   K.si.entriesInFreePath += n;
-  yield* freeRunsAtGranularity(K, k, task, runs);
-  K.si.entriesInFreePath -= n;
-}
-
-function* freeRunsAtGranularity(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[]): Program {
+  // (The granularity is chosen here rather than in a wrapper: every step of the free path resumes each generator frame above it.)
   if (K.cfg.aggregation === 'fine') {
     // One free_swap_and_cache_nr call per run (on 6.6 every run is one PTE: no swap_pte_batch).
     for (const r of runs) yield* freeRuns(K, k, task, [r], true);
-    return;
-  }
-  yield* freeRuns(K, k, task, runs, false);
+  } else yield* freeRuns(K, k, task, runs, false);
+  K.si.entriesInFreePath -= n;
 }
 
 function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], fine: boolean): Program {
@@ -106,9 +101,7 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
         const cache = K.si.slotCaches[task.cpu]!;
         cache.push(slots[i]!);
         if (cache.length >= p.slotCacheSize) {
-          const batch = Int32Array.from(cache);
-          cache.length = 0;
-          yield* swapcacheFreeEntries(K, k, task, batch, fine);
+          yield* swapcacheFreeEntries(K, k, task, cache.takeAll(), fine);
         }
       }
     }

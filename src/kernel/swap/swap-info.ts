@@ -24,6 +24,28 @@ export const SWAP_MAP_IN_USE = 1;
 /** Count dropped to zero, entry waiting in a per-CPU slot cache (SWAP_HAS_CACHE-like). */
 export const SWAP_MAP_SLOT_CACHED = 0x40;
 
+/** A CPU's swap_slots_cache free side (mm/swap_slots.c cache->slots_ret): offsets in order. */
+export class SlotCache {
+  private slots = new Int32Array(64);
+  length = 0;
+
+  push(offset: number): void {
+    if (this.length === this.slots.length) {
+      const grown = new Int32Array(2 * this.slots.length);
+      grown.set(this.slots);
+      this.slots = grown;
+    }
+    this.slots[this.length++] = offset;
+  }
+
+  /** Empties the cache; returns its entries (a copy). */
+  takeAll(): Int32Array {
+    const batch = this.slots.slice(0, this.length);
+    this.length = 0;
+    return batch;
+  }
+}
+
 /** struct swap_cgroup keeps the memcg id in an unsigned short. */
 const MAX_SWAP_CGROUP_ID = 0xffff;
 
@@ -41,7 +63,7 @@ export class SwapInfo {
   entriesAllocated = 0;
   entriesFreed = 0;
   /** Per CPU: entries parked in the swap slots cache by free_swap_slot(), offsets. */
-  readonly slotCaches: number[][];
+  readonly slotCaches: SlotCache[];
   /**
    * swap_cgroup: per slot, the memcg id its entry is charged to (the owning
    * process's pid in the model, 0 for none), an unsigned short as in struct
@@ -69,7 +91,7 @@ export class SwapInfo {
     this.clusterUsed[0] = 1;
     for (let c = this.nrClusters - 1; c >= 0; c--) this.freeClusters.push(c);
     this.lock = locks.spinlock('si->lock');
-    this.slotCaches = Array.from({ length: nrCpus }, () => []);
+    this.slotCaches = Array.from({ length: nrCpus }, () => new SlotCache());
     this.swapCgroup = new Uint16Array(this.swapMap.length);
   }
 

@@ -60,12 +60,13 @@ export class Zram {
       this.slotZspage[slot] = SAME_FILLED;
       this.stats.same_pages++;
     } else {
-      const zspage = this.zs.malloc(bytes, takePages);
+      const cls = this.zs.classFor(bytes);
+      const zspage = this.zs.mallocIn(cls, takePages);
       if (zspage < 0) {
         this.stats.failed_writes++;
         return false;
       }
-      this.slotZspage[slot] = this.encode(zspage, bytes);
+      this.slotZspage[slot] = this.encode(zspage, cls.size - bytes);
       this.comprDataBytes += bytes;
     }
     this.stats.pages_stored++;
@@ -77,9 +78,10 @@ export class Zram {
     return w > 0 ? this.bytesOf(w) : 0;
   }
 
-  private encode(zspage: number, bytes: number): number {
-    const below = this.zs.classFor(bytes).size - bytes;
-    if (below > BYTES_MASK || below < 0 || zspage >= MAX_ZSPAGES) throw new SimulationError('zram-slot-encoding', `object of ${bytes} bytes in zspage ${zspage} does not fit a slot word`);
+  /** The slot word of an object in `zspage` whose size is `below` bytes under its class size. */
+  private encode(zspage: number, below: number): number {
+    if (below > BYTES_MASK || below < 0 || zspage >= MAX_ZSPAGES)
+      throw new SimulationError('zram-slot-encoding', `object ${below} bytes below its class size in zspage ${zspage} does not fit a slot word`);
     return ((zspage + 1) << BYTES_BITS) | below;
   }
 

@@ -98,7 +98,11 @@ export class Zsmalloc {
    * pages are already outside the free count.
    */
   malloc(bytes: number, takePages = true): number {
-    const cls = this.classFor(bytes);
+    return this.mallocIn(this.classFor(bytes), takePages);
+  }
+
+  /** zs_malloc() of an object of class `cls` (classFor(bytes)). */
+  mallocIn(cls: SizeClass, takePages: boolean): number {
     let zs = this.filling[cls.index]!;
     if (zs < 0 || this.fillingUsed[cls.index]! >= cls.objsPerZspage) {
       // alloc_zspage() fails when the buddy allocator has no pages left: zs_malloc returns -ENOMEM.
