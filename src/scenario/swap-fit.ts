@@ -55,7 +55,7 @@ function replayAll(groups: readonly SwappingProcesses[], deviceSlots: number): b
 
 function replay(groups: readonly SwappingProcesses[], slots: number, scale: number, seed: number): boolean {
   const si = new SwapInfo(slots, new LockRegistry(), 1);
-  const rng = { float: lcg(seed) };
+  const rng = new Lcg(seed);
   try {
     for (const g of groups) {
       const folio = Math.max(1, g.folioPages);
@@ -75,11 +75,20 @@ function replay(groups: readonly SwappingProcesses[], slots: number, scale: numb
   }
 }
 
-/** A small deterministic uniform [0, 1) source; the model's streams are uniform too. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
+/**
+ * A small deterministic uniform [0, 1) source; the model's streams are
+ * uniform too. A class, so that the draws in swapRunLength/allocSwapRun see
+ * two receiver types (this and RngStream) and stay inlinable in the model.
+ */
+class Lcg {
+  private s: number;
+
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
+
+  float(): number {
+    this.s = (Math.imul(this.s, 1664525) + 1013904223) >>> 0;
+    return this.s / 4294967296;
+  }
 }

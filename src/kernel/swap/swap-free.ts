@@ -167,24 +167,31 @@ function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean): Clust
   // Pass 1: the groups, (run, cluster) segment by segment.
   let nGroups = 0;
   let n = 0;
-  for (const r of runs) {
-    const end = r.start + r.nr;
-    for (let s = r.start; s < end;) {
+  let { cluster, count, segments, runs: runStarts } = S;
+  for (let ri = 0; ri < runs.length; ri++) {
+    const r = runs[ri]!;
+    const start = r.start;
+    const end = start + r.nr;
+    for (let s = start; s < end;) {
       const cl = SwapInfo.clusterOf(s);
-      const segEnd = Math.min(end, (cl + 1) * SWAPFILE_CLUSTER);
+      const clEnd = (cl + 1) * SWAPFILE_CLUSTER;
+      const segEnd = clEnd < end ? clEnd : end;
       let g = mark[cl]! - 1;
       if (g < 0) {
-        growGroups(nGroups + 1);
+        if (nGroups === cluster.length) {
+          growGroups(nGroups + 1);
+          ({ cluster, count, segments, runs: runStarts } = S);
+        }
         g = nGroups++;
         mark[cl] = g + 1;
-        S.cluster[g] = cl;
-        S.count[g] = 0;
-        S.segments[g] = 0;
-        S.runs[g] = 0;
+        cluster[g] = cl;
+        count[g] = 0;
+        segments[g] = 0;
+        runStarts[g] = 0;
       }
-      if (s === r.start) S.runs[g]!++;
-      S.segments[g]!++;
-      S.count[g]! += segEnd - s;
+      if (s === start) runStarts[g]!++;
+      segments[g]!++;
+      count[g]! += segEnd - s;
       n += segEnd - s;
       s = segEnd;
     }
@@ -204,9 +211,10 @@ function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean): Clust
     }
   // Pass 2: the slots into place.
   const all = new Int32Array(n);
-  for (const r of runs) {
-    const end = r.start + r.nr;
-    for (let s = r.start; s < end; s++) all[S.offset[mark[SwapInfo.clusterOf(s)]! - 1]!++] = s;
+  const offset = S.offset;
+  for (let ri = 0; ri < runs.length; ri++) {
+    const r = runs[ri]!;
+    for (let s = r.start, end = s + r.nr; s < end; s++) all[offset[mark[SwapInfo.clusterOf(s)]! - 1]!++] = s;
   }
   const out: ClusterHold[] = [];
   const rest: ClusterHold = { slots: all.subarray(restStart), segments: 0, runs: 0, lock: null };
