@@ -300,12 +300,14 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, 
   K.core.trace.freeingWork(task, base + nObj * c.zs_free_ns, foreign);
   yield k.work(base);
   // zs_free under the zsmalloc lock(s), grouped by lock.
-  for (const { lock, slots: group, cls } of zsHolds(K, slots, fine)) {
+  for (const { lock, slots: group, cls, classCounts } of zsHolds(K, slots, fine)) {
     if (lock) yield k.lock(lock);
-    // A hold of one class has no same-filled slot.
-    const objs = group === slots ? nObj : cls >= 0 ? group.length : group.length - K.zram.countSameFilled(group);
+    // A hold of one class has no same-filled slot; the rest's classes were counted by zsHolds.
+    const objs = group === slots ? nObj : cls >= 0 ? group.length : classCounts ? group.length - sameFilledIn(classCounts) : group.length - K.zram.countSameFilled(group);
     let zsNs = objs * c.zs_free_ns;
-    zsNs += cls >= 0 ? classLinesWork(K, task, cls, objs, zsNs, serialized) : zsLinesWork(K, task, group, objs, zsNs, serialized);
+    if (cls >= 0) zsNs += classLinesWork(K, task, cls, objs, zsNs, serialized);
+    else if (classCounts) zsNs += countedLinesWork(K, task, classCounts, objs, zsNs, serialized);
+    else zsNs += zsLinesWork(K, task, group, objs, zsNs, serialized);
     yield k.work(zsNs);
     const zspagesFreed = swapSlotFreeNotify(K, group);
     if (zspagesFreed > 0) {
@@ -361,6 +363,8 @@ interface ZsHold {
   slots: Int32Array;
   /** The size class of every slot of the hold, or -1 (mixed, or the pool lock). */
   cls: number;
+  /** Mixed holds of class locks: (class + 1, slots) pairs in order of first appearance, 0 for same-filled. */
+  classCounts: Int32Array | null;
 }
 
 /** Scratch of zsHolds (synchronous): per size class + 1 (0: no object), its group + 1, zero between calls. */
@@ -368,6 +372,8 @@ const classGroup = new Int32Array(260);
 const groupClass = new Int32Array(260);
 const groupCount = new Int32Array(260);
 const groupOffset = new Int32Array(260);
+/** Each slot's class key during zsHolds (synchronous), grown to the largest call. */
+let slotClassKeys = new Int32Array(512);
 
 /**
  * Groups `slots` by size class + 1 (0: no object), classes in order of first
@@ -401,13 +407,14 @@ function groupByClass(K: Kernel, slots: Int32Array, keys: Int32Array | null): nu
  * appearance (a counting sort into one array; the holds are views of it).
  */
 function zsHolds(K: Kernel, slots: Int32Array, fine: boolean): ZsHold[] {
-  if (K.preset.zsmallocLock === 'pool') return [{ lock: K.zs.lockFor(0), slots, cls: -1 }];
+  if (K.preset.zsmallocLock === 'pool') return [{ lock: K.zs.lockFor(0), slots, cls: -1, classCounts: null }];
   if (fine) {
     const out: ZsHold[] = [];
-    for (let i = 0; i < slots.length; i++) out.push({ lock: K.zs.lockFor(K.zram.classIndex(slots[i]!)), slots: slots.subarray(i, i + 1), cls: -1 });
+    for (let i = 0; i < slots.length; i++) out.push({ lock: K.zs.lockFor(K.zram.classIndex(slots[i]!)), slots: slots.subarray(i, i + 1), cls: -1, classCounts: null });
     return out;
   }
-  const classes = new Int32Array(slots.length);
+  if (slotClassKeys.length < slots.length) slotClassKeys = new Int32Array(Math.max(slots.length, 2 * slotClassKeys.length));
+  const classes = slotClassKeys;
   const nGroups = groupByClass(K, slots, classes);
   const locked = (g: number) => groupClass[g]! > 0 && groupCount[g]! >= ZS_LOCK_MIN_GROUP;
   let off = 0;
@@ -425,14 +432,19 @@ function zsHolds(K: Kernel, slots: Int32Array, fine: boolean): ZsHold[] {
   const sorted = new Int32Array(slots.length);
   for (let i = 0; i < slots.length; i++) sorted[groupOffset[classGroup[classes[i]!]! - 1]!++] = slots[i]!;
   const out: ZsHold[] = [];
+  const restCounts = new Int32Array(2 * nGroups);
+  let nRest = 0;
   for (let g = 0; g < nGroups; g++) {
     classGroup[groupClass[g]!] = 0;
     if (locked(g)) {
       const end = groupOffset[g]!;
-      out.push({ lock: K.zs.lockFor(groupClass[g]! - 1), slots: sorted.subarray(end - groupCount[g]!, end), cls: groupClass[g]! - 1 });
+      out.push({ lock: K.zs.lockFor(groupClass[g]! - 1), slots: sorted.subarray(end - groupCount[g]!, end), cls: groupClass[g]! - 1, classCounts: null });
+    } else {
+      restCounts[nRest++] = groupClass[g]!;
+      restCounts[nRest++] = groupCount[g]!;
     }
   }
-  if (restStart < slots.length) out.push({ lock: null, slots: sorted.subarray(restStart), cls: -1 });
+  if (restStart < slots.length) out.push({ lock: null, slots: sorted.subarray(restStart), cls: -1, classCounts: restCounts.subarray(0, nRest) });
   return out;
 }
 
@@ -486,6 +498,23 @@ function rangeFreeLinesWork(K: Kernel, task: Task, calls: number, workNs: number
   const ops = serialized ? Math.min(1, calls) : calls;
   let w = lineWork(K, task, LINE.nrSwapPages, ops, workNs) + lineWork(K, task, LINE.inusePages, ops, workNs) + lineWork(K, task, LINE.memcgSwapCounter, ops, workNs);
   if (K.preset.version !== '6.18') w += lineWork(K, task, LINE.swapCgroupLock, ops, workNs);
+  return w;
+}
+
+/** Same-filled slots in (class + 1, slots) pairs. */
+function sameFilledIn(classCounts: Int32Array): number {
+  for (let i = 0; i < classCounts.length; i += 2) if (classCounts[i] === 0) return classCounts[i + 1]!;
+  return 0;
+}
+
+/** zsLinesWork for class locks given the hold's (class + 1, slots) pairs (zsHolds counted them). */
+function countedLinesWork(K: Kernel, task: Task, classCounts: Int32Array, objs: number, workNs: number, serialized: boolean): number {
+  if (objs === 0) return 0;
+  let w = lineWork(K, task, LINE.zsMigrateLock, serialized ? 1 : objs, workNs);
+  for (let i = 0; i < classCounts.length; i += 2) {
+    const key = classCounts[i]!;
+    if (key > 0) w += lineWork(K, task, LINE.zsClassLock(key - 1), serialized ? 1 : classCounts[i + 1]!, workNs);
+  }
   return w;
 }
 
