@@ -160,6 +160,11 @@ export class SwapInfo {
       this.cursors[which] = at + 1;
       return this.take(at, 1);
     }
+    return this.allocFromCursor(which, nr);
+  }
+
+  /** allocRun past the fast path: the cursor's cluster, else a free cluster, else the nonfull list. */
+  private allocFromCursor(which: number, nr: number): number {
     for (;;) {
       const cur = this.cursors[which]!;
       if (cur >= 0) {
