@@ -49,6 +49,11 @@ export class PmdChunk {
     return this.swapSlots;
   }
 
+  /** The swap PTEs as runs [from, to) of `runs` while not yet listed, else null. */
+  unlistedSwapRuns(): { runs: PteOrderRuns; from: number; to: number } | null {
+    return this.runs ? { runs: this.runs, from: this.runFrom, to: this.runTo } : null;
+  }
+
   set swap(slots: Int32Array) {
     this.runs = null;
     this.swapSlots = slots;
