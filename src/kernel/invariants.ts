@@ -3,7 +3,7 @@
 
 import { SimulationError } from '../engine/engine.js';
 import type { Kernel } from './kernel.js';
-import { SWAP_MAP_IN_USE, SWAP_MAP_SLOT_CACHED } from './swap/swap-info.js';
+import { SWAP_MAP_IN_USE, SWAP_MAP_SLOT_CACHED, SWAPFILE_CLUSTER } from './swap/swap-info.js';
 
 /** Nothing in flight: every killed process is dead, every workqueue idle, no free in progress. */
 export function quiescent(K: Kernel): boolean {
@@ -34,14 +34,19 @@ export function checkConservation(K: Kernel): Conservation {
     for (const name of ['MM_ANONPAGES', 'MM_SWAPENTS', 'MM_FILEPAGES'] as const) {
       if (mm[name] < 0) throw new SimulationError('rss-negative', `${p.name}: ${name} = ${mm[name]}`);
     }
-    for (const ch of mm.chunks) mapped += ch.swap.length;
+    for (const ch of mm.chunks) mapped += ch.nrSwap;
   }
   let inUse = 0,
     cached = 0;
   const map = K.si.swapMap;
-  for (let i = 1; i < map.length; i++) {
-    if (map[i] === SWAP_MAP_IN_USE) inUse++;
-    else if (map[i] === SWAP_MAP_SLOT_CACHED) cached++;
+  // Clusters with no slot in use are skipped: the scan follows the slots in use, not the device size.
+  const used = K.si.clusterUsed;
+  for (let c = 0; c < used.length; c++) {
+    if (used[c] === 0) continue;
+    const from = Math.max(1, c * SWAPFILE_CLUSTER);
+    const to = (c + 1) * SWAPFILE_CLUSTER;
+    inUse += countEqual(map, from, to, SWAP_MAP_IN_USE);
+    cached += countEqual(map, from, to, SWAP_MAP_SLOT_CACHED);
   }
   let inCaches = 0;
   for (const c of K.si.slotCaches) inCaches += c.length;
@@ -54,4 +59,11 @@ export function checkConservation(K: Kernel): Conservation {
   }
   const leaked = Math.max(0, detached - K.parked.entries - K.si.entriesInFreePath);
   return { leaked, stillMapped: mapped, inSlotCache: inCaches, detached };
+}
+
+/** Entries of map[from, to) equal to `value` (a small function called per cluster: the optimizing compiler takes it early). */
+function countEqual(map: Uint8Array, from: number, to: number, value: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (map[i] === value) n++;
+  return n;
 }

@@ -46,7 +46,7 @@ export interface SwapFreePolicy {
    * when present, the policy frees their zsmalloc objects (now or later)
    * instead of the caller (see zramFree in swap/swap-free.ts).
    */
-  zsFree?(K: Kernel, k: TaskCtx, task: Task, slots: readonly number[]): Program;
+  zsFree?(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array): Program;
   /** Work the policy still has in flight outside workqueues (the end-of-run drain waits for it). */
   inFlight?(): boolean;
 }

@@ -33,7 +33,7 @@ export interface MmObserver {
   swappedOut?(pid: number, pages: number, zramBytes: number, nowNs: number): void;
   /** Resident pages of `pid` returned to the buddy allocator (tlb_flush_mmu, or reclaim after a zap). */
   presentPagesFreed?(pid: number, pages: number, nowNs: number): void;
-  /** zram_slot_free_notify() dropped a slot of `pid` holding `bytes` (0: same-filled; a miss_free leaks them, uncounted). */
+  /** zram_slot_free_notify() dropped slots of `pid` holding `bytes` in all (0: same-filled; a miss_free leaks them, uncounted). */
   zramObjectFreed?(pid: number, bytes: number, nowNs: number): void;
   /** A policy parked (+) or handed to a free path (-) swap entries holding `zramBytes`. */
   swapEntriesParked?(entries: number, zramBytes: number, nowNs: number): void;

@@ -28,8 +28,23 @@ const MAX_SCALED_CLUSTERS = 512;
 const MARGIN = 1.03;
 const REPLAY_SEEDS = [1, 2, 3];
 
+/** Answers by input: loadScenario and buildSimulation both ask, and a sweep asks again for every run. */
+const fitCache = new Map<string, boolean>();
+const FIT_CACHE_MAX = 256;
+
 /** True when every replay places all the (scaled, inflated) runs. */
 export function swapFits(groups: readonly SwappingProcesses[], deviceSlots: number): boolean {
+  const key = JSON.stringify([deviceSlots, groups.map((g) => [g.count, g.pages, g.folioPages, g.fragmentation])]);
+  let fits = fitCache.get(key);
+  if (fits === undefined) {
+    fits = replayAll(groups, deviceSlots);
+    if (fitCache.size >= FIT_CACHE_MAX) fitCache.clear();
+    fitCache.set(key, fits);
+  }
+  return fits;
+}
+
+function replayAll(groups: readonly SwappingProcesses[], deviceSlots: number): boolean {
   const clusters = Math.ceil(deviceSlots / SWAPFILE_CLUSTER);
   const scale = Math.min(1, MAX_SCALED_CLUSTERS / clusters);
   const scaledSlots = Math.max(SWAPFILE_CLUSTER, Math.floor(deviceSlots * scale));
@@ -40,7 +55,7 @@ export function swapFits(groups: readonly SwappingProcesses[], deviceSlots: numb
 
 function replay(groups: readonly SwappingProcesses[], slots: number, scale: number, seed: number): boolean {
   const si = new SwapInfo(slots, new LockRegistry(), 1);
-  const rng = { float: lcg(seed) };
+  const rng = new Lcg(seed);
   try {
     for (const g of groups) {
       const folio = Math.max(1, g.folioPages);
@@ -60,11 +75,20 @@ function replay(groups: readonly SwappingProcesses[], slots: number, scale: numb
   }
 }
 
-/** A small deterministic uniform [0, 1) source; the model's streams are uniform too. */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
+/**
+ * A small deterministic uniform [0, 1) source; the model's streams are
+ * uniform too. A class, so that the draws in swapRunLength/allocSwapRun see
+ * two receiver types (this and RngStream) and stay inlinable in the model.
+ */
+class Lcg {
+  private s: number;
+
+  constructor(seed: number) {
+    this.s = seed >>> 0;
+  }
+
+  float(): number {
+    this.s = (Math.imul(this.s, 1664525) + 1013904223) >>> 0;
+    return this.s / 4294967296;
+  }
 }

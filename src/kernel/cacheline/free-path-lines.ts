@@ -7,6 +7,9 @@
 
 import type { KernelVersionName } from '../presets/presets.js';
 
+/** Line names of the class locks by class + 1, made once (the free path asks per hold). */
+const CLASS_LOCK_LINES: string[] = [];
+
 export const LINE = {
   siLock: 'si->lock',
   nrSwapPages: 'nr_swap_pages',
@@ -16,7 +19,7 @@ export const LINE = {
   zramStats: 'zram->stats',
   zsPoolLock: 'zs_pool->lock',
   zsMigrateLock: 'zs_pool->migrate_lock',
-  zsClassLock: (cls: number) => `zs class->lock[${cls}]`,
+  zsClassLock: (cls: number) => (CLASS_LOCK_LINES[cls + 1] ??= `zs class->lock[${cls}]`),
 } as const;
 
 export interface HotLine {

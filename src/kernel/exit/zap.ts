@@ -37,26 +37,52 @@ export function* zapPteRange(K: Kernel, k: TaskCtx, tlb: MmuGather, chunk: PmdCh
   chunk.zapped = true;
   const present = chunk.present;
   const file = chunk.file;
-  const swap = detachSwapEntries(K, chunk);
-  const runs = swap.length > 0 ? swapPteBatch(swap, K.preset.swapPteBatch) : [];
+  const nSwap = chunk.nrSwap;
+  const runs = nSwap > 0 ? detachSwapRuns(K, chunk, K.preset.swapPteBatch) : NO_RUNS;
   // zap_nonpresent_ptes runs once per swap_pte_batch run (once per swap PTE before 6.10).
-  const walkNs = present * c.zap_present_pte_ns + file * c.zap_file_pte_ns + swap.length * c.zap_swap_pte_ns + runs.length * c.zap_nonpresent_call_ns;
+  const walkNs = present * c.zap_present_pte_ns + file * c.zap_file_pte_ns + nSwap * c.zap_swap_pte_ns + runs.length * c.zap_nonpresent_call_ns;
   chargeFreeing(K, task, mm.id, walkNs);
   yield k.work(walkNs);
   chunk.present = 0;
   chunk.file = 0;
   tlb.gatheredPages += present;
-  if (swap.length > 0) {
+  if (nSwap > 0) {
     const t0 = K.now;
     yield* K.policy.zapSwapRuns(K, k, tlb, runs);
-    K.core.trace.zapSwapFreed(task, K.now - t0, swap.length, taskIsDying(task));
-    if (K.core.trace.enabled) K.core.trace.span(task, 'free_swap_and_cache_nr', t0, K.now, { entries: swap.length, runs: runs.length });
+    K.core.trace.zapSwapFreed(task, K.now - t0, nSwap, taskIsDying(task));
+    if (K.core.trace.enabled) K.core.trace.span(task, 'free_swap_and_cache_nr', t0, K.now, { entries: nSwap, runs: runs.length });
   }
   yield k.unlock(chunk.ptl);
   mm.MM_ANONPAGES -= present;
   mm.MM_FILEPAGES -= file;
-  mm.MM_SWAPENTS -= swap.length;
+  mm.MM_SWAPENTS -= nSwap;
   if (tlb.gatheredPages >= MMU_GATHER_MAX_PAGES) yield* tlbFlushMmu(K, k, tlb);
+}
+
+const NO_RUNS: SwapRun[] = [];
+
+/**
+ * detachSwapEntries() as swap_pte_batch() runs. A chunk still holding the
+ * runs swap-out left gives them without listing its slots first: the same
+ * runs swapPteBatch() finds in the slots (consecutive runs merge; without
+ * batching, one run per entry).
+ */
+function detachSwapRuns(K: Kernel, chunk: PmdChunk, batch: boolean): SwapRun[] {
+  const unlisted = chunk.unlistedSwapRuns();
+  if (!unlisted) return swapPteBatch(detachSwapEntries(K, chunk), batch);
+  K.si.detachedEntries += chunk.nrSwap;
+  chunk.swap = EMPTY_SLOTS;
+  const { runs: r, from, to } = unlisted;
+  const out: SwapRun[] = [];
+  let cur: SwapRun | null = null;
+  for (let i = from; i < to; i++) {
+    const start = r.start[i]!;
+    const nr = r.nr[i]!;
+    if (!batch) for (let s = start; s < start + nr; s++) out.push({ start: s, nr: 1 });
+    else if (cur && cur.start + cur.nr === start) cur.nr += nr;
+    else out.push((cur = { start, nr }));
+  }
+  return out;
 }
 
 /** The chunk's swap PTEs are cleared: their entries are detached until their swap_map reference is put. */

@@ -9,9 +9,24 @@ import type { LockRegistry } from '../locking/registry.js';
 export const PTRS_PER_PTE = 512;
 export const EMPTY_SLOTS = new Int32Array(0);
 
+/**
+ * A process's swap runs in PTE order, as swap-out left them: run i covers
+ * slots [start[i], start[i] + nr[i]). Chunks point into it and list their
+ * slots only when asked (zap, reclaim), so memory follows runs, not entries.
+ */
+export interface PteOrderRuns {
+  start: Int32Array;
+  nr: Uint16Array;
+}
+
 export class PmdChunk {
-  /** Swap slot offsets of the swap PTEs, in PTE order. */
-  swap: Int32Array = EMPTY_SLOTS;
+  private swapSlots: Int32Array = EMPTY_SLOTS;
+  /** Until first asked: the chunk's swap PTEs as runs [runFrom, runTo) of `runs`. */
+  private runs: PteOrderRuns | null = null;
+  private runFrom = 0;
+  private runTo = 0;
+  /** Swap PTEs of the chunk (swap.length without listing them). */
+  nrSwap = 0;
   zapped = false;
   private ptlLock: QueuedLock | null = null;
 
@@ -21,8 +36,41 @@ export class PmdChunk {
     private readonly locks: LockRegistry,
   ) {}
 
+  /** Swap slot offsets of the swap PTEs, in PTE order. */
+  get swap(): Int32Array {
+    const r = this.runs;
+    if (r) {
+      const out = new Int32Array(this.nrSwap);
+      let k = 0;
+      for (let i = this.runFrom; i < this.runTo; i++) for (let s = r.start[i]!, e = s + r.nr[i]!; s < e; s++) out[k++] = s;
+      this.swapSlots = out;
+      this.runs = null;
+    }
+    return this.swapSlots;
+  }
+
+  /** The swap PTEs as runs [from, to) of `runs` while not yet listed, else null. */
+  unlistedSwapRuns(): { runs: PteOrderRuns; from: number; to: number } | null {
+    return this.runs ? { runs: this.runs, from: this.runFrom, to: this.runTo } : null;
+  }
+
+  set swap(slots: Int32Array) {
+    this.runs = null;
+    this.swapSlots = slots;
+    this.nrSwap = slots.length;
+  }
+
+  /** The swap PTEs are runs [from, to) of `runs`, `n` entries in all. */
+  setSwapRuns(runs: PteOrderRuns, from: number, to: number, n: number): void {
+    this.runs = to > from ? runs : null;
+    this.runFrom = from;
+    this.runTo = to;
+    this.swapSlots = EMPTY_SLOTS;
+    this.nrSwap = n;
+  }
+
   get ptes(): number {
-    return this.present + this.file + this.swap.length;
+    return this.present + this.file + this.nrSwap;
   }
 
   /** The split PTE lock of this page-table page (pte_offset_map_lock). */
@@ -62,6 +110,6 @@ export class MmStruct {
     this.chunks.push(c);
     this.MM_ANONPAGES += c.present;
     this.MM_FILEPAGES += c.file;
-    this.MM_SWAPENTS += c.swap.length;
+    this.MM_SWAPENTS += c.nrSwap;
   }
 }

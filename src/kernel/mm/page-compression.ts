@@ -9,5 +9,10 @@ import { PAGE_SIZE } from './zone.js';
  * 0.4x..1.6x around PAGE_SIZE / compression ratio, clamped to zsmalloc's sizes.
  */
 export function compressedBytes(compressionRatio: number, v: number): number {
-  return Math.max(32, Math.min(PAGE_SIZE, Math.round((PAGE_SIZE / compressionRatio) * (0.4 + 1.2 * v))));
+  return compressedBytesAround(PAGE_SIZE / compressionRatio, v);
+}
+
+/** compressedBytes() given the mean PAGE_SIZE / compression ratio (hoisted out of per-page loops). */
+export function compressedBytesAround(meanBytes: number, v: number): number {
+  return Math.max(32, Math.min(PAGE_SIZE, Math.round(meanBytes * (0.4 + 1.2 * v))));
 }

@@ -11,8 +11,9 @@
 import type { RngStream } from '../../engine/rng.js';
 import type { LockRegistry } from '../locking/registry.js';
 import type { SwapInfo } from '../swap/swap-info.js';
-import { compressedBytes } from './page-compression.js';
-import { MmStruct, PmdChunk, PTRS_PER_PTE } from './mm-struct.js';
+import { compressedBytesAround } from './page-compression.js';
+import { PAGE_SIZE } from './zone.js';
+import { MmStruct, PmdChunk, PTRS_PER_PTE, type PteOrderRuns } from './mm-struct.js';
 
 export interface SwapLayoutSpec {
   presentPages: number;
@@ -45,27 +46,34 @@ export function buildSwappedMm(d: SwapLayoutDeps, pid: number, owner: string, sp
   return { mm, zramBytes: sw.zramBytes };
 }
 
-/** A process's swapped-out pages: slots in PTE order, run boundaries, zram bytes held. */
+/** A process's swapped-out pages: runs in PTE order, where each run ends (entries so far), zram bytes held. */
 interface SwappedOut {
-  slots: Int32Array;
+  runs: PteOrderRuns;
   runEnds: Int32Array;
   nRuns: number;
   zramBytes: number;
 }
 
+/**
+ * Swap-out order runs and the PTE-order permutation, reused from process to
+ * process (building is synchronous): a fresh pair per process would be
+ * garbage the size of its swap, which the collector reclaims only later.
+ */
+let scratch = { runStart: new Int32Array(0), runLen: new Uint16Array(0), perm: new Int32Array(0) };
+
 function allocateSwapRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec): SwappedOut {
-  const runStart = new Int32Array(spec.swapPages);
-  const runLen = new Int32Array(spec.swapPages);
+  if (scratch.runStart.length < spec.swapPages) scratch = { runStart: new Int32Array(spec.swapPages), runLen: new Uint16Array(spec.swapPages), perm: new Int32Array(spec.swapPages) };
+  const { runStart, runLen } = scratch;
   const { nRuns, zramBytes } = swapOutRuns(d, pid, spec, runStart, runLen);
-  const perm = shuffledIndex(nRuns, d.layoutRng);
-  const slots = new Int32Array(spec.swapPages);
+  const perm = shuffledIndex(scratch.perm.subarray(0, nRuns), d.layoutRng);
+  const runs: PteOrderRuns = { start: new Int32Array(nRuns), nr: new Uint16Array(nRuns) };
   const runEnds = new Int32Array(nRuns);
-  fillInPteOrder(perm, runStart, runLen, slots, runEnds);
-  return { slots, runEnds, nRuns, zramBytes };
+  inPteOrder(perm, runStart, runLen, runs, runEnds);
+  return { runs, runEnds, nRuns, zramBytes };
 }
 
 /** The swap-out itself: runs of slots, each page's zram object stored. Returns the run count and zram bytes. */
-function swapOutRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec, runStart: Int32Array, runLen: Int32Array): { nRuns: number; zramBytes: number } {
+function swapOutRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec, runStart: Int32Array, runLen: Uint16Array): { nRuns: number; zramBytes: number } {
   let nRuns = 0;
   let zramBytes = 0;
   let left = spec.swapPages;
@@ -74,14 +82,16 @@ function swapOutRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec, runSt
   const rng = d.layoutRng;
   const zrng = d.zramRng;
   const same = d.sameFilledRatio;
+  const notSame = 1 - same;
+  const meanBytes = PAGE_SIZE / d.compressionRatio;
   const { si, zram } = d;
   while (left > 0) {
     const nr = swapRunLength(left, folio, frag, rng);
     const start = allocSwapRun(si, nr, frag, rng);
     si.recordCgroup(start, nr, pid);
-    for (let s = start; s < start + nr; s++) {
+    for (let s = start, e = start + nr; s < e; s++) {
       const v = zrng.float();
-      const bytes = v < same ? 0 : compressedBytes(d.compressionRatio, (v - same) / (1 - same));
+      const bytes = v < same ? 0 : compressedBytesAround(meanBytes, (v - same) / notSame);
       zram.store(s, bytes, false);
       zramBytes += bytes;
     }
@@ -114,26 +124,27 @@ function layoutChunks(mm: MmStruct, spec: SwapLayoutSpec, sw: SwappedOut, rng: R
   let presentLeft = spec.presentPages;
   let run = 0;
   let pos = 0; // slots consumed
-  const take = (room: number, target: number): Int32Array => {
+  const take = (chunk: PmdChunk, room: number, target: number): void => {
     const from = pos;
+    const firstRun = run;
     while (run < sw.nRuns && sw.runEnds[run]! - from <= Math.min(target, room)) pos = sw.runEnds[run++]!;
-    return sw.slots.subarray(from, pos);
+    chunk.setSwapRuns(sw.runs, firstRun, run, pos - from);
   };
   for (let c = 0; c < nChunks; c++) {
     const room = Math.min(PTRS_PER_PTE, anon - c * PTRS_PER_PTE);
     // Aim for the process's swap share in every chunk, +-25%, filled with whole runs.
     const target = Math.round(room * Math.min(1, Math.max(0, swapShare * (0.75 + 0.5 * rng.float()))));
     const chunk = new PmdChunk(0, 0, locks);
-    chunk.swap = take(room, target);
-    chunk.present = Math.min(room - chunk.swap.length, presentLeft);
+    take(chunk, room, target);
+    chunk.present = Math.min(room - chunk.nrSwap, presentLeft);
     presentLeft -= chunk.present;
     mm.addChunk(chunk);
   }
   // What did not fit (rounding) goes into new chunks.
   while (run < sw.nRuns || presentLeft > 0) {
     const chunk = new PmdChunk(0, 0, locks);
-    chunk.swap = take(PTRS_PER_PTE, PTRS_PER_PTE);
-    chunk.present = Math.min(presentLeft, PTRS_PER_PTE - chunk.swap.length);
+    take(chunk, PTRS_PER_PTE, PTRS_PER_PTE);
+    chunk.present = Math.min(presentLeft, PTRS_PER_PTE - chunk.nrSwap);
     presentLeft -= chunk.present;
     mm.addChunk(chunk);
   }
@@ -141,9 +152,9 @@ function layoutChunks(mm: MmStruct, spec: SwapLayoutSpec, sw: SwappedOut, rng: R
   for (let left = spec.filePages; left > 0; left -= PTRS_PER_PTE) mm.addChunk(new PmdChunk(0, Math.min(PTRS_PER_PTE, left), locks));
 }
 
-/** A random permutation of 0..n-1 (PTE order is not swap-out order). */
-function shuffledIndex(n: number, rng: RngStream): Int32Array {
-  const perm = new Int32Array(n);
+/** A random permutation of 0..n-1 in `perm` (PTE order is not swap-out order). */
+function shuffledIndex(perm: Int32Array, rng: RngStream): Int32Array {
+  const n = perm.length;
   for (let i = 0; i < n; i++) perm[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = rng.int(0, i);
@@ -154,11 +165,14 @@ function shuffledIndex(n: number, rng: RngStream): Int32Array {
   return perm;
 }
 
-function fillInPteOrder(perm: Int32Array, runStart: Int32Array, runLen: Int32Array, slots: Int32Array, runEnds: Int32Array): void {
+/** The runs in PTE order (`perm`), and where each ends counted in entries. */
+function inPteOrder(perm: Int32Array, runStart: Int32Array, runLen: Uint16Array, runs: PteOrderRuns, runEnds: Int32Array): void {
   let k = 0;
   for (let i = 0; i < perm.length; i++) {
     const r = perm[i]!;
-    for (let s = runStart[r]!, e = s + runLen[r]!; s < e; s++) slots[k++] = s;
+    runs.start[i] = runStart[r]!;
+    runs.nr[i] = runLen[r]!;
+    k += runLen[r]!;
     runEnds[i] = k;
   }
 }

@@ -39,17 +39,12 @@ export function* freeSwapRunsSync(K: Kernel, k: TaskCtx, task: Task, runs: reado
   let n = 0;
   for (const r of runs) n += r.nr;
   K.si.entriesInFreePath += n;
-  yield* freeRunsAtGranularity(K, k, task, runs);
-  K.si.entriesInFreePath -= n;
-}
-
-function* freeRunsAtGranularity(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[]): Program {
+  // (The granularity is chosen here rather than in a wrapper: every step of the free path resumes each generator frame above it.)
   if (K.cfg.aggregation === 'fine') {
     // One free_swap_and_cache_nr call per run (on 6.6 every run is one PTE: no swap_pte_batch).
     for (const r of runs) yield* freeRuns(K, k, task, [r], true);
-    return;
-  }
-  yield* freeRuns(K, k, task, runs, false);
+  } else yield* freeRuns(K, k, task, runs, false);
+  K.si.entriesInFreePath -= n;
 }
 
 function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], fine: boolean): Program {
@@ -62,20 +57,19 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
       if (lock) yield k.lock(lock);
       let w = nRuns * c.swap_device_get_ns + putMapNrNs(c, p.version, segments, slots.length);
       w += rangeFreeLinesWork(K, task, segments, w, false);
-      chargeFreeingSlots(K, task, slots, w);
+      const foreign = chargeFreeingSlots(K, task, slots, w);
       yield k.work(w);
-      yield* zramFree(K, k, task, slots, fine);
+      yield* zramFree(K, k, task, slots, fine, foreign);
       releaseAfterZramFree(K, slots);
       if (lock) yield k.unlock(lock);
     }
     return;
   }
-  const fast: SwapRun[] = [];
-  const single: SwapRun[] = [];
-  for (const r of runs) {
-    const oneCluster = SwapInfo.clusterOf(r.start) === SwapInfo.clusterOf(r.start + r.nr - 1);
-    (p.freeNrFastPath && r.nr > 1 && oneCluster ? fast : single).push(r);
-  }
+  let nFast = 0;
+  if (p.freeNrFastPath) for (const r of runs) if (isFastPathRun(r)) nFast++;
+  const fast: SwapRun[] = nFast > 0 ? [] : NO_RUNS;
+  const single: SwapRun[] = nFast === runs.length ? NO_RUNS : nFast > 0 ? [] : (runs as SwapRun[]);
+  if (nFast > 0) for (const r of runs) (isFastPathRun(r) ? fast : single).push(r);
   if (fast.length > 0) {
     // __swap_entries_free fast path: per run, swap_is_last_map under ci->lock ...
     for (const { slots, segments, lock } of clusterHolds(K, fast, fine)) {
@@ -86,13 +80,13 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
       if (lock) yield k.unlock(lock);
     }
     // ... then swap_entry_range_free(nr) under si->lock, once per run.
-    const all = flatten(fast);
+    const all = runSlots(fast);
     yield k.lock(K.si.lock);
     let w = fast.length * rangeFreeCallNs(c) + all.length * c.swap_map_clear_ns;
     w += lineWork(K, task, LINE.siLock, 1, w) + rangeFreeLinesWork(K, task, fast.length, w, true);
-    chargeFreeingSlots(K, task, all, w);
+    const foreign = chargeFreeingSlots(K, task, all, w);
     yield k.work(w);
-    yield* zramFree(K, k, task, all, fine);
+    yield* zramFree(K, k, task, all, fine, foreign);
     releaseAfterZramFree(K, all);
     yield k.unlock(K.si.lock);
     K.vmstat.count('swap_free_fast_path', fast.length);
@@ -104,22 +98,28 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
       const w = nRuns * c.swap_device_get_ns + slots.length * (entryPutToSlotCacheNs(c) - c.swap_device_get_ns);
       chargeFreeingSlots(K, task, slots, w);
       yield k.work(w);
-      for (const s of slots) K.si.putMap(s, true);
+      for (let i = 0; i < slots.length; i++) K.si.putMap(slots[i]!, true);
       if (lock) yield k.unlock(lock);
-      for (const s of slots) {
+      for (let i = 0; i < slots.length; i++) {
         const cache = K.si.slotCaches[task.cpu]!;
-        cache.push(s);
+        cache.push(slots[i]!);
         if (cache.length >= p.slotCacheSize) {
-          const batch = cache.splice(0, cache.length);
-          yield* swapcacheFreeEntries(K, k, task, batch, fine);
+          yield* swapcacheFreeEntries(K, k, task, cache.takeAll(), fine);
         }
       }
     }
   }
 }
 
+const NO_RUNS: SwapRun[] = [];
+
+/** free_swap_and_cache_nr's fast path (6.12) takes a run of nr > 1 inside one cluster. */
+function isFastPathRun(r: SwapRun): boolean {
+  return r.nr > 1 && SwapInfo.clusterOf(r.start) === SwapInfo.clusterOf(r.start + r.nr - 1);
+}
+
 interface ClusterHold {
-  slots: number[];
+  slots: Int32Array;
   /** (run, cluster) pairs: how often the kernel takes this cluster's lock and runs the per-call range free. */
   segments: number;
   /** Runs (free_swap_and_cache_nr calls) that start in this hold. */
@@ -128,51 +128,117 @@ interface ClusterHold {
 }
 
 /**
+ * Scratch of clusterHolds (a synchronous function: no step runs while it is
+ * in use). groupOfCluster maps a cluster to its group + 1 and is all zero
+ * between calls; the per-group arrays grow to the largest call.
+ */
+const scratch = {
+  groupOfCluster: new Int32Array(0),
+  cluster: new Int32Array(64),
+  count: new Int32Array(64),
+  segments: new Int32Array(64),
+  runs: new Int32Array(64),
+  offset: new Int32Array(64),
+};
+
+function growGroups(n: number): void {
+  if (scratch.cluster.length >= n) return;
+  const size = Math.max(n, 2 * scratch.cluster.length);
+  const grow = (a: Int32Array) => {
+    const b = new Int32Array(size);
+    b.set(a);
+    return b;
+  };
+  scratch.cluster = grow(scratch.cluster);
+  scratch.count = grow(scratch.count);
+  scratch.segments = grow(scratch.segments);
+  scratch.runs = grow(scratch.runs);
+  scratch.offset = grow(scratch.offset);
+}
+
+/**
  * The ci->lock holds for freeing `runs`: one per cluster in fine mode; in
  * chunk mode one per cluster holding at least CI_LOCK_MIN_GROUP of the
  * entries, and the scattered rest charged together without the lock.
+ * Clusters come in order of first appearance, each cluster's slots in run
+ * order (a counting sort into one array; the holds are views of it).
  */
 function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean): ClusterHold[] {
-  const groups = groupSegmentsByCluster(runs);
+  const S = scratch;
+  if (S.groupOfCluster.length < K.si.nrClusters) S.groupOfCluster = new Int32Array(K.si.nrClusters);
+  const mark = S.groupOfCluster;
+  // Pass 1: the groups, (run, cluster) segment by segment.
+  let nGroups = 0;
+  let n = 0;
+  let { cluster, count, segments, runs: runStarts } = S;
+  for (let ri = 0; ri < runs.length; ri++) {
+    const r = runs[ri]!;
+    const start = r.start;
+    const end = start + r.nr;
+    for (let s = start; s < end;) {
+      const cl = SwapInfo.clusterOf(s);
+      const clEnd = (cl + 1) * SWAPFILE_CLUSTER;
+      const segEnd = clEnd < end ? clEnd : end;
+      let g = mark[cl]! - 1;
+      if (g < 0) {
+        if (nGroups === cluster.length) {
+          growGroups(nGroups + 1);
+          ({ cluster, count, segments, runs: runStarts } = S);
+        }
+        g = nGroups++;
+        mark[cl] = g + 1;
+        cluster[g] = cl;
+        count[g] = 0;
+        segments[g] = 0;
+        runStarts[g] = 0;
+      }
+      if (s === start) runStarts[g]!++;
+      segments[g]!++;
+      count[g]! += segEnd - s;
+      n += segEnd - s;
+      s = segEnd;
+    }
+  }
+  // Offsets: locked groups first, in order, then the rest.
+  let off = 0;
+  for (let g = 0; g < nGroups; g++)
+    if (fine || S.count[g]! >= CI_LOCK_MIN_GROUP) {
+      S.offset[g] = off;
+      off += S.count[g]!;
+    }
+  const restStart = off;
+  for (let g = 0; g < nGroups; g++)
+    if (!(fine || S.count[g]! >= CI_LOCK_MIN_GROUP)) {
+      S.offset[g] = off;
+      off += S.count[g]!;
+    }
+  // Pass 2: the slots into place.
+  const all = new Int32Array(n);
+  const offset = S.offset;
+  for (let ri = 0; ri < runs.length; ri++) {
+    const r = runs[ri]!;
+    for (let s = r.start, end = s + r.nr; s < end; s++) all[offset[mark[SwapInfo.clusterOf(s)]! - 1]!++] = s;
+  }
   const out: ClusterHold[] = [];
-  const rest: ClusterHold = { slots: [], segments: 0, runs: 0, lock: null };
-  for (const [cl, g] of groups) {
-    if (fine || g.slots.length >= CI_LOCK_MIN_GROUP) out.push({ ...g, lock: K.si.clusterLock(cl) });
-    else {
-      for (const s of g.slots) rest.slots.push(s);
-      rest.segments += g.segments;
-      rest.runs += g.runs;
+  const rest: ClusterHold = { slots: all.subarray(restStart), segments: 0, runs: 0, lock: null };
+  for (let g = 0; g < nGroups; g++) {
+    const cnt = S.count[g]!;
+    const cl = S.cluster[g]!;
+    mark[cl] = 0;
+    if (fine || cnt >= CI_LOCK_MIN_GROUP) {
+      const end = S.offset[g]!; // advanced to the group's end by pass 2
+      out.push({ slots: all.subarray(end - cnt, end), segments: S.segments[g]!, runs: S.runs[g]!, lock: K.si.clusterLock(cl) });
+    } else {
+      rest.segments += S.segments[g]!;
+      rest.runs += S.runs[g]!;
     }
   }
   if (rest.slots.length > 0) out.push(rest);
   return out;
 }
 
-/** Slots of the runs grouped by swap cluster (first appearance order), with the (run, cluster) segment and run-start counts. */
-function groupSegmentsByCluster(runs: readonly SwapRun[]): Map<number, { slots: number[]; segments: number; runs: number }> {
-  const m = new Map<number, { slots: number[]; segments: number; runs: number }>();
-  for (const r of runs) {
-    let prev = -1;
-    for (let s = r.start; s < r.start + r.nr; s++) {
-      const cl = Math.floor(s / SWAPFILE_CLUSTER);
-      let g = m.get(cl);
-      if (!g) {
-        g = { slots: [], segments: 0, runs: 0 };
-        m.set(cl, g);
-      }
-      if (s === r.start) g.runs++;
-      if (cl !== prev) {
-        g.segments++;
-        prev = cl;
-      }
-      g.slots.push(s);
-    }
-  }
-  return m;
-}
-
 /** mm/swapfile.c swapcache_free_entries(): a slot-cache batch freed under si->lock. */
-export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: number[], fine: boolean): Program {
+export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: Int32Array, fine: boolean): Program {
   const c = K.costs;
   K.vmstat.count('swapcache_free_entries');
   // (The kernel sorts the batch by swap type and offset; its cost is in the batch overhead.)
@@ -181,24 +247,25 @@ export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: 
   // Lines written under si->lock: one transfer at most per batch (see cacheline/free-path-lines.ts).
   const linesNs = lineWork(K, task, LINE.siLock, 1, 0) + rangeFreeLinesWork(K, task, batch.length, batch.length * rangeFreeNs(c, 1), true);
   if (linesNs > 0) yield k.work(linesNs);
+  let foreign = -1;
   if (fine) {
     // swap_entry_free takes ci->lock per entry inside si->lock.
-    for (const s of batch) {
-      const lock = K.si.clusterLock(SwapInfo.clusterOf(s));
+    for (let i = 0; i < batch.length; i++) {
+      const lock = K.si.clusterLock(SwapInfo.clusterOf(batch[i]!));
       yield k.lock(lock);
-      chargeFreeingSlots(K, task, [s], rangeFreeNs(c, 1));
+      chargeFreeingSlots(K, task, batch.subarray(i, i + 1), rangeFreeNs(c, 1));
       yield k.work(rangeFreeNs(c, 1));
       yield k.unlock(lock);
     }
   } else {
     // swap_entry_free (6.6) / swap_entry_range_free(entry, 1) (6.12): one call per entry of the batch.
     const w = batch.length * rangeFreeNs(c, 1);
-    chargeFreeingSlots(K, task, batch, w);
+    foreign = chargeFreeingSlots(K, task, batch, w);
     yield k.work(w);
   }
-  yield* zramFree(K, k, task, batch, fine);
+  yield* zramFree(K, k, task, batch, fine, foreign);
   // The slots become allocatable only now, still under si->lock (see releaseAfterZramFree).
-  for (const s of batch) K.si.releaseSlot(s);
+  for (let i = 0; i < batch.length; i++) K.si.releaseSlot(batch[i]!);
   yield k.unlock(K.si.lock);
 }
 
@@ -208,25 +275,24 @@ export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: 
  * free count, and the allocator needs the lock the freer holds (si->lock or
  * ci->lock), so swap-out never reuses a slot whose old object is still there.
  */
-function releaseAfterZramFree(K: Kernel, slots: readonly number[]): void {
-  for (const s of slots) K.si.putMap(s, false);
+function releaseAfterZramFree(K: Kernel, slots: Int32Array): void {
+  for (let i = 0; i < slots.length; i++) K.si.putMap(slots[i]!, false);
 }
 
 /**
  * swap_range_free -> zram_slot_free_notify -> zram_free_page -> zs_free for
  * each slot. Free memory rises only when zs_free empties a zspage.
  */
-export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly number[], fine: boolean): Program {
+export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, fine: boolean, foreignShare = -1): Program {
   const c = K.costs;
-  let nSame = 0;
-  for (let i = 0; i < slots.length; i++) if (K.zram.isSameFilled(slots[i]!)) nSame++;
+  const nSame = K.zram.countSameFilled(slots);
   const nObj = slots.length - nSame;
   // Under si->lock (6.6 / 6.12) the writes below cannot interleave with other CPUs'.
   const serialized = K.preset.swapFreeLock === 'si';
   let base = nObj * c.zram_free_page_ns + nSame * c.zram_free_same_page_ns;
   base += lineWork(K, task, LINE.zramStats, serialized ? 1 : slots.length, base);
-  // The share of this work done on other processes' memory (one pass serves every charge below).
-  const foreign = K.si.foreignShare(task.proc.pid, slots);
+  // The share of this work done on other processes' memory (one pass serves every charge below; the caller's if it has it).
+  const foreign = foreignShare >= 0 ? foreignShare : K.si.foreignShare(task.proc.pid, slots);
   // [alternatives] policy hook zsFree (deferred-zs-free): the caller keeps zram_free_page's work, the policy takes zs_free.
   if (K.policy.zsFree) {
     K.core.trace.freeingWork(task, base, foreign);
@@ -239,18 +305,16 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly num
   K.vmstat.count('zram_free_us', ((base + nObj * c.zs_free_ns) * 1.024) / K.sched.cpus[task.cpu]!.speed1024);
   yield k.work(base);
   // zs_free under the zsmalloc lock(s), grouped by lock.
-  for (const [lock, group] of zsHolds(K, slots, fine)) {
+  for (const { lock, slots: group, cls, classCounts } of zsHolds(K, slots, fine)) {
     if (lock) yield k.lock(lock);
-    let objs = group.length;
-    if (group.length !== slots.length || nSame > 0) {
-      objs = 0;
-      for (const s of group) if (!K.zram.isSameFilled(s)) objs++;
-    }
+    // A hold of one class has no same-filled slot; the rest's classes were counted by zsHolds.
+    const objs = group === slots ? nObj : cls >= 0 ? group.length : classCounts ? group.length - sameFilledIn(classCounts) : group.length - K.zram.countSameFilled(group);
     let zsNs = objs * c.zs_free_ns;
-    zsNs += zsLinesWork(K, task, group, objs, zsNs, serialized);
+    if (cls >= 0) zsNs += classLinesWork(K, task, cls, objs, zsNs, serialized);
+    else if (classCounts) zsNs += countedLinesWork(K, task, classCounts, objs, zsNs, serialized);
+    else zsNs += zsLinesWork(K, task, group, objs, zsNs, serialized);
     yield k.work(zsNs);
-    let zspagesFreed = 0;
-    for (const s of group) zspagesFreed += swapSlotFreeNotify(K, s);
+    const zspagesFreed = swapSlotFreeNotify(K, group);
     if (zspagesFreed > 0) {
       K.core.trace.freeingWork(task, zspagesFreed * c.free_zspage_ns, foreign);
       K.vmstat.count('zram_free_us', (zspagesFreed * c.free_zspage_ns * 1.024) / K.sched.cpus[task.cpu]!.speed1024);
@@ -261,23 +325,83 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: readonly num
 }
 
 /**
- * swap_range_free() -> zram_slot_free_notify() for one slot, then
- * mem_cgroup_uncharge_swap() clears its swap_cgroup record. Returns zspages
- * released. A miss_free leaks the object: it stays allocated but no longer
- * counts against the process.
+ * swap_range_free() -> zram_slot_free_notify() for each slot, then
+ * mem_cgroup_uncharge_swap() clears its swap_cgroup record. Returns the
+ * zspages released. A miss_free leaks the object: it stays allocated but no
+ * longer counts against the process.
  */
-function swapSlotFreeNotify(K: Kernel, slot: number): number {
-  const bytes = K.zram.objectBytes(slot);
-  const r = K.zram.slotFreeNotify(slot);
-  K.core.trace.zramObjectFreed(K.si.clearCgroup(slot), bytes, K.now);
-  if (r === 'miss' || r === 'same') return 0;
-  return r > 0 ? 1 : 0;
+function swapSlotFreeNotify(K: Kernel, slots: Int32Array): number {
+  const zram = K.zram;
+  const si = K.si;
+  const trace = K.core.trace;
+  const now = K.now;
+  let zspages = 0;
+  // One tracepoint per stretch of slots charged to the same memcg, with their bytes.
+  let owner = -1;
+  let ownerBytes = 0;
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
+    const bytes = zram.objectBytes(slot);
+    const r = zram.slotFreeNotify(slot);
+    const id = si.clearCgroup(slot);
+    if (id !== owner) {
+      if (owner >= 0) trace.zramObjectFreed(owner, ownerBytes, now);
+      owner = id;
+      ownerBytes = 0;
+    }
+    ownerBytes += bytes;
+    if (typeof r === 'number' && r > 0) zspages++;
+  }
+  if (owner >= 0) trace.zramObjectFreed(owner, ownerBytes, now);
+  return zspages;
 }
 
 /** Freeing work on `slots`: the share on other processes' entries is unaccounted (their memcg is not the task's). */
-function chargeFreeingSlots(K: Kernel, task: Task, slots: readonly number[], workNs: number): void {
-  if (workNs <= 0 || slots.length === 0) return;
-  K.core.trace.freeingWork(task, workNs, K.si.foreignShare(task.proc.pid, slots));
+function chargeFreeingSlots(K: Kernel, task: Task, slots: Int32Array, workNs: number): number {
+  if (workNs <= 0 || slots.length === 0) return -1;
+  const foreign = K.si.foreignShare(task.proc.pid, slots);
+  K.core.trace.freeingWork(task, workNs, foreign);
+  return foreign;
+}
+
+interface ZsHold {
+  lock: QueuedLock | null;
+  slots: Int32Array;
+  /** The size class of every slot of the hold, or -1 (mixed, or the pool lock). */
+  cls: number;
+  /** Mixed holds of class locks: (class + 1, slots) pairs in order of first appearance, 0 for same-filled. */
+  classCounts: Int32Array | null;
+}
+
+/** Scratch of zsHolds (synchronous): per size class + 1 (0: no object), its group + 1, zero between calls. */
+const classGroup = new Int32Array(260);
+const groupClass = new Int32Array(260);
+const groupCount = new Int32Array(260);
+const groupOffset = new Int32Array(260);
+/** Each slot's class key during zsHolds (synchronous), grown to the largest call. */
+let slotClassKeys = new Int32Array(512);
+
+/**
+ * Groups `slots` by size class + 1 (0: no object), classes in order of first
+ * appearance: fills groupClass and groupCount and returns the group count;
+ * `keys` (if given) receives each slot's key. The caller zeroes classGroup
+ * at each group's class afterwards.
+ */
+function groupByClass(K: Kernel, slots: Int32Array, keys: Int32Array | null): number {
+  let nGroups = 0;
+  for (let i = 0; i < slots.length; i++) {
+    const key = K.zram.classIndex(slots[i]!) + 1;
+    if (keys) keys[i] = key;
+    let g = classGroup[key]! - 1;
+    if (g < 0) {
+      g = nGroups++;
+      classGroup[key] = g + 1;
+      groupClass[g] = key;
+      groupCount[g] = 0;
+    }
+    groupCount[g]!++;
+  }
+  return nGroups;
 }
 
 /**
@@ -285,28 +409,48 @@ function chargeFreeingSlots(K: Kernel, task: Task, slots: readonly number[], wor
  * hold. Per-class locks: fine mode takes each object's class lock; chunk mode
  * holds a class's lock once for its objects when at least ZS_LOCK_MIN_GROUP
  * of them share it, and frees the scattered rest without a lock (~200 ns
- * holds spread over ~100 classes rarely collide).
+ * holds spread over ~100 classes rarely collide). Classes in order of first
+ * appearance (a counting sort into one array; the holds are views of it).
  */
-function zsHolds(K: Kernel, slots: readonly number[], fine: boolean): Array<[QueuedLock | null, number[]]> {
-  if (K.preset.zsmallocLock === 'pool') return [[K.zs.lockFor(0), [...slots]]];
-  if (fine) return slots.map((s) => [K.zs.lockFor(K.zram.classIndex(s)), [s]]);
-  const byClass = new Map<number, number[]>();
-  for (const s of slots) {
-    const cls = K.zram.classIndex(s);
-    let g = byClass.get(cls);
-    if (!g) {
-      g = [];
-      byClass.set(cls, g);
+function zsHolds(K: Kernel, slots: Int32Array, fine: boolean): ZsHold[] {
+  if (K.preset.zsmallocLock === 'pool') return [{ lock: K.zs.lockFor(0), slots, cls: -1, classCounts: null }];
+  if (fine) {
+    const out: ZsHold[] = [];
+    for (let i = 0; i < slots.length; i++) out.push({ lock: K.zs.lockFor(K.zram.classIndex(slots[i]!)), slots: slots.subarray(i, i + 1), cls: -1, classCounts: null });
+    return out;
+  }
+  if (slotClassKeys.length < slots.length) slotClassKeys = new Int32Array(Math.max(slots.length, 2 * slotClassKeys.length));
+  const classes = slotClassKeys;
+  const nGroups = groupByClass(K, slots, classes);
+  const locked = (g: number) => groupClass[g]! > 0 && groupCount[g]! >= ZS_LOCK_MIN_GROUP;
+  let off = 0;
+  for (let g = 0; g < nGroups; g++)
+    if (locked(g)) {
+      groupOffset[g] = off;
+      off += groupCount[g]!;
     }
-    g.push(s);
+  const restStart = off;
+  for (let g = 0; g < nGroups; g++)
+    if (!locked(g)) {
+      groupOffset[g] = off;
+      off += groupCount[g]!;
+    }
+  const sorted = new Int32Array(slots.length);
+  for (let i = 0; i < slots.length; i++) sorted[groupOffset[classGroup[classes[i]!]! - 1]!++] = slots[i]!;
+  const out: ZsHold[] = [];
+  const restCounts = new Int32Array(2 * nGroups);
+  let nRest = 0;
+  for (let g = 0; g < nGroups; g++) {
+    classGroup[groupClass[g]!] = 0;
+    if (locked(g)) {
+      const end = groupOffset[g]!;
+      out.push({ lock: K.zs.lockFor(groupClass[g]! - 1), slots: sorted.subarray(end - groupCount[g]!, end), cls: groupClass[g]! - 1, classCounts: null });
+    } else {
+      restCounts[nRest++] = groupClass[g]!;
+      restCounts[nRest++] = groupCount[g]!;
+    }
   }
-  const out: Array<[QueuedLock | null, number[]]> = [];
-  const rest: number[] = [];
-  for (const [cls, g] of byClass) {
-    if (cls >= 0 && g.length >= ZS_LOCK_MIN_GROUP) out.push([K.zs.lockFor(cls), g]);
-    else for (const s of g) rest.push(s);
-  }
-  if (rest.length > 0) out.push([null, rest]);
+  if (restStart < slots.length) out.push({ lock: null, slots: sorted.subarray(restStart), cls: -1, classCounts: restCounts.subarray(0, nRest) });
   return out;
 }
 
@@ -333,26 +477,13 @@ export function batchRuns(K: Kernel, runs: readonly SwapRun[]): SwapRun[][] {
   return out;
 }
 
-/** Slots of the runs grouped by swap cluster, in order of first appearance. */
-export function groupByCluster(runs: readonly SwapRun[]): number[][] {
-  const m = new Map<number, number[]>();
-  for (const r of runs) {
-    for (let s = r.start; s < r.start + r.nr; s++) {
-      const cl = Math.floor(s / SWAPFILE_CLUSTER);
-      let g = m.get(cl);
-      if (!g) {
-        g = [];
-        m.set(cl, g);
-      }
-      g.push(s);
-    }
-  }
-  return [...m.values()];
-}
-
-function flatten(runs: readonly SwapRun[]): number[] {
-  const out: number[] = [];
-  for (const r of runs) for (let s = r.start; s < r.start + r.nr; s++) out.push(s);
+/** The runs' slots, run after run. */
+function runSlots(runs: readonly SwapRun[]): Int32Array {
+  let n = 0;
+  for (const r of runs) n += r.nr;
+  const out = new Int32Array(n);
+  let i = 0;
+  for (const r of runs) for (let s = r.start; s < r.start + r.nr; s++) out[i++] = s;
   return out;
 }
 
@@ -376,17 +507,40 @@ function rangeFreeLinesWork(K: Kernel, task: Task, calls: number, workNs: number
   return w;
 }
 
+/** Same-filled slots in (class + 1, slots) pairs. */
+function sameFilledIn(classCounts: Int32Array): number {
+  for (let i = 0; i < classCounts.length; i += 2) if (classCounts[i] === 0) return classCounts[i + 1]!;
+  return 0;
+}
+
+/** zsLinesWork for class locks given the hold's (class + 1, slots) pairs (zsHolds counted them). */
+function countedLinesWork(K: Kernel, task: Task, classCounts: Int32Array, objs: number, workNs: number, serialized: boolean): number {
+  if (objs === 0) return 0;
+  let w = lineWork(K, task, LINE.zsMigrateLock, serialized ? 1 : objs, workNs);
+  for (let i = 0; i < classCounts.length; i += 2) {
+    const key = classCounts[i]!;
+    if (key > 0) w += lineWork(K, task, LINE.zsClassLock(key - 1), serialized ? 1 : classCounts[i + 1]!, workNs);
+  }
+  return w;
+}
+
+/** zsLinesWork for `objs` objects all of size class `cls` (class locks only): the migrate_lock reader count and the class's lock. */
+function classLinesWork(K: Kernel, task: Task, cls: number, objs: number, workNs: number, serialized: boolean): number {
+  if (objs === 0) return 0;
+  const w = lineWork(K, task, LINE.zsMigrateLock, serialized ? 1 : objs, workNs);
+  return w + lineWork(K, task, LINE.zsClassLock(cls), serialized ? 1 : objs, workNs);
+}
+
 /** zs_free's shared lines for `objs` objects of `group`: the pool lock (6.6) or the migrate_lock reader count and each class's lock. */
-function zsLinesWork(K: Kernel, task: Task, group: readonly number[], objs: number, workNs: number, serialized: boolean): number {
+function zsLinesWork(K: Kernel, task: Task, group: Int32Array, objs: number, workNs: number, serialized: boolean): number {
   if (objs === 0) return 0;
   if (K.preset.zsmallocLock === 'pool') return lineWork(K, task, LINE.zsPoolLock, serialized ? 1 : objs, workNs);
   let w = lineWork(K, task, LINE.zsMigrateLock, serialized ? 1 : objs, workNs);
-  const perClass = new Map<number, number>();
-  for (const s of group) {
-    if (K.zram.isSameFilled(s)) continue;
-    const cls = K.zram.classIndex(s);
-    perClass.set(cls, (perClass.get(cls) ?? 0) + 1);
+  // Objects per class, classes in order of first appearance (same-filled slots have none).
+  const nGroups = groupByClass(K, group, null);
+  for (let g = 0; g < nGroups; g++) {
+    classGroup[groupClass[g]!] = 0;
+    if (groupClass[g]! > 0) w += lineWork(K, task, LINE.zsClassLock(groupClass[g]! - 1), serialized ? 1 : groupCount[g]!, workNs);
   }
-  for (const [cls, n] of perClass) w += lineWork(K, task, LINE.zsClassLock(cls), serialized ? 1 : n, workNs);
   return w;
 }

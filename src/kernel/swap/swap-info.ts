@@ -24,6 +24,31 @@ export const SWAP_MAP_IN_USE = 1;
 /** Count dropped to zero, entry waiting in a per-CPU slot cache (SWAP_HAS_CACHE-like). */
 export const SWAP_MAP_SLOT_CACHED = 0x40;
 
+/** A CPU's swap_slots_cache free side (mm/swap_slots.c cache->slots_ret): offsets in order. */
+export class SlotCache {
+  private slots = new Int32Array(64);
+  length = 0;
+
+  push(offset: number): void {
+    if (this.length === this.slots.length) {
+      const grown = new Int32Array(2 * this.slots.length);
+      grown.set(this.slots);
+      this.slots = grown;
+    }
+    this.slots[this.length++] = offset;
+  }
+
+  /** Empties the cache; returns its entries (a copy). */
+  takeAll(): Int32Array {
+    const batch = this.slots.slice(0, this.length);
+    this.length = 0;
+    return batch;
+  }
+}
+
+/** struct swap_cgroup keeps the memcg id in an unsigned short. */
+const MAX_SWAP_CGROUP_ID = 0xffff;
+
 export class SwapInfo {
   readonly swapMap: Uint8Array;
   readonly clusterUsed: Int32Array;
@@ -38,13 +63,13 @@ export class SwapInfo {
   entriesAllocated = 0;
   entriesFreed = 0;
   /** Per CPU: entries parked in the swap slots cache by free_swap_slot(), offsets. */
-  readonly slotCaches: number[][];
+  readonly slotCaches: SlotCache[];
   /**
    * swap_cgroup: per slot, the memcg id its entry is charged to (the owning
-   * process's pid in the model, 0 for none). Zero-filled, so only slots ever
-   * used become resident.
+   * process's pid in the model, 0 for none), an unsigned short as in struct
+   * swap_cgroup. Zero-filled, so only slots ever used become resident.
    */
-  private readonly swapCgroup: Int32Array;
+  private readonly swapCgroup: Uint16Array;
   /** Entries zapped out of page tables whose swap_map reference is not yet dropped (conservation). */
   detachedEntries = 0;
   /** Entries inside a free_swap_and_cache_nr() call right now (conservation). */
@@ -66,8 +91,8 @@ export class SwapInfo {
     this.clusterUsed[0] = 1;
     for (let c = this.nrClusters - 1; c >= 0; c--) this.freeClusters.push(c);
     this.lock = locks.spinlock('si->lock');
-    this.slotCaches = Array.from({ length: nrCpus }, () => []);
-    this.swapCgroup = new Int32Array(this.swapMap.length);
+    this.slotCaches = Array.from({ length: nrCpus }, () => new SlotCache());
+    this.swapCgroup = new Uint16Array(this.swapMap.length);
   }
 
   /** Slots still free (get_nr_swap_pages()); slot 0 holds the header. */
@@ -77,7 +102,10 @@ export class SwapInfo {
 
   /** swap_cgroup_record(): the entries [start, start+nr) are charged to memcg `id`. */
   recordCgroup(start: number, nr: number, id: number): void {
-    this.swapCgroup.fill(id, start, start + nr);
+    if (id > MAX_SWAP_CGROUP_ID) throw new SimulationError('swap-cgroup-id', `memcg id ${id} exceeds swap_cgroup's unsigned short`);
+    // A loop: most runs are a few entries, where TypedArray.fill's call costs more than the stores.
+    const cg = this.swapCgroup;
+    for (let i = start, e = start + nr; i < e; i++) cg[i] = id;
   }
 
   /** lookup_swap_cgroup_id(). */
@@ -101,7 +129,7 @@ export class SwapInfo {
   }
 
   static clusterOf(offset: number): number {
-    return Math.floor(offset / SWAPFILE_CLUSTER);
+    return (offset / SWAPFILE_CLUSTER) | 0; // offsets are non-negative int32
   }
 
   /** ci->lock of a cluster (created on first use; lock_stat sums them as one class). */
@@ -132,6 +160,11 @@ export class SwapInfo {
       this.cursors[which] = at + 1;
       return this.take(at, 1);
     }
+    return this.allocFromCursor(which, nr);
+  }
+
+  /** allocRun past the fast path: the cursor's cluster, else a free cluster, else the nonfull list. */
+  private allocFromCursor(which: number, nr: number): number {
     for (;;) {
       const cur = this.cursors[which]!;
       if (cur >= 0) {

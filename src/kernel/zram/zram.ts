@@ -6,12 +6,18 @@
 import { SimulationError } from '../../engine/engine.js';
 import type { Zsmalloc } from './zsmalloc.js';
 
-// Slot encoding: 0 = no object (so untouched slots stay zero pages, never
-// made resident: memory follows the slots in use, not the device size),
-// SAME_FILLED, or zspage + 1.
+// Slot encoding, one word per slot: 0 = no object (so untouched slots stay
+// zero pages, never made resident: memory follows the slots in use, not the
+// device size), SAME_FILLED, or ((zspage + 1) << 4) | (class size - bytes):
+// an object's size class is its zspage's, and its size is within
+// ZS_SIZE_CLASS_DELTA (16) bytes below the class size.
 const NO_OBJECT = 0;
 
 const SAME_FILLED = -1;
+const BYTES_BITS = 4;
+const BYTES_MASK = (1 << BYTES_BITS) - 1;
+/** zspage + 1 must fit the word's upper 27 bits. */
+const MAX_ZSPAGES = (1 << (31 - BYTES_BITS)) - 1;
 
 export interface ZramStats {
   notify_free: number;
@@ -23,9 +29,8 @@ export interface ZramStats {
 }
 
 export class Zram {
-  /** Per slot: zspage of its object + 1, SAME_FILLED, or NO_OBJECT (0). */
+  /** Per slot: its object's zspage and size (see the encoding above), SAME_FILLED, or NO_OBJECT (0). */
   private readonly slotZspage: Int32Array;
-  private readonly slotBytes: Uint16Array;
   /** Slots whose lock a reader holds right now (zram_slot_lock); sparse. */
   private readonly lockedSlots = new Set<number>();
   readonly stats: ZramStats = { notify_free: 0, miss_free: 0, same_pages: 0, pages_stored: 0, failed_writes: 0 };
@@ -38,7 +43,6 @@ export class Zram {
     readonly zs: Zsmalloc,
   ) {
     this.slotZspage = new Int32Array(nrSlots);
-    this.slotBytes = new Uint16Array(nrSlots);
   }
 
   /**
@@ -56,13 +60,13 @@ export class Zram {
       this.slotZspage[slot] = SAME_FILLED;
       this.stats.same_pages++;
     } else {
-      const zspage = this.zs.malloc(bytes, takePages);
+      const cls = this.zs.classFor(bytes);
+      const zspage = this.zs.mallocIn(cls, takePages);
       if (zspage < 0) {
         this.stats.failed_writes++;
         return false;
       }
-      this.slotZspage[slot] = zspage + 1;
-      this.slotBytes[slot] = bytes;
+      this.slotZspage[slot] = this.encode(zspage, cls.size - bytes);
       this.comprDataBytes += bytes;
     }
     this.stats.pages_stored++;
@@ -70,17 +74,36 @@ export class Zram {
   }
 
   objectBytes(slot: number): number {
-    return this.slotZspage[slot]! > 0 ? this.slotBytes[slot]! : 0;
+    const w = this.slotZspage[slot]!;
+    return w > 0 ? this.bytesOf(w) : 0;
+  }
+
+  /** The slot word of an object in `zspage` whose size is `below` bytes under its class size. */
+  private encode(zspage: number, below: number): number {
+    if (below > BYTES_MASK || below < 0 || zspage >= MAX_ZSPAGES)
+      throw new SimulationError('zram-slot-encoding', `object ${below} bytes below its class size in zspage ${zspage} does not fit a slot word`);
+    return ((zspage + 1) << BYTES_BITS) | below;
+  }
+
+  private bytesOf(w: number): number {
+    return this.zs.classSizeOfZspage((w >>> BYTES_BITS) - 1) - (w & BYTES_MASK);
   }
 
   isSameFilled(slot: number): boolean {
     return this.slotZspage[slot] === SAME_FILLED;
   }
 
+  /** How many of `slots` hold a same-filled page (no zsmalloc object). */
+  countSameFilled(slots: ArrayLike<number>): number {
+    let n = 0;
+    for (let i = 0; i < slots.length; i++) if (this.slotZspage[slots[i]!] === SAME_FILLED) n++;
+    return n;
+  }
+
   /** Size class index of the slot's object, or -1 (for grouping zs_free by class lock). */
   classIndex(slot: number): number {
     const z = this.slotZspage[slot]!;
-    return z > 0 ? this.zs.classOfZspage(z - 1).index : -1;
+    return z > 0 ? this.zs.classIndexOfZspage((z >>> BYTES_BITS) - 1) : -1;
   }
 
   slotLock(slot: number): boolean {
@@ -100,7 +123,7 @@ export class Zram {
    */
   slotFreeNotify(slot: number): number | 'miss' | 'same' {
     this.stats.notify_free++;
-    if (this.lockedSlots.has(slot)) {
+    if (this.lockedSlots.size > 0 && this.lockedSlots.has(slot)) {
       this.stats.miss_free++;
       this.leakedBytes += this.objectBytes(slot);
       return 'miss';
@@ -127,9 +150,9 @@ export class Zram {
     if (this.lockedSlots.has(slot) || z === SAME_FILLED || z === NO_OBJECT) return this.slotFreeNotify(slot);
     this.stats.notify_free++;
     this.slotZspage[slot] = NO_OBJECT;
-    this.comprDataBytes -= this.slotBytes[slot]!;
+    this.comprDataBytes -= this.bytesOf(z);
     this.stats.pages_stored--;
-    return z - 1; // the zspage (slots hold zspage + 1)
+    return (z >>> BYTES_BITS) - 1; // the zspage
   }
 
   private dropObject(slot: number): number {
@@ -140,8 +163,8 @@ export class Zram {
       this.stats.pages_stored--;
       return 0;
     }
-    this.comprDataBytes -= this.slotBytes[slot]!;
+    this.comprDataBytes -= this.bytesOf(z);
     this.stats.pages_stored--;
-    return this.zs.free(z - 1);
+    return this.zs.free((z >>> BYTES_BITS) - 1);
   }
 }

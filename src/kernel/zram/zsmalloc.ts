@@ -36,13 +36,15 @@ function pagesPerZspage(size: number): number {
 
 export class Zsmalloc {
   readonly classes: SizeClass[] = [];
-  /** Per zspage: class index and objects in use. */
-  private zspageClass = new Int32Array(1024);
-  private zspageInuse = new Int32Array(1024);
+  /** Per zspage: class index (< 256 classes) and objects in use (at most 128, -1 once freed). */
+  private zspageClass = new Uint8Array(1024);
+  private zspageInuse = new Int16Array(1024);
   private zspageCount = 0;
   /** Per class: the zspage being filled and how many slots it has handed out. */
   private readonly filling: Int32Array;
   private readonly classOfSize: Uint8Array;
+  /** Object size of each class, by index. */
+  private readonly classSize: Uint16Array;
   private readonly fillingUsed: Int32Array;
   poolPages = 0;
   zspagesFreed = 0;
@@ -69,6 +71,7 @@ export class Zsmalloc {
       const idx = Math.max(0, Math.ceil((Math.max(b, ZS_MIN_ALLOC_SIZE) - ZS_MIN_ALLOC_SIZE) / ZS_SIZE_CLASS_DELTA));
       this.classOfSize[b] = Math.min(idx, this.classes.length - 1);
     }
+    this.classSize = Uint16Array.from(this.classes, (c) => c.size);
     this.filling = new Int32Array(this.classes.length).fill(-1);
     this.fillingUsed = new Int32Array(this.classes.length);
   }
@@ -95,7 +98,11 @@ export class Zsmalloc {
    * pages are already outside the free count.
    */
   malloc(bytes: number, takePages = true): number {
-    const cls = this.classFor(bytes);
+    return this.mallocIn(this.classFor(bytes), takePages);
+  }
+
+  /** zs_malloc() of an object of class `cls` (classFor(bytes)). */
+  mallocIn(cls: SizeClass, takePages: boolean): number {
     let zs = this.filling[cls.index]!;
     if (zs < 0 || this.fillingUsed[cls.index]! >= cls.objsPerZspage) {
       // alloc_zspage() fails when the buddy allocator has no pages left: zs_malloc returns -ENOMEM.
@@ -110,6 +117,14 @@ export class Zsmalloc {
     this.zspageInuse[zs]!++;
     this.objectsInUse++;
     return zs;
+  }
+
+  classSizeOfZspage(zspage: number): number {
+    return this.classSize[this.zspageClass[zspage]!]!;
+  }
+
+  classIndexOfZspage(zspage: number): number {
+    return this.zspageClass[zspage]!;
   }
 
   classOfZspage(zspage: number): SizeClass {
@@ -136,10 +151,10 @@ export class Zsmalloc {
 
   private newZspage(classIndex: number): number {
     if (this.zspageCount === this.zspageClass.length) {
-      const c = new Int32Array(this.zspageClass.length * 2);
+      const c = new Uint8Array(this.zspageClass.length * 2);
       c.set(this.zspageClass);
       this.zspageClass = c;
-      const u = new Int32Array(this.zspageInuse.length * 2);
+      const u = new Int16Array(this.zspageInuse.length * 2);
       u.set(this.zspageInuse);
       this.zspageInuse = u;
     }
