@@ -86,7 +86,7 @@ describe('soak slice', () => {
     // Listed with their reproduce commands, so a red CI says what to run.
     const failures = summary.failures.map((f) => `[${f.stage}] ${f.result.outcome}: ${f.result.message}\n    $ ${f.reproduce}`);
     expect(failures).toEqual([]);
-  }, 900_000);
+  }, 1_800_000);
 });
 
 describe('soak reproduce commands', () => {
