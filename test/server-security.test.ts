@@ -267,7 +267,7 @@ describe('the command line the dashboard shows', () => {
         scenario: 'exit-one',
         policies: ['sync', 'async-global-list'],
         seeds: [1],
-        set: { 'kernel.version': '6.12', 'kernel.policy_options.async-global-list.forced_release': true, 'apps.anon_mib': [100, 300], 'lmkd.reaper': 'setprio' },
+        set: { 'kernel.version': '6.18', 'kernel.policy_options.async-global-list.forced_release': true, 'apps.anon_mib': [100, 300], 'lmkd.reaper': 'setprio' },
       };
       const post = (path: string) => raw(server.url, 'POST', path, { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       const { command } = JSON.parse((await post('/api/command-line')).body) as { command: string };
@@ -288,8 +288,8 @@ describe('the command line the dashboard shows', () => {
       expect(argv.slice(7).filter((_, i) => i % 2 === 0)).toEqual(sets.map(() => '--set'));
       const scenario = loadScenario(argv[2]!, sets);
       expect(rows.map((r) => [r.policy, r.seed, r.kernel])).toEqual([
-        ['sync', 1, '6.12'],
-        ['async-global-list', 1, '6.12'],
+        ['sync', 1, '6.18'],
+        ['async-global-list', 1, '6.18'],
       ]);
       for (const r of rows) expect(runScenario(scenario, { policy: r.policy, seed: r.seed }).output.fingerprint, r.policy).toBe(r.fingerprint);
       // The overrides took effect: the scenario as shipped runs differently.

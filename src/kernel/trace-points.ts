@@ -37,6 +37,8 @@ export interface MmObserver {
   zramObjectFreed?(pid: number, bytes: number, nowNs: number): void;
   /** A policy parked (+) or handed to a free path (-) swap entries holding `zramBytes`. */
   swapEntriesParked?(entries: number, zramBytes: number, nowNs: number): void;
+  /** free_swap_slot() put entries of `pid` holding `zramBytes` in a per-CPU slot cache (+), or swapcache_free_entries() took them out (-). */
+  slotCacheHeld?(pid: number, zramBytes: number, nowNs: number): void;
   /** `task` spent `workNs` freeing memory, a `foreignShare` of it on memory of other processes. */
   freeingWork?(task: Task, workNs: number, foreignShare: number): void;
   /** The free_swap_and_cache_nr() calls of one zap_pte_range() took `ns` of wall time. */
@@ -87,6 +89,10 @@ export class TracePoints {
 
   swapEntriesParked(entries: number, zramBytes: number, nowNs: number): void {
     for (const o of this.mm) o.swapEntriesParked?.(entries, zramBytes, nowNs);
+  }
+
+  slotCacheHeld(pid: number, zramBytes: number, nowNs: number): void {
+    for (const o of this.mm) o.slotCacheHeld?.(pid, zramBytes, nowNs);
   }
 
   freeingWork(task: Task, workNs: number, foreignShare: number): void {

@@ -4,6 +4,7 @@
 //
 //   exit_latency_ms.{mean,p50,p90,p99,max,count}
 //   memory_release_ms.{mean,p50,p90,p99,max,count,released,censored}
+//   release_in_slot_caches_kib
 //   launch_ms, preview_ms, frames, janky_frames, jank_rate_pct, dropped_frames,
 //   frame_time_ms.{...}, preview_frames, preview_stutter_frames,
 //   preview_stutter_pct                                  (when present)
@@ -29,6 +30,7 @@ type ScalarKey = Exclude<keyof Metrics, DistributionKey | RecordKey | 'lock_wait
 const ORDER: ReadonlyArray<{ kind: 'dist'; key: DistributionKey } | { kind: 'scalar'; key: ScalarKey } | { kind: 'category'; key: RecordKey } | { kind: 'locks' }> = [
   { kind: 'dist', key: 'exit_latency_ms' },
   { kind: 'dist', key: 'memory_release_ms' },
+  { kind: 'scalar', key: 'release_in_slot_caches_kib' },
   { kind: 'scalar', key: 'launch_ms' },
   { kind: 'scalar', key: 'preview_ms' },
   { kind: 'scalar', key: 'frames' },

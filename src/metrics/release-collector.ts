@@ -20,6 +20,9 @@ interface Held {
   heldAtKillBytes: number;
   deadAtNs: number;
   releasedAtNs: number;
+  /** zram bytes of its entries waiting in per-CPU slot caches (free_swap_slot), now and when it was released. */
+  slotCacheBytes: number;
+  slotCacheBytesAtRelease: number;
 }
 
 export class ReleaseCollector implements MmObserver {
@@ -50,7 +53,7 @@ export class ReleaseCollector implements MmObserver {
   }
 
   processCreated(proc: MmProcessInfo, presentPages: number, zramBytes: number): void {
-    this.held.set(proc.pid, { name: proc.name, presentPages, zramBytes, killedAtNs: -1, heldAtKillBytes: 0, deadAtNs: -1, releasedAtNs: -1 });
+    this.held.set(proc.pid, { name: proc.name, presentPages, zramBytes, killedAtNs: -1, heldAtKillBytes: 0, deadAtNs: -1, releasedAtNs: -1, slotCacheBytes: 0, slotCacheBytesAtRelease: 0 });
   }
 
   processKilled(proc: MmProcessInfo, nowNs: number): void {
@@ -79,6 +82,13 @@ export class ReleaseCollector implements MmObserver {
 
   zramObjectFreed(pid: number, bytes: number, nowNs: number): void {
     this.change(pid, 0, -bytes, nowNs);
+  }
+
+  slotCacheHeld(pid: number, zramBytes: number, nowNs: number): void {
+    const h = this.held.get(pid);
+    if (!h) return;
+    h.slotCacheBytes += zramBytes;
+    this.maybeReleased(h, nowNs);
   }
 
   swapEntriesParked(entries: number, zramBytes: number, nowNs: number): void {
@@ -110,6 +120,11 @@ export class ReleaseCollector implements MmObserver {
     return this.held.get(pid)?.releasedAtNs ?? -1;
   }
 
+  /** zram bytes of `pid` still waiting in per-CPU slot caches when it was released. */
+  slotCacheBytesAtRelease(pid: number): number {
+    return this.held.get(pid)?.slotCacheBytesAtRelease ?? 0;
+  }
+
   /** RAM and zram bytes `pid` held when it was killed. */
   heldAtKillBytes(pid: number): number {
     return this.held.get(pid)?.heldAtKillBytes ?? 0;
@@ -130,7 +145,12 @@ export class ReleaseCollector implements MmObserver {
 
   private maybeReleased(h: Held, nowNs: number): void {
     if (h.releasedAtNs >= 0 || h.killedAtNs < 0) return;
-    if (h.presentPages === 0 && h.zramBytes <= 0) h.releasedAtNs = nowNs;
+    // Released: all freed but what waits in per-CPU slot caches, which is freed only when
+    // later frees on that CPU fill the cache (docs/model.md "Memory release").
+    if (h.presentPages === 0 && h.zramBytes - h.slotCacheBytes <= 0) {
+      h.releasedAtNs = nowNs;
+      h.slotCacheBytesAtRelease = Math.max(0, h.slotCacheBytes);
+    }
   }
 
   private accrue(nowNs: number): void {

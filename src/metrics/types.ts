@@ -13,8 +13,10 @@ export interface Distribution {
 
 export interface Metrics {
   exit_latency_ms: Distribution;
-  /** Kill to all of the process's memory freed, Kaplan-Meier over every killed process (censored at the run's end); docs/model.md "Memory release". */
+  /** Kill to all of the process's memory freed but what waits in per-CPU slot caches, Kaplan-Meier over every killed process (censored at the run's end); docs/model.md "Memory release". */
   memory_release_ms: Distribution & { released: number; censored: number };
+  /** zram KiB the released processes still had in per-CPU slot caches at their release, mean over them (0 if none released). */
+  release_in_slot_caches_kib?: number;
   /** Absent when the scenario has no foreground launch. */
   launch_ms?: number;
   preview_ms?: number;

@@ -46,8 +46,10 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
   const rel = collector.release;
   const killed = K.processes.all.filter((p) => p.killedAtNs >= 0);
   const exitMs = killed.filter((p) => p.dead).map((p) => (p.deadAtNs - p.killedAtNs) / 1e6);
-  const releaseMs = killed.filter((p) => rel.releasedAtNs(p.pid) >= 0).map((p) => (rel.releasedAtNs(p.pid) - p.killedAtNs) / 1e6);
-  // Not all freed by the end (e.g. the last entries wait in a per-CPU slot cache): censored at end - kill.
+  const released = killed.filter((p) => rel.releasedAtNs(p.pid) >= 0);
+  const releaseMs = released.map((p) => (rel.releasedAtNs(p.pid) - p.killedAtNs) / 1e6);
+  const inSlotCachesKib = released.reduce((s, p) => s + rel.slotCacheBytesAtRelease(p.pid), 0) / 1024 / Math.max(1, released.length);
+  // Not all freed by the end (a worker has not run, still exiting): censored at end - kill.
   const censoredMs = killed.filter((p) => rel.releasedAtNs(p.pid) < 0).map((p) => (endNs - p.killedAtNs) / 1e6);
   // Taken here, like the metrics, before the conservation drain runs past the end.
   const processes = killedProcesses(sim, rel);
@@ -63,6 +65,7 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
   const metrics: Metrics = {
     exit_latency_ms: summarize(exitMs),
     memory_release_ms: kaplanMeier(releaseMs, censoredMs),
+    release_in_slot_caches_kib: inSlotCachesKib,
     ...cpuOverWindow(collector, launchWindow(sim, endNs)),
     deferred_entries_peak: rel.parkedEntriesPeak,
     deferred_mib_peak: rel.parkedBytesPeak / (1024 * 1024),

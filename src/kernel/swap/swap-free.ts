@@ -100,11 +100,14 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
       yield k.work(w);
       for (let i = 0; i < slots.length; i++) K.si.putMap(slots[i]!, true);
       if (lock) yield k.unlock(lock);
+      traceSlotCacheHeld(K, slots, 1);
       for (let i = 0; i < slots.length; i++) {
         const cache = K.si.slotCaches[task.cpu]!;
         cache.push(slots[i]!);
         if (cache.length >= p.slotCacheSize) {
-          yield* swapcacheFreeEntries(K, k, task, cache.takeAll(), fine);
+          const batch = cache.takeAll();
+          traceSlotCacheHeld(K, batch, -1);
+          yield* swapcacheFreeEntries(K, k, task, batch, fine);
         }
       }
     }
@@ -112,6 +115,23 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
 }
 
 const NO_RUNS: SwapRun[] = [];
+
+/** Entries entering (+1) or leaving (-1) a per-CPU slot cache, as one tracepoint per stretch of one memcg's slots. */
+function traceSlotCacheHeld(K: Kernel, slots: Int32Array, sign: 1 | -1): void {
+  const trace = K.core.trace;
+  let owner = -1;
+  let bytes = 0;
+  for (let i = 0; i < slots.length; i++) {
+    const id = K.si.cgroupOf(slots[i]!);
+    if (id !== owner) {
+      if (owner >= 0) trace.slotCacheHeld(owner, sign * bytes, K.now);
+      owner = id;
+      bytes = 0;
+    }
+    bytes += K.zram.objectBytes(slots[i]!);
+  }
+  if (owner >= 0) trace.slotCacheHeld(owner, sign * bytes, K.now);
+}
 
 /** free_swap_and_cache_nr's fast path (6.12) takes a run of nr > 1 inside one cluster. */
 function isFastPathRun(r: SwapRun): boolean {
