@@ -6,6 +6,7 @@
 // zap_pte_range's free_swap_and_cache_nr calls by dying tasks.
 // It records and never steers.
 
+import { asDoubleFields } from '../engine/double-fields.js';
 import { SimulationError } from '../engine/engine.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { PAGE_SIZE } from '../kernel/mm/zone.js';
@@ -24,6 +25,9 @@ interface Held {
   slotCacheBytes: number;
   slotCacheBytesAtRelease: number;
 }
+
+/** Bytes and times: doubles from the start (engine/double-fields.ts). */
+const HELD_DOUBLE_FIELDS = ['zramBytes', 'killedAtNs', 'heldAtKillBytes', 'deadAtNs', 'releasedAtNs', 'slotCacheBytes', 'slotCacheBytesAtRelease'] as const;
 
 export class ReleaseCollector implements MmObserver {
   private readonly held = new Map<number, Held>();
@@ -44,6 +48,8 @@ export class ReleaseCollector implements MmObserver {
   readonly parkedListeners: Array<(entries: number, nowNs: number) => void> = [];
 
   constructor(private readonly K: Kernel) {
+    // Byte and ns sums: doubles from the start (engine/double-fields.ts).
+    asDoubleFields(this, ['heldByDeadBytes', 'heldIntegralByteNs', 'heldSinceNs', 'parkedBytes', 'parkedBytesPeak', 'unaccountedCpuNs']);
     K.core.trace.mm.push(this);
   }
 
@@ -53,7 +59,9 @@ export class ReleaseCollector implements MmObserver {
   }
 
   processCreated(proc: MmProcessInfo, presentPages: number, zramBytes: number): void {
-    this.held.set(proc.pid, { name: proc.name, presentPages, zramBytes, killedAtNs: -1, heldAtKillBytes: 0, deadAtNs: -1, releasedAtNs: -1, slotCacheBytes: 0, slotCacheBytesAtRelease: 0 });
+    const h: Held = { name: proc.name, presentPages, zramBytes, killedAtNs: -1, heldAtKillBytes: 0, deadAtNs: -1, releasedAtNs: -1, slotCacheBytes: 0, slotCacheBytesAtRelease: 0 };
+    asDoubleFields(h, HELD_DOUBLE_FIELDS);
+    this.held.set(proc.pid, h);
   }
 
   processKilled(proc: MmProcessInfo, nowNs: number): void {

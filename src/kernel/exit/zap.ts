@@ -7,7 +7,7 @@
 
 import type { Program, TaskCtx } from '../../engine/steps.js';
 import type { Kernel } from '../kernel.js';
-import { EMPTY_SLOTS, type PmdChunk } from '../mm/mm-struct.js';
+import { EMPTY_SLOTS, NO_SWAP_RUNS, type PmdChunk } from '../mm/mm-struct.js';
 import { MMU_GATHER_MAX_PAGES, type MmuGather } from '../mm/mmu-gather.js';
 import type { Task } from '../sched/task.js';
 import type { SwapRun } from '../swap/swap-info.js';
@@ -38,7 +38,7 @@ export function* zapPteRange(K: Kernel, k: TaskCtx, tlb: MmuGather, chunk: PmdCh
   const present = chunk.present;
   const file = chunk.file;
   const nSwap = chunk.nrSwap;
-  const runs = nSwap > 0 ? detachSwapRuns(K, chunk, K.preset.swapPteBatch) : NO_RUNS;
+  const runs = nSwap > 0 ? detachSwapRuns(K, chunk, K.preset.swapPteBatch) : NO_SWAP_RUNS;
   // zap_nonpresent_ptes runs once per swap_pte_batch run (once per swap PTE before 6.10).
   const walkNs = present * c.zap_present_pte_ns + file * c.zap_file_pte_ns + nSwap * c.zap_swap_pte_ns + runs.length * c.zap_nonpresent_call_ns;
   chargeFreeing(K, task, mm.id, walkNs);
@@ -58,8 +58,6 @@ export function* zapPteRange(K: Kernel, k: TaskCtx, tlb: MmuGather, chunk: PmdCh
   mm.MM_SWAPENTS -= nSwap;
   if (tlb.gatheredPages >= MMU_GATHER_MAX_PAGES) yield* tlbFlushMmu(K, k, tlb);
 }
-
-const NO_RUNS: SwapRun[] = [];
 
 /**
  * detachSwapEntries() as swap_pte_batch() runs. A chunk still holding the

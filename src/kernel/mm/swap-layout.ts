@@ -64,7 +64,8 @@ let scratch = { runStart: new Int32Array(0), runLen: new Uint16Array(0), perm: n
 function allocateSwapRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec): SwappedOut {
   if (scratch.runStart.length < spec.swapPages) scratch = { runStart: new Int32Array(spec.swapPages), runLen: new Uint16Array(spec.swapPages), perm: new Int32Array(spec.swapPages) };
   const { runStart, runLen } = scratch;
-  const { nRuns, zramBytes } = swapOutRuns(d, pid, spec, runStart, runLen);
+  const nRuns = swapOutRuns(d, pid, spec, runStart, runLen);
+  const zramBytes = swappedOutBytes;
   const perm = shuffledIndex(scratch.perm.subarray(0, nRuns), d.layoutRng);
   const runs: PteOrderRuns = { start: new Int32Array(nRuns), nr: new Uint16Array(nRuns) };
   const runEnds = new Int32Array(nRuns);
@@ -72,8 +73,16 @@ function allocateSwapRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec):
   return { runs, runEnds, nRuns, zramBytes };
 }
 
-/** The swap-out itself: runs of slots, each page's zram object stored. Returns the run count and zram bytes. */
-function swapOutRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec, runStart: Int32Array, runLen: Uint16Array): { nRuns: number; zramBytes: number } {
+/**
+ * zram bytes of the last swapOutRuns. A module variable, not a returned
+ * object: V8 compiles swapOutRuns' loop on stack replacement before the code
+ * after it ever ran, and a property access there, without type feedback,
+ * threw that compiled code away again at the end of every process's swap-out.
+ */
+let swappedOutBytes = 0;
+
+/** The swap-out itself: runs of slots, each page's zram object stored. Returns the run count (zram bytes in swappedOutBytes). */
+function swapOutRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec, runStart: Int32Array, runLen: Uint16Array): number {
   let nRuns = 0;
   let zramBytes = 0;
   let left = spec.swapPages;
@@ -100,7 +109,8 @@ function swapOutRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec, runSt
     nRuns++;
     left -= nr;
   }
-  return { nRuns, zramBytes };
+  swappedOutBytes = zramBytes;
+  return nRuns;
 }
 
 /** Slots of the next run: folios swapped out together get neighbouring slots; a break (probability = fragmentation) or a full PMD ends the run. */
@@ -152,17 +162,28 @@ function layoutChunks(mm: MmStruct, spec: SwapLayoutSpec, sw: SwappedOut, rng: R
   for (let left = spec.filePages; left > 0; left -= PTRS_PER_PTE) mm.addChunk(new PmdChunk(0, Math.min(PTRS_PER_PTE, left), locks));
 }
 
-/** A random permutation of 0..n-1 in `perm` (PTE order is not swap-out order). */
+/**
+ * A random permutation of 0..n-1 in `perm` (PTE order is not swap-out order).
+ * One loop per function: a loop compiled on stack replacement before the next
+ * loop ever ran would be thrown away there (no type feedback) on every call.
+ */
 function shuffledIndex(perm: Int32Array, rng: RngStream): Int32Array {
-  const n = perm.length;
-  for (let i = 0; i < n; i++) perm[i] = i;
-  for (let i = n - 1; i > 0; i--) {
+  identity(perm);
+  fisherYates(perm, rng);
+  return perm;
+}
+
+function identity(perm: Int32Array): void {
+  for (let i = 0; i < perm.length; i++) perm[i] = i;
+}
+
+function fisherYates(perm: Int32Array, rng: RngStream): void {
+  for (let i = perm.length - 1; i > 0; i--) {
     const j = rng.int(0, i);
     const t = perm[i]!;
     perm[i] = perm[j]!;
     perm[j] = t;
   }
-  return perm;
 }
 
 /** The runs in PTE order (`perm`), and where each ends counted in entries. */

@@ -1,6 +1,7 @@
 // One CPU: what it runs, its run queue, and its RT-throttling state.
 
 import type { EventTarget } from '../../engine/engine.js';
+import { asDoubleFields } from '../../engine/double-fields.js';
 import { RunQueue } from './runqueue.js';
 import type { Task } from './task.js';
 
@@ -10,6 +11,9 @@ export const CpuEvent = { resched: 0, slice: 1, rtThrottle: 2, rtPeriod: 3 } as 
 export interface CpuEventOwner {
   onCpuEvent(cpu: Cpu, tag: number): void;
 }
+
+/** Times in ns and frequency-scaled rates: doubles from the start (engine/double-fields.ts). */
+const CPU_DOUBLE_FIELDS = ['lastUpdateNs', 'rtUsedNs', 'sliceStartNs', 'speed1024', 'invariantBusyNs'] as const;
 
 export class Cpu implements EventTarget {
   curr: Task | null = null;
@@ -43,6 +47,7 @@ export class Cpu implements EventTarget {
     private readonly owner: CpuEventOwner,
   ) {
     this.speed1024 = capacity1024;
+    asDoubleFields(this, CPU_DOUBLE_FIELDS);
   }
 
   fire(tag: number): void {

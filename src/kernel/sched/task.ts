@@ -2,6 +2,7 @@
 // the step program, and per-state time accounting.
 
 import type { EventTarget } from '../../engine/engine.js';
+import { asDoubleFields } from '../../engine/double-fields.js';
 import { TaskCtx, type Program, type StepTask } from '../../engine/steps.js';
 import type { CpuMask } from './topology.js';
 
@@ -39,6 +40,10 @@ export class TaskAccounting {
   spinningNs = 0;
   runnableNs = 0;
   sleepingNs = 0;
+
+  constructor() {
+    asDoubleFields(this, ['runningNs', 'spinningNs', 'runnableNs', 'sleepingNs']);
+  }
 
   add(state: TaskState, ns: number): void {
     switch (state) {
@@ -112,6 +117,8 @@ export class Task implements StepTask, EventTarget {
     private readonly owner: TaskEventOwner,
   ) {
     this.category = category;
+    // Times in ns and the vruntime: doubles from the start (engine/double-fields.ts).
+    asDoubleFields(this, ['stateSinceNs', 'vruntime', 'workLeftNs', 'exitNs']);
   }
 
   fire(tag: number): void {

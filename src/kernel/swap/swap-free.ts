@@ -28,6 +28,7 @@ import type { QueuedLock } from '../locking/queued-lock.js';
 import type { Task } from '../sched/task.js';
 import { LINE } from '../cacheline/free-path-lines.js';
 import { entryPutToSlotCacheNs, putMapNrNs, rangeFreeCallNs, rangeFreeNs } from './free-ops.js';
+import { NO_SWAP_RUNS } from '../mm/mm-struct.js';
 import { SwapInfo, SWAPFILE_CLUSTER, type SwapRun } from './swap-info.js';
 
 export const CI_LOCK_MIN_GROUP = 8;
@@ -67,8 +68,8 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
   }
   let nFast = 0;
   if (p.freeNrFastPath) for (const r of runs) if (isFastPathRun(r)) nFast++;
-  const fast: SwapRun[] = nFast > 0 ? [] : NO_RUNS;
-  const single: SwapRun[] = nFast === runs.length ? NO_RUNS : nFast > 0 ? [] : (runs as SwapRun[]);
+  const fast: SwapRun[] = nFast > 0 ? [] : NO_SWAP_RUNS;
+  const single: SwapRun[] = nFast === runs.length ? NO_SWAP_RUNS : nFast > 0 ? [] : (runs as SwapRun[]);
   if (nFast > 0) for (const r of runs) (isFastPathRun(r) ? fast : single).push(r);
   if (fast.length > 0) {
     // __swap_entries_free fast path: per run, swap_is_last_map under ci->lock ...
@@ -113,8 +114,6 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
     }
   }
 }
-
-const NO_RUNS: SwapRun[] = [];
 
 /** Entries entering (+1) or leaving (-1) a per-CPU slot cache, as one tracepoint per stretch of one memcg's slots. */
 function traceSlotCacheHeld(K: Kernel, slots: Int32Array, sign: 1 | -1): void {
