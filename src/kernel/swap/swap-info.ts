@@ -109,10 +109,7 @@ export class SwapInfo {
 
   /** swap_cgroup_clear() at mem_cgroup_uncharge_swap(); returns the id it held. */
   clearCgroup(offset: number): number {
-    const cg = this.swapCgroup;
-    const id = cg.lookup(offset);
-    if (id !== 0) cg.set(offset, 0);
-    return id;
+    return this.swapCgroup.clear(offset);
   }
 
   /** Share of `slots` charged to a memcg other than `id` (work done for other processes). */
@@ -249,37 +246,74 @@ class SwapCgroup {
   private readonly charged: Uint16Array;
   /** Uniform clusters: one bit per slot, set when charged. */
   private readonly bits: Uint32Array;
+  /** 1 for a mixed cluster (in `mixed`): a typed array, read per lookup. */
+  private readonly isMixed: Uint8Array;
   /** Mixed clusters: the id of every slot (0 = not charged). */
-  private readonly mixed: Array<Uint16Array | undefined>;
+  private readonly mixed = new Map<number, Uint16Array>();
 
   constructor(nrClusters: number) {
     this.clusterId = new Uint16Array(nrClusters);
     this.charged = new Uint16Array(nrClusters);
     this.bits = new Uint32Array((nrClusters * SWAPFILE_CLUSTER) / 32);
-    this.mixed = new Array<Uint16Array | undefined>(nrClusters);
+    this.isMixed = new Uint8Array(nrClusters);
   }
 
   lookup(offset: number): number {
     const c = (offset / SWAPFILE_CLUSTER) | 0;
-    const m = this.mixed[c];
-    if (m !== undefined) return m[offset - c * SWAPFILE_CLUSTER]!;
+    if (this.isMixed[c] !== 0) return this.mixed.get(c)![offset - c * SWAPFILE_CLUSTER]!;
     return (this.bits[offset >>> 5]! >>> (offset & 31)) & 1 ? this.clusterId[c]! : 0;
   }
 
   /** Charges [start, start+nr) to `id`. */
   record(start: number, nr: number, id: number): void {
-    for (let i = start, e = start + nr; i < e; i++) this.set(i, id);
+    const c = (start / SWAPFILE_CLUSTER) | 0;
+    const end = start + nr;
+    // The common case: a run inside one cluster whose charged entries are all `id`'s.
+    if (id === 0 || this.isMixed[c] !== 0 || end > (c + 1) * SWAPFILE_CLUSTER || (this.charged[c] !== 0 && this.clusterId[c] !== id)) {
+      for (let i = start; i < end; i++) this.set(i, id);
+      return;
+    }
+    this.clusterId[c] = id;
+    let added = 0;
+    for (let i = start; i < end; i++) {
+      const bit = 1 << (i & 31);
+      const w = this.bits[i >>> 5]!;
+      if ((w & bit) === 0) {
+        this.bits[i >>> 5] = w | bit;
+        added++;
+      }
+    }
+    this.charged[c]! += added;
+  }
+
+  /** Uncharges the slot; returns the id it held. */
+  clear(offset: number): number {
+    const c = (offset / SWAPFILE_CLUSTER) | 0;
+    if (this.isMixed[c] === 0) {
+      const w = this.bits[offset >>> 5]!;
+      const bit = 1 << (offset & 31);
+      if ((w & bit) === 0) return 0;
+      this.bits[offset >>> 5] = w & ~bit;
+      this.charged[c]!--;
+      return this.clusterId[c]!;
+    }
+    const id = this.lookup(offset);
+    if (id !== 0) this.set(offset, 0);
+    return id;
   }
 
   set(offset: number, id: number): void {
     const c = (offset / SWAPFILE_CLUSTER) | 0;
-    const m = this.mixed[c];
-    if (m !== undefined) {
+    if (this.isMixed[c] !== 0) {
+      const m = this.mixed.get(c)!;
       const j = offset - c * SWAPFILE_CLUSTER;
       const was = m[j]!;
       m[j] = id;
       if (was === 0 && id !== 0) this.charged[c]!++;
-      else if (was !== 0 && id === 0 && --this.charged[c]! === 0) this.mixed[c] = undefined;
+      else if (was !== 0 && id === 0 && --this.charged[c]! === 0) {
+        this.mixed.delete(c);
+        this.isMixed[c] = 0;
+      }
       return;
     }
     const w = offset >>> 5;
@@ -315,6 +349,7 @@ class SwapCgroup {
         this.bits[o >>> 5]! &= ~bit;
       }
     }
-    this.mixed[c] = m;
+    this.mixed.set(c, m);
+    this.isMixed[c] = 1;
   }
 }

@@ -52,13 +52,13 @@ export class Zram {
    * with -ENOMEM and the slot keeps no object.
    */
   store(slot: number, bytes: number, takePages: boolean): boolean {
-    if (this.slotZspage.get(slot) !== NO_OBJECT) {
+    if (this.slotZspage.occupied(slot)) {
       // Overwriting a slot frees the object a miss_free leaked there.
       this.leakedBytes -= this.objectBytes(slot);
       this.dropObject(slot);
     }
     if (bytes === 0) {
-      this.slotZspage.set(slot, SAME_FILLED);
+      this.slotZspage.put(slot, SAME_FILLED);
       this.stats.same_pages++;
     } else {
       const cls = this.zs.classFor(bytes);
@@ -67,7 +67,7 @@ export class Zram {
         this.stats.failed_writes++;
         return false;
       }
-      this.slotZspage.set(slot, this.encode(zspage, cls.size - bytes));
+      this.slotZspage.put(slot, this.encode(zspage, cls.size - bytes));
       this.comprDataBytes += bytes;
     }
     this.stats.pages_stored++;
@@ -132,7 +132,7 @@ export class Zram {
     const z = this.slotZspage.get(slot);
     if (z === NO_OBJECT) throw new SimulationError('zram-double-free', `zram slot ${slot} freed with no object`);
     if (z === SAME_FILLED) {
-      this.slotZspage.set(slot, NO_OBJECT);
+      this.slotZspage.clear(slot, z);
       this.stats.same_pages--;
       this.stats.pages_stored--;
       return 'same';
@@ -150,7 +150,7 @@ export class Zram {
     const z = this.slotZspage.get(slot);
     if (this.lockedSlots.has(slot) || z === SAME_FILLED || z === NO_OBJECT) return this.slotFreeNotify(slot);
     this.stats.notify_free++;
-    this.slotZspage.set(slot, NO_OBJECT);
+    this.slotZspage.clear(slot, z);
     this.comprDataBytes -= this.bytesOf(z);
     this.stats.pages_stored--;
     return (z >>> BYTES_BITS) - 1; // the zspage
@@ -158,7 +158,7 @@ export class Zram {
 
   private dropObject(slot: number): number {
     const z = this.slotZspage.get(slot);
-    this.slotZspage.set(slot, NO_OBJECT);
+    this.slotZspage.clear(slot, z);
     if (z === SAME_FILLED) {
       this.stats.same_pages--;
       this.stats.pages_stored--;
@@ -171,86 +171,99 @@ export class Zram {
 }
 
 /** Slots per group sharing a zspage base (a swap cluster's worth). */
-const GROUP_SLOTS = 512;
+const GROUP_SHIFT = 9;
+const GROUP_SLOTS = 1 << GROUP_SHIFT;
 /** A group's base lies this many zspages below its first object's: objects of a class whose open zspage is older come later (half the window either side). */
 const BASE_MARGIN = 2048;
 /** Compact words: 0 none, 1 same-filled, else ((zspage - base + 1) << 4) | below, zspage - base + 1 < 4096. */
 const COMPACT_SAME = 1;
+const WIDE = -1;
 const COMPACT_MAX_DELTA = (1 << (16 - BYTES_BITS)) - 1;
 
 /**
  * The slots' words, two bytes a slot: the objects of a group of neighbouring
  * slots were stored at about the same time, so their zspages lie close
  * together and each slot keeps its zspage relative to a per-group base. A
- * group with an object outside that window keeps full words, until it is
- * empty again. get() returns exactly the word stored.
+ * group with an object outside that window keeps full words, until it holds
+ * no object again. get() returns exactly the word stored.
  */
 class SlotWords {
   private readonly compact: Uint16Array;
+  /** Per group: its zspage base, or WIDE for a group kept in full words (in `wide`); one array read per lookup. */
   private readonly base: Int32Array;
   /** zsmalloc objects per group. */
   private readonly objects: Uint16Array;
-  private readonly wide: Array<Int32Array | undefined>;
+  private readonly wide = new Map<number, Int32Array>();
 
   constructor(nrSlots: number) {
     const groups = Math.ceil(nrSlots / GROUP_SLOTS);
     this.compact = new Uint16Array(groups * GROUP_SLOTS);
     this.base = new Int32Array(groups);
     this.objects = new Uint16Array(groups);
-    this.wide = new Array<Int32Array | undefined>(groups);
   }
 
   get(slot: number): number {
-    const g = (slot / GROUP_SLOTS) | 0;
-    const wd = this.wide[g];
-    if (wd !== undefined) return wd[slot - g * GROUP_SLOTS]!;
-    return this.expand(this.compact[slot]!, g);
-  }
-
-  private expand(c: number, g: number): number {
+    const base = this.base[slot >>> GROUP_SHIFT]!;
+    if (base === WIDE) return this.wide.get(slot >>> GROUP_SHIFT)![slot & (GROUP_SLOTS - 1)]!;
+    const c = this.compact[slot]!;
     if (c <= COMPACT_SAME) return c === COMPACT_SAME ? SAME_FILLED : NO_OBJECT;
-    return (((c >>> BYTES_BITS) + this.base[g]!) << BYTES_BITS) | (c & BYTES_MASK);
+    return (((c >>> BYTES_BITS) + base) << BYTES_BITS) | (c & BYTES_MASK);
   }
 
-  set(slot: number, w: number): void {
-    const g = (slot / GROUP_SLOTS) | 0;
-    const old = this.get(slot);
-    const objects = this.objects[g]! - (old > 0 ? 1 : 0) + (w > 0 ? 1 : 0);
-    this.objects[g] = objects;
-    const wd = this.wide[g];
-    if (wd !== undefined) {
-      wd[slot - g * GROUP_SLOTS] = w;
-      if (objects === 0) this.toCompact(g, wd);
+  occupied(slot: number): boolean {
+    const base = this.base[slot >>> GROUP_SHIFT]!;
+    return base === WIDE ? this.get(slot) !== NO_OBJECT : this.compact[slot] !== 0;
+  }
+
+  /** The slot (holding nothing) gets word `w` (an object or SAME_FILLED). */
+  put(slot: number, w: number): void {
+    const g = slot >>> GROUP_SHIFT;
+    const objects = w > 0 ? ++this.objects[g]! : this.objects[g]!;
+    if (this.base[g] === WIDE) {
+      this.wide.get(g)![slot & (GROUP_SLOTS - 1)] = w;
       return;
     }
-    if (w <= 0) {
-      this.compact[slot] = w === SAME_FILLED ? COMPACT_SAME : 0;
+    if (w < 0) {
+      this.compact[slot] = COMPACT_SAME;
       return;
     }
     const zspage1 = w >>> BYTES_BITS; // zspage + 1
     // The group's first object sets its base.
-    if (objects === 1) this.base[g] = Math.max(0, zspage1 - BASE_MARGIN);
-    const d = zspage1 - this.base[g]!;
-    if (d >= 1 && d <= COMPACT_MAX_DELTA) {
-      this.compact[slot] = (d << BYTES_BITS) | (w & BYTES_MASK);
+    let base = this.base[g]!;
+    if (objects === 1) this.base[g] = base = Math.max(0, zspage1 - BASE_MARGIN);
+    const d = zspage1 - base;
+    if (d >= 1 && d <= COMPACT_MAX_DELTA) this.compact[slot] = (d << BYTES_BITS) | (w & BYTES_MASK);
+    else this.toWide(g)[slot & (GROUP_SLOTS - 1)] = w;
+  }
+
+  /** The slot, whose word was `old`, holds nothing any more. */
+  clear(slot: number, old: number): void {
+    const g = slot >>> GROUP_SHIFT;
+    const objects = old > 0 ? --this.objects[g]! : this.objects[g]!;
+    if (this.base[g] !== WIDE) {
+      this.compact[slot] = 0;
       return;
     }
-    this.toWide(g)[slot - g * GROUP_SLOTS] = w;
+    const wd = this.wide.get(g)!;
+    wd[slot & (GROUP_SLOTS - 1)] = NO_OBJECT;
+    if (objects === 0) this.toCompact(g, wd);
   }
 
   /** A group with no zsmalloc object left (same-filled pages at most) goes back to two bytes a slot. */
   private toCompact(g: number, wd: Int32Array): void {
     for (let j = 0, s = g * GROUP_SLOTS; j < GROUP_SLOTS; j++, s++) this.compact[s] = wd[j] === SAME_FILLED ? COMPACT_SAME : 0;
-    this.wide[g] = undefined;
+    this.wide.delete(g);
+    this.base[g] = 0;
   }
 
   private toWide(g: number): Int32Array {
     const wd = new Int32Array(GROUP_SLOTS);
     for (let j = 0, s = g * GROUP_SLOTS; j < GROUP_SLOTS; j++, s++) {
-      wd[j] = this.expand(this.compact[s]!, g);
+      wd[j] = this.get(s);
       this.compact[s] = 0;
     }
-    this.wide[g] = wd;
+    this.wide.set(g, wd);
+    this.base[g] = WIDE;
     return wd;
   }
 }
