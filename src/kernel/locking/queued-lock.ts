@@ -17,8 +17,10 @@ export type LockKind = 'spinlock' | 'rwlock' | 'mutex' | 'rwsem';
 
 export class QueuedLock implements SimLock {
   readonly stats = new LockStats();
-  /** Current holders: one writer, or any number of readers. */
-  private readonly holders = new Map<StepTask, number>();
+  /** Current holders: one writer, or any number of readers; a set only for locks readers share (many ptl and ci->lock instances live at once). */
+  private holder: StepTask | null = null;
+  private readers: Set<StepTask> | null = null;
+  private nHolders = 0;
   private writeHeld = false;
   private readonly waiters: Waiter[] = [];
   private heldSinceNs = 0;
@@ -38,7 +40,7 @@ export class QueuedLock implements SimLock {
   }
 
   get isLocked(): boolean {
-    return this.holders.size > 0;
+    return this.nHolders > 0;
   }
 
   get waiting(): number {
@@ -46,12 +48,12 @@ export class QueuedLock implements SimLock {
   }
 
   holds(task: StepTask): boolean {
-    return this.holders.has(task);
+    return this.readers !== null ? this.readers.has(task) : this.holder === task;
   }
 
   tryAcquire(task: StepTask, write: boolean, nowNs: number): boolean {
     const isWrite = write || !this.shared;
-    if (this.holders.has(task)) throw new SimulationError('lock-recursion', `${task.name} takes ${this.name} it already holds`);
+    if (this.holds(task)) throw new SimulationError('lock-recursion', `${task.name} takes ${this.name} it already holds`);
     // FIFO fairness: nobody overtakes a queued waiter.
     if (this.waiters.length > 0 || !this.compatible(isWrite)) return false;
     this.grant(task, isWrite, nowNs);
@@ -64,12 +66,12 @@ export class QueuedLock implements SimLock {
   }
 
   release(task: StepTask, nowNs: number): StepTask[] {
-    const n = this.holders.get(task);
-    if (n === undefined) {
+    if (!this.holds(task)) {
       throw new SimulationError('lock-owner', `${task.name} releases ${this.name} which it does not hold`);
     }
-    this.holders.delete(task);
-    if (this.holders.size === 0) {
+    if (this.readers !== null) this.readers.delete(task);
+    else this.holder = null;
+    if (--this.nHolders === 0) {
       this.writeHeld = false;
       this.stats.totalHoldNs += nowNs - this.heldSinceNs;
     }
@@ -87,13 +89,14 @@ export class QueuedLock implements SimLock {
   }
 
   private compatible(write: boolean): boolean {
-    if (this.holders.size === 0) return true;
+    if (this.nHolders === 0) return true;
     return !write && !this.writeHeld;
   }
 
   private grant(task: StepTask, write: boolean, nowNs: number): void {
-    if (this.holders.size === 0) this.heldSinceNs = nowNs;
-    this.holders.set(task, 1);
+    if (this.nHolders++ === 0) this.heldSinceNs = nowNs;
+    if (this.shared) (this.readers ??= new Set()).add(task);
+    else this.holder = task;
     this.writeHeld = write;
   }
 }

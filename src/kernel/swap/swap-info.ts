@@ -64,12 +64,8 @@ export class SwapInfo {
   entriesFreed = 0;
   /** Per CPU: entries parked in the swap slots cache by free_swap_slot(), offsets. */
   readonly slotCaches: SlotCache[];
-  /**
-   * swap_cgroup: per slot, the memcg id its entry is charged to (the owning
-   * process's pid in the model, 0 for none), an unsigned short as in struct
-   * swap_cgroup. Zero-filled, so only slots ever used become resident.
-   */
-  private readonly swapCgroup: Uint16Array;
+  /** swap_cgroup: the memcg id each slot's entry is charged to (see SwapCgroup). */
+  private readonly swapCgroup: SwapCgroup;
   /** Entries zapped out of page tables whose swap_map reference is not yet dropped (conservation). */
   detachedEntries = 0;
   /** Entries inside a free_swap_and_cache_nr() call right now (conservation). */
@@ -92,7 +88,7 @@ export class SwapInfo {
     for (let c = this.nrClusters - 1; c >= 0; c--) this.freeClusters.push(c);
     this.lock = locks.spinlock('si->lock');
     this.slotCaches = Array.from({ length: nrCpus }, () => new SlotCache());
-    this.swapCgroup = new Uint16Array(this.swapMap.length);
+    this.swapCgroup = new SwapCgroup(this.nrClusters);
   }
 
   /** Slots still free (get_nr_swap_pages()); slot 0 holds the header. */
@@ -103,28 +99,25 @@ export class SwapInfo {
   /** swap_cgroup_record(): the entries [start, start+nr) are charged to memcg `id`. */
   recordCgroup(start: number, nr: number, id: number): void {
     if (id > MAX_SWAP_CGROUP_ID) throw new SimulationError('swap-cgroup-id', `memcg id ${id} exceeds swap_cgroup's unsigned short`);
-    // A loop: most runs are a few entries, where TypedArray.fill's call costs more than the stores.
-    const cg = this.swapCgroup;
-    for (let i = start, e = start + nr; i < e; i++) cg[i] = id;
+    this.swapCgroup.record(start, nr, id);
   }
 
   /** lookup_swap_cgroup_id(). */
   cgroupOf(offset: number): number {
-    return this.swapCgroup[offset]!;
+    return this.swapCgroup.lookup(offset);
   }
 
   /** swap_cgroup_clear() at mem_cgroup_uncharge_swap(); returns the id it held. */
   clearCgroup(offset: number): number {
-    const id = this.swapCgroup[offset]!;
-    this.swapCgroup[offset] = 0;
-    return id;
+    return this.swapCgroup.clear(offset);
   }
 
   /** Share of `slots` charged to a memcg other than `id` (work done for other processes). */
   foreignShare(id: number, slots: ArrayLike<number>): number {
     if (slots.length === 0) return 0;
     let foreign = 0;
-    for (let i = 0; i < slots.length; i++) if (this.swapCgroup[slots[i]!] !== id) foreign++;
+    const cg = this.swapCgroup;
+    for (let i = 0; i < slots.length; i++) if (cg.lookup(slots[i]!) !== id) foreign++;
     return foreign / slots.length;
   }
 
@@ -234,5 +227,129 @@ export class SwapInfo {
     --this.clusterUsed[c]!;
     this.inusePages--;
     this.entriesFreed++;
+  }
+}
+
+/**
+ * struct swap_cgroup (mm/swap_cgroup.c) keeps an unsigned short per slot.
+ * Swap-out fills a cluster from one CPU for one process at a time, so a
+ * cluster's charged entries almost always belong to one memcg: the model
+ * keeps one id per cluster plus a bit per slot (charged or not), and a
+ * per-slot array only for a cluster whose charged entries belong to several
+ * memcgs, dropped when its last entry is uncharged. Lookups return exactly
+ * what the per-slot array would; memory follows the clusters in use.
+ */
+class SwapCgroup {
+  /** Uniform clusters: the memcg id of every charged slot. */
+  private readonly clusterId: Uint16Array;
+  /** Charged slots per cluster. */
+  private readonly charged: Uint16Array;
+  /** Uniform clusters: one bit per slot, set when charged. */
+  private readonly bits: Uint32Array;
+  /** 1 for a mixed cluster (in `mixed`): a typed array, read per lookup. */
+  private readonly isMixed: Uint8Array;
+  /** Mixed clusters: the id of every slot (0 = not charged). */
+  private readonly mixed = new Map<number, Uint16Array>();
+
+  constructor(nrClusters: number) {
+    this.clusterId = new Uint16Array(nrClusters);
+    this.charged = new Uint16Array(nrClusters);
+    this.bits = new Uint32Array((nrClusters * SWAPFILE_CLUSTER) / 32);
+    this.isMixed = new Uint8Array(nrClusters);
+  }
+
+  lookup(offset: number): number {
+    const c = (offset / SWAPFILE_CLUSTER) | 0;
+    if (this.isMixed[c] !== 0) return this.mixed.get(c)![offset - c * SWAPFILE_CLUSTER]!;
+    return (this.bits[offset >>> 5]! >>> (offset & 31)) & 1 ? this.clusterId[c]! : 0;
+  }
+
+  /** Charges [start, start+nr) to `id`. */
+  record(start: number, nr: number, id: number): void {
+    const c = (start / SWAPFILE_CLUSTER) | 0;
+    const end = start + nr;
+    // The common case: a run inside one cluster whose charged entries are all `id`'s.
+    if (id === 0 || this.isMixed[c] !== 0 || end > (c + 1) * SWAPFILE_CLUSTER || (this.charged[c] !== 0 && this.clusterId[c] !== id)) {
+      for (let i = start; i < end; i++) this.set(i, id);
+      return;
+    }
+    this.clusterId[c] = id;
+    let added = 0;
+    for (let i = start; i < end; i++) {
+      const bit = 1 << (i & 31);
+      const w = this.bits[i >>> 5]!;
+      if ((w & bit) === 0) {
+        this.bits[i >>> 5] = w | bit;
+        added++;
+      }
+    }
+    this.charged[c]! += added;
+  }
+
+  /** Uncharges the slot; returns the id it held. */
+  clear(offset: number): number {
+    const c = (offset / SWAPFILE_CLUSTER) | 0;
+    if (this.isMixed[c] === 0) {
+      const w = this.bits[offset >>> 5]!;
+      const bit = 1 << (offset & 31);
+      if ((w & bit) === 0) return 0;
+      this.bits[offset >>> 5] = w & ~bit;
+      this.charged[c]!--;
+      return this.clusterId[c]!;
+    }
+    const id = this.lookup(offset);
+    if (id !== 0) this.set(offset, 0);
+    return id;
+  }
+
+  set(offset: number, id: number): void {
+    const c = (offset / SWAPFILE_CLUSTER) | 0;
+    if (this.isMixed[c] !== 0) {
+      const m = this.mixed.get(c)!;
+      const j = offset - c * SWAPFILE_CLUSTER;
+      const was = m[j]!;
+      m[j] = id;
+      if (was === 0 && id !== 0) this.charged[c]!++;
+      else if (was !== 0 && id === 0 && --this.charged[c]! === 0) {
+        this.mixed.delete(c);
+        this.isMixed[c] = 0;
+      }
+      return;
+    }
+    const w = offset >>> 5;
+    const bit = 1 << (offset & 31);
+    const isSet = (this.bits[w]! & bit) !== 0;
+    if (id === 0) {
+      if (isSet) {
+        this.bits[w]! &= ~bit;
+        this.charged[c]!--;
+      }
+    } else if (this.charged[c] === 0 || this.clusterId[c] === id) {
+      this.clusterId[c] = id;
+      if (!isSet) {
+        this.bits[w]! |= bit;
+        this.charged[c]!++;
+      }
+    } else {
+      this.toMixed(c);
+      this.set(offset, id);
+    }
+  }
+
+  /** A second memcg charges an entry of the cluster: its ids go per slot. */
+  private toMixed(c: number): void {
+    const m = new Uint16Array(SWAPFILE_CLUSTER);
+    const id = this.clusterId[c]!;
+    const base = c * SWAPFILE_CLUSTER;
+    for (let j = 0; j < SWAPFILE_CLUSTER; j++) {
+      const o = base + j;
+      const bit = 1 << (o & 31);
+      if (this.bits[o >>> 5]! & bit) {
+        m[j] = id;
+        this.bits[o >>> 5]! &= ~bit;
+      }
+    }
+    this.mixed.set(c, m);
+    this.isMixed[c] = 1;
   }
 }

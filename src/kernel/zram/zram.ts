@@ -6,11 +6,12 @@
 import { SimulationError } from '../../engine/engine.js';
 import type { Zsmalloc } from './zsmalloc.js';
 
-// Slot encoding, one word per slot: 0 = no object (so untouched slots stay
-// zero pages, never made resident: memory follows the slots in use, not the
+// A slot's object as a word: 0 = no object (so untouched slots stay zero
+// pages, never made resident: memory follows the slots in use, not the
 // device size), SAME_FILLED, or ((zspage + 1) << 4) | (class size - bytes):
 // an object's size class is its zspage's, and its size is within
-// ZS_SIZE_CLASS_DELTA (16) bytes below the class size.
+// ZS_SIZE_CLASS_DELTA (16) bytes below the class size. Stored compactly by
+// SlotWords (below).
 const NO_OBJECT = 0;
 
 const SAME_FILLED = -1;
@@ -30,7 +31,7 @@ export interface ZramStats {
 
 export class Zram {
   /** Per slot: its object's zspage and size (see the encoding above), SAME_FILLED, or NO_OBJECT (0). */
-  private readonly slotZspage: Int32Array;
+  private readonly slotZspage: SlotWords;
   /** Slots whose lock a reader holds right now (zram_slot_lock); sparse. */
   private readonly lockedSlots = new Set<number>();
   readonly stats: ZramStats = { notify_free: 0, miss_free: 0, same_pages: 0, pages_stored: 0, failed_writes: 0 };
@@ -42,7 +43,7 @@ export class Zram {
     readonly nrSlots: number,
     readonly zs: Zsmalloc,
   ) {
-    this.slotZspage = new Int32Array(nrSlots);
+    this.slotZspage = new SlotWords(nrSlots);
   }
 
   /**
@@ -51,13 +52,13 @@ export class Zram {
    * with -ENOMEM and the slot keeps no object.
    */
   store(slot: number, bytes: number, takePages: boolean): boolean {
-    if (this.slotZspage[slot] !== NO_OBJECT) {
+    if (this.slotZspage.occupied(slot)) {
       // Overwriting a slot frees the object a miss_free leaked there.
       this.leakedBytes -= this.objectBytes(slot);
       this.dropObject(slot);
     }
     if (bytes === 0) {
-      this.slotZspage[slot] = SAME_FILLED;
+      this.slotZspage.put(slot, SAME_FILLED);
       this.stats.same_pages++;
     } else {
       const cls = this.zs.classFor(bytes);
@@ -66,7 +67,7 @@ export class Zram {
         this.stats.failed_writes++;
         return false;
       }
-      this.slotZspage[slot] = this.encode(zspage, cls.size - bytes);
+      this.slotZspage.put(slot, this.encode(zspage, cls.size - bytes));
       this.comprDataBytes += bytes;
     }
     this.stats.pages_stored++;
@@ -74,7 +75,7 @@ export class Zram {
   }
 
   objectBytes(slot: number): number {
-    const w = this.slotZspage[slot]!;
+    const w = this.slotZspage.get(slot);
     return w > 0 ? this.bytesOf(w) : 0;
   }
 
@@ -90,19 +91,19 @@ export class Zram {
   }
 
   isSameFilled(slot: number): boolean {
-    return this.slotZspage[slot] === SAME_FILLED;
+    return this.slotZspage.get(slot) === SAME_FILLED;
   }
 
   /** How many of `slots` hold a same-filled page (no zsmalloc object). */
   countSameFilled(slots: ArrayLike<number>): number {
     let n = 0;
-    for (let i = 0; i < slots.length; i++) if (this.slotZspage[slots[i]!] === SAME_FILLED) n++;
+    for (let i = 0; i < slots.length; i++) if (this.slotZspage.get(slots[i]!) === SAME_FILLED) n++;
     return n;
   }
 
   /** Size class index of the slot's object, or -1 (for grouping zs_free by class lock). */
   classIndex(slot: number): number {
-    const z = this.slotZspage[slot]!;
+    const z = this.slotZspage.get(slot);
     return z > 0 ? this.zs.classIndexOfZspage((z >>> BYTES_BITS) - 1) : -1;
   }
 
@@ -128,10 +129,10 @@ export class Zram {
       this.leakedBytes += this.objectBytes(slot);
       return 'miss';
     }
-    const z = this.slotZspage[slot]!;
+    const z = this.slotZspage.get(slot);
     if (z === NO_OBJECT) throw new SimulationError('zram-double-free', `zram slot ${slot} freed with no object`);
     if (z === SAME_FILLED) {
-      this.slotZspage[slot] = NO_OBJECT;
+      this.slotZspage.clear(slot, z);
       this.stats.same_pages--;
       this.stats.pages_stored--;
       return 'same';
@@ -146,18 +147,18 @@ export class Zram {
    * 'same' as slotFreeNotify().
    */
   slotFreeNotifyDeferZsFree(slot: number): number | 'miss' | 'same' {
-    const z = this.slotZspage[slot]!;
+    const z = this.slotZspage.get(slot);
     if (this.lockedSlots.has(slot) || z === SAME_FILLED || z === NO_OBJECT) return this.slotFreeNotify(slot);
     this.stats.notify_free++;
-    this.slotZspage[slot] = NO_OBJECT;
+    this.slotZspage.clear(slot, z);
     this.comprDataBytes -= this.bytesOf(z);
     this.stats.pages_stored--;
     return (z >>> BYTES_BITS) - 1; // the zspage
   }
 
   private dropObject(slot: number): number {
-    const z = this.slotZspage[slot]!;
-    this.slotZspage[slot] = NO_OBJECT;
+    const z = this.slotZspage.get(slot);
+    this.slotZspage.clear(slot, z);
     if (z === SAME_FILLED) {
       this.stats.same_pages--;
       this.stats.pages_stored--;
@@ -166,5 +167,103 @@ export class Zram {
     this.comprDataBytes -= this.bytesOf(z);
     this.stats.pages_stored--;
     return this.zs.free((z >>> BYTES_BITS) - 1);
+  }
+}
+
+/** Slots per group sharing a zspage base (a swap cluster's worth). */
+const GROUP_SHIFT = 9;
+const GROUP_SLOTS = 1 << GROUP_SHIFT;
+/** A group's base lies this many zspages below its first object's: objects of a class whose open zspage is older come later (half the window either side). */
+const BASE_MARGIN = 2048;
+/** Compact words: 0 none, 1 same-filled, else ((zspage - base + 1) << 4) | below, zspage - base + 1 < 4096. */
+const COMPACT_SAME = 1;
+const WIDE = -1;
+const COMPACT_MAX_DELTA = (1 << (16 - BYTES_BITS)) - 1;
+
+/**
+ * The slots' words, two bytes a slot: the objects of a group of neighbouring
+ * slots were stored at about the same time, so their zspages lie close
+ * together and each slot keeps its zspage relative to a per-group base. A
+ * group with an object outside that window keeps full words, until it holds
+ * no object again. get() returns exactly the word stored.
+ */
+class SlotWords {
+  private readonly compact: Uint16Array;
+  /** Per group: its zspage base, or WIDE for a group kept in full words (in `wide`); one array read per lookup. */
+  private readonly base: Int32Array;
+  /** zsmalloc objects per group. */
+  private readonly objects: Uint16Array;
+  private readonly wide = new Map<number, Int32Array>();
+
+  constructor(nrSlots: number) {
+    const groups = Math.ceil(nrSlots / GROUP_SLOTS);
+    this.compact = new Uint16Array(groups * GROUP_SLOTS);
+    this.base = new Int32Array(groups);
+    this.objects = new Uint16Array(groups);
+  }
+
+  get(slot: number): number {
+    const base = this.base[slot >>> GROUP_SHIFT]!;
+    if (base === WIDE) return this.wide.get(slot >>> GROUP_SHIFT)![slot & (GROUP_SLOTS - 1)]!;
+    const c = this.compact[slot]!;
+    if (c <= COMPACT_SAME) return c === COMPACT_SAME ? SAME_FILLED : NO_OBJECT;
+    return (((c >>> BYTES_BITS) + base) << BYTES_BITS) | (c & BYTES_MASK);
+  }
+
+  occupied(slot: number): boolean {
+    const base = this.base[slot >>> GROUP_SHIFT]!;
+    return base === WIDE ? this.get(slot) !== NO_OBJECT : this.compact[slot] !== 0;
+  }
+
+  /** The slot (holding nothing) gets word `w` (an object or SAME_FILLED). */
+  put(slot: number, w: number): void {
+    const g = slot >>> GROUP_SHIFT;
+    const objects = w > 0 ? ++this.objects[g]! : this.objects[g]!;
+    if (this.base[g] === WIDE) {
+      this.wide.get(g)![slot & (GROUP_SLOTS - 1)] = w;
+      return;
+    }
+    if (w < 0) {
+      this.compact[slot] = COMPACT_SAME;
+      return;
+    }
+    const zspage1 = w >>> BYTES_BITS; // zspage + 1
+    // The group's first object sets its base.
+    let base = this.base[g]!;
+    if (objects === 1) this.base[g] = base = Math.max(0, zspage1 - BASE_MARGIN);
+    const d = zspage1 - base;
+    if (d >= 1 && d <= COMPACT_MAX_DELTA) this.compact[slot] = (d << BYTES_BITS) | (w & BYTES_MASK);
+    else this.toWide(g)[slot & (GROUP_SLOTS - 1)] = w;
+  }
+
+  /** The slot, whose word was `old`, holds nothing any more. */
+  clear(slot: number, old: number): void {
+    const g = slot >>> GROUP_SHIFT;
+    const objects = old > 0 ? --this.objects[g]! : this.objects[g]!;
+    if (this.base[g] !== WIDE) {
+      this.compact[slot] = 0;
+      return;
+    }
+    const wd = this.wide.get(g)!;
+    wd[slot & (GROUP_SLOTS - 1)] = NO_OBJECT;
+    if (objects === 0) this.toCompact(g, wd);
+  }
+
+  /** A group with no zsmalloc object left (same-filled pages at most) goes back to two bytes a slot. */
+  private toCompact(g: number, wd: Int32Array): void {
+    for (let j = 0, s = g * GROUP_SLOTS; j < GROUP_SLOTS; j++, s++) this.compact[s] = wd[j] === SAME_FILLED ? COMPACT_SAME : 0;
+    this.wide.delete(g);
+    this.base[g] = 0;
+  }
+
+  private toWide(g: number): Int32Array {
+    const wd = new Int32Array(GROUP_SLOTS);
+    for (let j = 0, s = g * GROUP_SLOTS; j < GROUP_SLOTS; j++, s++) {
+      wd[j] = this.get(s);
+      this.compact[s] = 0;
+    }
+    this.wide.set(g, wd);
+    this.base[g] = WIDE;
+    return wd;
   }
 }
