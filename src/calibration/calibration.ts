@@ -31,6 +31,7 @@ export const CALIBRATION_KEYS = [
   'free_zspage_ns',
   'free_pgtables_per_pmd_ns',
   'exit_other_ns',
+  'exit_thread_ns',
   'remove_vma_ns',
   'vmas_per_mib',
   'slab_alloc_ns',

@@ -43,6 +43,7 @@ export function createProcess(K: Kernel, spec: ProcessSpec, body: (proc: KProces
     const t = K.sched.spawn({ name: i === 0 ? spec.name : `${spec.name}:${i}`, proc, nice: spec.nice, cpuset: spec.cpuset, category: spec.category }, program);
     proc.threads.push(t);
     proc.liveThreads++;
+    proc.sharedUsers++;
   }
   return proc;
 }

@@ -19,6 +19,8 @@ export class KProcess implements Proc {
   /** SIGKILL pending (fatal_signal_pending) for task_is_dying(). */
   sigkill = false;
   liveThreads = 0;
+  /** Threads still holding the shared mm, files and fs (mm->mm_users and friends): the last put tears them down. */
+  sharedUsers = 0;
 
   constructor(
     readonly pid: number,

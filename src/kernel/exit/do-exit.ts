@@ -12,15 +12,23 @@ import { tlbFinishMmu, unmapVmas } from './zap.js';
 export function* doExit(K: Kernel, k: TaskCtx, task: Task, proc: KProcess): Program {
   const t0 = K.now;
   K.policy.doExitBegin?.(K, task);
+  // The thread that drops the last reference tears down what the threads share (mmput ->
+  // exit_mmap, exit_files, exit_fs: exit_other_ns); every other thread only drops its
+  // references (exit_thread_ns).
+  const c = K.costs;
   // exit_signals, exit_mm's preamble: a share of the non-mm exit work comes first.
-  yield k.work(K.costs.exit_other_ns * 0.3);
+  const aloneAtStart = proc.sharedUsers === 1;
+  const preNs = (aloneAtStart ? c.exit_other_ns : c.exit_thread_ns) * 0.3;
+  yield k.work(preNs);
+  const last = --proc.sharedUsers === 0; // mmput(): mm_users drops to zero
   const mm = proc.mm;
-  if (mm && proc.liveThreads === 1) {
+  if (mm && last) {
     proc.mm = null; // exit_mm: the task drops its mm; the last user runs exit_mmap
     if (!K.policy.exitMm?.(K, task, proc, mm)) yield* exitMmap(K, k, task, proc, mm);
   }
   // exit_files, exit_fs, exit_notify, cgroup_exit ...
-  yield k.work(K.costs.exit_other_ns * 0.7);
+  // The last thread pays the whole teardown: what its preamble did not (threads exiting together).
+  yield k.work(!last ? c.exit_thread_ns * 0.7 : aloneAtStart ? c.exit_other_ns * 0.7 : c.exit_other_ns - preNs);
   K.policy.doExitEnd?.(K, task);
   if (K.core.trace.enabled) K.core.trace.span(task, 'do_exit', t0, K.now);
   proc.liveThreads--;
