@@ -17,8 +17,7 @@ export function* doExit(K: Kernel, k: TaskCtx, task: Task, proc: KProcess): Prog
   // references (exit_thread_ns).
   const c = K.costs;
   // exit_signals, exit_mm's preamble: a share of the non-mm exit work comes first.
-  const aloneAtStart = proc.sharedUsers === 1;
-  const preNs = (aloneAtStart ? c.exit_other_ns : c.exit_thread_ns) * 0.3;
+  const preNs = (proc.sharedUsers === 1 ? c.exit_other_ns : c.exit_thread_ns) * 0.3;
   yield k.work(preNs);
   const last = --proc.sharedUsers === 0; // mmput(): mm_users drops to zero
   const mm = proc.mm;
@@ -27,8 +26,8 @@ export function* doExit(K: Kernel, k: TaskCtx, task: Task, proc: KProcess): Prog
     if (!K.policy.exitMm?.(K, task, proc, mm)) yield* exitMmap(K, k, task, proc, mm);
   }
   // exit_files, exit_fs, exit_notify, cgroup_exit ...
-  // The last thread pays the whole teardown: what its preamble did not (threads exiting together).
-  yield k.work(!last ? c.exit_thread_ns * 0.7 : aloneAtStart ? c.exit_other_ns * 0.7 : c.exit_other_ns - preNs);
+  // The last thread pays the rest of the whole teardown, whichever share its preamble paid.
+  yield k.work(last ? c.exit_other_ns - preNs : c.exit_thread_ns * 0.7);
   K.policy.doExitEnd?.(K, task);
   if (K.core.trace.enabled) K.core.trace.span(task, 'do_exit', t0, K.now);
   proc.liveThreads--;
