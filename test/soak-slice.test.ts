@@ -41,7 +41,7 @@ describe('soak harness', () => {
   it('kills a runner past its bounds, reports it, and goes on with a fresh one', async () => {
     const pool = new RunnerPool(1, { timeoutMs: 3000, maxRssMib: 400 });
     try {
-      // server-exit as shipped runs ~1.5 min and grows past 1 GB: far beyond these bounds.
+      // server-exit as shipped runs ~35 s and grows to ~0.9 GB: far beyond these bounds.
       const blown = await pool.run({ id: 1, kind: 'run', name: 'server-exit', policy: 'sync', seed: 1, sets: [] });
       expect(['hang', 'over-memory']).toContain(blown.outcome);
       const next = await pool.run({ id: 2, kind: 'check', name: 'exit-one', sets: [] });

@@ -27,7 +27,7 @@ export interface GoldenFile {
   runs: GoldenEntry[];
 }
 
-/** server-exit as shipped runs ~1.5 min and 3 GB: the golden run keeps its shape at 2 processes of 256 MiB. */
+/** server-exit as shipped runs ~35 s and 0.9 GB: the golden run keeps its shape at 2 processes of 256 MiB. */
 const SHRINK: Record<string, string[]> = {
   'server-exit': ['processes=2', 'swap_mib=256'],
 };
