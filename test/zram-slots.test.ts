@@ -46,4 +46,34 @@ describe('zram slots', () => {
       expect(zram.classIndex(s)).toBe(cls[s]);
     }
   });
+
+  it('free a batch exactly as slot by slot: counters, compressed bytes, zspages and pool pages, a locked slot missed', () => {
+    const build = () => {
+      const zone = new Zone(1 << 22, 0, { minPages: 0, lowPages: 0, highPages: 0 }, () => 0);
+      const zs = new Zsmalloc(zone, new LockRegistry(), 'pool');
+      const zram = new Zram(4 * 512, zs);
+      const rng = new Rng(11).stream('zram');
+      for (let s = 0; s < 4 * 512; s++) zram.store(s, rng.float() < 0.2 ? 0 : 40 + Math.floor(rng.float() * 3000), false);
+      zram.slotLock(77); // a reader holds slot 77: its free is a miss_free
+      return { zs, zram };
+    };
+    const slots = Int32Array.from({ length: 1500 }, (_, i) => (i * 7) % 2048);
+    const one = build();
+    let zspagesOne = 0;
+    for (const s of slots) {
+      const r = one.zram.slotFreeNotify(s);
+      if (typeof r === 'number' && r > 0) zspagesOne++;
+    }
+    const batch = build();
+    const bytes = Int32Array.from(slots, (s) => batch.zram.objectBytes(s));
+    const zspagesBatch = batch.zram.slotsFreeNotify(slots, bytes);
+    expect(zspagesOne).toBeGreaterThan(0);
+    expect(zspagesBatch).toBe(zspagesOne);
+    expect(batch.zram.stats).toEqual(one.zram.stats);
+    expect(batch.zram.stats.miss_free).toBe(1);
+    expect(batch.zram.comprDataBytes).toBe(one.zram.comprDataBytes);
+    expect(batch.zram.leakedBytes).toBe(one.zram.leakedBytes);
+    expect(batch.zs.poolPages).toBe(one.zs.poolPages);
+    for (let s = 0; s < 2048; s++) expect(batch.zram.objectBytes(s)).toBe(one.zram.objectBytes(s));
+  });
 });

@@ -29,7 +29,7 @@ import type { Task } from '../sched/task.js';
 import { LINE } from '../cacheline/free-path-lines.js';
 import { entryPutToSlotCacheNs, putMapNrNs, rangeFreeCallNs, rangeFreeNs } from './free-ops.js';
 import { NO_SWAP_RUNS } from '../mm/mm-struct.js';
-import { SwapInfo, SWAPFILE_CLUSTER, type SwapRun } from './swap-info.js';
+import { SwapInfo, SWAPFILE_CLUSTER, type SlotBatch, type SwapRun } from './swap-info.js';
 
 export const CI_LOCK_MIN_GROUP = 8;
 /** Chunk mode takes a zsmalloc class lock only for at least this many of a call's objects. */
@@ -55,12 +55,13 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
     // 6.18 free_swap_and_cache_nr -> swap_entries_put_map_nr: per cluster of each run, under
     // ci->lock, swap_entries_put_map then swap_entries_free (memcg, swap_range_free, zram).
     for (const { slots, segments, runs: nRuns, lock } of clusterHolds(K, runs, fine)) {
+      const facts = readSlotFacts(K, slots);
       if (lock) yield k.lock(lock);
       let w = nRuns * c.swap_device_get_ns + putMapNrNs(c, p.version, segments, slots.length);
       w += rangeFreeLinesWork(K, task, segments, w, false);
-      const foreign = chargeFreeingSlots(K, task, slots, w);
+      const foreign = chargeFreeing(K, task, facts, w);
       yield k.work(w);
-      yield* zramFree(K, k, task, slots, fine, foreign);
+      yield* zramFree(K, k, task, slots, fine, foreign, facts);
       releaseAfterZramFree(K, slots);
       if (lock) yield k.unlock(lock);
     }
@@ -82,12 +83,13 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
     }
     // ... then swap_entry_range_free(nr) under si->lock, once per run.
     const all = runSlots(fast);
+    const facts = readSlotFacts(K, all);
     yield k.lock(K.si.lock);
     let w = fast.length * rangeFreeCallNs(c) + all.length * c.swap_map_clear_ns;
     w += lineWork(K, task, LINE.siLock, 1, w) + rangeFreeLinesWork(K, task, fast.length, w, true);
-    const foreign = chargeFreeingSlots(K, task, all, w);
+    const foreign = chargeFreeing(K, task, facts, w);
     yield k.work(w);
-    yield* zramFree(K, k, task, all, fine, foreign);
+    yield* zramFree(K, k, task, all, fine, foreign, facts);
     releaseAfterZramFree(K, all);
     yield k.unlock(K.si.lock);
     K.vmstat.count('swap_free_fast_path', fast.length);
@@ -95,16 +97,18 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
   if (single.length > 0) {
     // Per run get_swap_device; per entry __swap_entry_free under ci->lock, the last reference to free_swap_slot().
     for (const { slots, runs: nRuns, lock } of clusterHolds(K, single, fine)) {
+      const facts = readSlotFacts(K, slots);
       if (lock) yield k.lock(lock);
       const w = nRuns * c.swap_device_get_ns + slots.length * (entryPutToSlotCacheNs(c) - c.swap_device_get_ns);
-      chargeFreeingSlots(K, task, slots, w);
+      chargeFreeing(K, task, facts, w);
       yield k.work(w);
       for (let i = 0; i < slots.length; i++) K.si.putMap(slots[i]!, true);
       if (lock) yield k.unlock(lock);
-      traceSlotCacheHeld(K, slots, 1);
-      for (let i = 0; i < slots.length; i++) {
+      traceSlotCacheHeld(K, facts, 1);
+      // free_swap_slot() per entry; a cache that fills is drained (the task may be on another CPU after that).
+      for (let i = 0; i < slots.length;) {
         const cache = K.si.slotCaches[task.cpu]!;
-        cache.push(slots[i]!);
+        i = cache.pushFrom(slots, facts, i, p.slotCacheSize);
         if (cache.length >= p.slotCacheSize) {
           const batch = cache.takeAll();
           traceSlotCacheHeld(K, batch, -1);
@@ -116,20 +120,62 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
 }
 
 /** Entries entering (+1) or leaving (-1) a per-CPU slot cache, as one tracepoint per stretch of one memcg's slots. */
-function traceSlotCacheHeld(K: Kernel, slots: Int32Array, sign: 1 | -1): void {
+function traceSlotCacheHeld(K: Kernel, facts: SlotFacts, sign: 1 | -1): void {
   const trace = K.core.trace;
+  const { owners, bytes } = facts;
   let owner = -1;
-  let bytes = 0;
-  for (let i = 0; i < slots.length; i++) {
-    const id = K.si.cgroupOf(slots[i]!);
+  let sum = 0;
+  for (let i = 0; i < owners.length; i++) {
+    const id = owners[i]!;
     if (id !== owner) {
-      if (owner >= 0) trace.slotCacheHeld(owner, sign * bytes, K.now);
+      if (owner >= 0) trace.slotCacheHeld(owner, sign * sum, K.now);
       owner = id;
-      bytes = 0;
+      sum = 0;
     }
-    bytes += K.zram.objectBytes(slots[i]!);
+    sum += bytes[i]!;
   }
-  if (owner >= 0) trace.slotCacheHeld(owner, sign * bytes, K.now);
+  if (owner >= 0) trace.slotCacheHeld(owner, sign * sum, K.now);
+}
+
+/**
+ * What the free path reads of each slot, read once per call: the memcg its
+ * swap_cgroup record names and its zram object's bytes. Neither changes
+ * while the entry is on its way out (detached from its PTE, its slot not
+ * allocatable; the record is cleared only by swapSlotFreeNotify).
+ */
+type SlotFacts = Pick<SlotBatch, 'owners' | 'bytes'>;
+
+function readSlotFacts(K: Kernel, slots: Int32Array): SlotFacts {
+  const owners = new Int32Array(slots.length);
+  const bytes = new Int32Array(slots.length);
+  const { si, zram } = K;
+  for (let i = 0; i < slots.length; i++) {
+    owners[i] = si.cgroupOf(slots[i]!);
+    bytes[i] = zram.objectBytes(slots[i]!);
+  }
+  return { owners, bytes };
+}
+
+function countZeros(a: Int32Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === 0) n++;
+  return n;
+}
+
+/** Share of the slots charged to a memcg other than `id` (as SwapInfo.foreignShare, from facts already read). */
+function foreignShareOf(id: number, owners: Int32Array): number {
+  if (owners.length === 0) return 0;
+  let foreign = 0;
+  for (let i = 0; i < owners.length; i++) if (owners[i] !== id) foreign++;
+  return foreign / owners.length;
+}
+
+/** chargeFreeingSlots from facts already read. */
+function chargeFreeing(K: Kernel, task: Task, facts: SlotFacts, workNs: number): number {
+  if (workNs <= 0 || facts.owners.length === 0) return -1;
+  const foreign = foreignShareOf(task.proc.pid, facts.owners);
+  K.core.trace.freeingWork(task, workNs, foreign);
+  return foreign;
 }
 
 /** free_swap_and_cache_nr's fast path (6.12) takes a run of nr > 1 inside one cluster. */
@@ -257,8 +303,9 @@ function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean): Clust
 }
 
 /** mm/swapfile.c swapcache_free_entries(): a slot-cache batch freed under si->lock. */
-export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: Int32Array, fine: boolean): Program {
+function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, entries: SlotBatch, fine: boolean): Program {
   const c = K.costs;
+  const batch = entries.slots;
   K.vmstat.count('swapcache_free_entries');
   // (The kernel sorts the batch by swap type and offset; its cost is in the batch overhead.)
   yield k.work(c.swapcache_free_entries_batch_ns);
@@ -279,10 +326,10 @@ export function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, batch: 
   } else {
     // swap_entry_free (6.6) / swap_entry_range_free(entry, 1) (6.12): one call per entry of the batch.
     const w = batch.length * rangeFreeNs(c, 1);
-    foreign = chargeFreeingSlots(K, task, batch, w);
+    foreign = chargeFreeing(K, task, entries, w);
     yield k.work(w);
   }
-  yield* zramFree(K, k, task, batch, fine, foreign);
+  yield* zramFree(K, k, task, batch, fine, foreign, entries);
   // The slots become allocatable only now, still under si->lock (see releaseAfterZramFree).
   for (let i = 0; i < batch.length; i++) K.si.releaseSlot(batch[i]!);
   yield k.unlock(K.si.lock);
@@ -302,16 +349,17 @@ function releaseAfterZramFree(K: Kernel, slots: Int32Array): void {
  * swap_range_free -> zram_slot_free_notify -> zram_free_page -> zs_free for
  * each slot. Free memory rises only when zs_free empties a zspage.
  */
-export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, fine: boolean, foreignShare = -1): Program {
+function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, fine: boolean, foreignShare: number, facts: SlotFacts): Program {
   const c = K.costs;
-  const nSame = K.zram.countSameFilled(slots);
+  // Same-filled slots have no object: zero bytes (a slot with no word at all is a double free, caught at the notify).
+  const nSame = countZeros(facts.bytes);
   const nObj = slots.length - nSame;
   // Under si->lock (6.6 / 6.12) the writes below cannot interleave with other CPUs'.
   const serialized = K.preset.swapFreeLock === 'si';
   let base = nObj * c.zram_free_page_ns + nSame * c.zram_free_same_page_ns;
   base += lineWork(K, task, LINE.zramStats, serialized ? 1 : slots.length, base);
   // The share of this work done on other processes' memory (one pass serves every charge below; the caller's if it has it).
-  const foreign = foreignShare >= 0 ? foreignShare : K.si.foreignShare(task.proc.pid, slots);
+  const foreign = foreignShare >= 0 ? foreignShare : foreignShareOf(task.proc.pid, facts.owners);
   // [alternatives] policy hook zsFree (deferred-zs-free): the caller keeps zram_free_page's work, the policy takes zs_free.
   if (K.policy.zsFree) {
     K.core.trace.freeingWork(task, base, foreign);
@@ -324,16 +372,16 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, 
   K.vmstat.count('zram_free_us', ((base + nObj * c.zs_free_ns) * 1.024) / K.sched.cpus[task.cpu]!.speed1024);
   yield k.work(base);
   // zs_free under the zsmalloc lock(s), grouped by lock.
-  for (const { lock, slots: group, cls, classCounts } of zsHolds(K, slots, fine)) {
+  for (const { lock, slots: group, bytes, cls, classCounts } of zsHolds(K, slots, facts.bytes, fine)) {
     if (lock) yield k.lock(lock);
     // A hold of one class has no same-filled slot; the rest's classes were counted by zsHolds.
-    const objs = group === slots ? nObj : cls >= 0 ? group.length : classCounts ? group.length - sameFilledIn(classCounts) : group.length - K.zram.countSameFilled(group);
+    const objs = group === slots ? nObj : cls >= 0 ? group.length : classCounts ? group.length - sameFilledIn(classCounts) : group.length - countZeros(bytes);
     let zsNs = objs * c.zs_free_ns;
     if (cls >= 0) zsNs += classLinesWork(K, task, cls, objs, zsNs, serialized);
     else if (classCounts) zsNs += countedLinesWork(K, task, classCounts, objs, zsNs, serialized);
     else zsNs += zsLinesWork(K, task, group, objs, zsNs, serialized);
     yield k.work(zsNs);
-    const zspagesFreed = swapSlotFreeNotify(K, group);
+    const zspagesFreed = swapSlotFreeNotify(K, group, bytes);
     if (zspagesFreed > 0) {
       K.core.trace.freeingWork(task, zspagesFreed * c.free_zspage_ns, foreign);
       K.vmstat.count('zram_free_us', (zspagesFreed * c.free_zspage_ns * 1.024) / K.sched.cpus[task.cpu]!.speed1024);
@@ -349,27 +397,22 @@ export function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, 
  * zspages released. A miss_free leaks the object: it stays allocated but no
  * longer counts against the process.
  */
-function swapSlotFreeNotify(K: Kernel, slots: Int32Array): number {
-  const zram = K.zram;
+function swapSlotFreeNotify(K: Kernel, slots: Int32Array, objectBytes: Int32Array): number {
+  const zspages = K.zram.slotsFreeNotify(slots, objectBytes);
   const si = K.si;
   const trace = K.core.trace;
   const now = K.now;
-  let zspages = 0;
   // One tracepoint per stretch of slots charged to the same memcg, with their bytes.
   let owner = -1;
   let ownerBytes = 0;
   for (let i = 0; i < slots.length; i++) {
-    const slot = slots[i]!;
-    const bytes = zram.objectBytes(slot);
-    const r = zram.slotFreeNotify(slot);
-    const id = si.clearCgroup(slot);
+    const id = si.clearCgroup(slots[i]!);
     if (id !== owner) {
       if (owner >= 0) trace.zramObjectFreed(owner, ownerBytes, now);
       owner = id;
       ownerBytes = 0;
     }
-    ownerBytes += bytes;
-    if (typeof r === 'number' && r > 0) zspages++;
+    ownerBytes += objectBytes[i]!;
   }
   if (owner >= 0) trace.zramObjectFreed(owner, ownerBytes, now);
   return zspages;
@@ -386,6 +429,8 @@ function chargeFreeingSlots(K: Kernel, task: Task, slots: Int32Array, workNs: nu
 interface ZsHold {
   lock: QueuedLock | null;
   slots: Int32Array;
+  /** Each slot's object bytes (SlotFacts), in the hold's order. */
+  bytes: Int32Array;
   /** The size class of every slot of the hold, or -1 (mixed, or the pool lock). */
   cls: number;
   /** Mixed holds of class locks: (class + 1, slots) pairs in order of first appearance, 0 for same-filled. */
@@ -431,11 +476,11 @@ function groupByClass(K: Kernel, slots: Int32Array, keys: Int32Array | null): nu
  * holds spread over ~100 classes rarely collide). Classes in order of first
  * appearance (a counting sort into one array; the holds are views of it).
  */
-function zsHolds(K: Kernel, slots: Int32Array, fine: boolean): ZsHold[] {
-  if (K.preset.zsmallocLock === 'pool') return [{ lock: K.zs.lockFor(0), slots, cls: -1, classCounts: null }];
+function zsHolds(K: Kernel, slots: Int32Array, bytes: Int32Array, fine: boolean): ZsHold[] {
+  if (K.preset.zsmallocLock === 'pool') return [{ lock: K.zs.lockFor(0), slots, bytes, cls: -1, classCounts: null }];
   if (fine) {
     const out: ZsHold[] = [];
-    for (let i = 0; i < slots.length; i++) out.push({ lock: K.zs.lockFor(K.zram.classIndex(slots[i]!)), slots: slots.subarray(i, i + 1), cls: -1, classCounts: null });
+    for (let i = 0; i < slots.length; i++) out.push({ lock: K.zs.lockFor(K.zram.classIndex(slots[i]!)), slots: slots.subarray(i, i + 1), bytes: bytes.subarray(i, i + 1), cls: -1, classCounts: null });
     return out;
   }
   if (slotClassKeys.length < slots.length) slotClassKeys = new Int32Array(Math.max(slots.length, 2 * slotClassKeys.length));
@@ -455,7 +500,12 @@ function zsHolds(K: Kernel, slots: Int32Array, fine: boolean): ZsHold[] {
       off += groupCount[g]!;
     }
   const sorted = new Int32Array(slots.length);
-  for (let i = 0; i < slots.length; i++) sorted[groupOffset[classGroup[classes[i]!]! - 1]!++] = slots[i]!;
+  const sortedBytes = new Int32Array(slots.length);
+  for (let i = 0; i < slots.length; i++) {
+    const at = groupOffset[classGroup[classes[i]!]! - 1]!++;
+    sorted[at] = slots[i]!;
+    sortedBytes[at] = bytes[i]!;
+  }
   const out: ZsHold[] = [];
   const restCounts = new Int32Array(2 * nGroups);
   let nRest = 0;
@@ -463,13 +513,14 @@ function zsHolds(K: Kernel, slots: Int32Array, fine: boolean): ZsHold[] {
     classGroup[groupClass[g]!] = 0;
     if (locked(g)) {
       const end = groupOffset[g]!;
-      out.push({ lock: K.zs.lockFor(groupClass[g]! - 1), slots: sorted.subarray(end - groupCount[g]!, end), cls: groupClass[g]! - 1, classCounts: null });
+      const from = end - groupCount[g]!;
+      out.push({ lock: K.zs.lockFor(groupClass[g]! - 1), slots: sorted.subarray(from, end), bytes: sortedBytes.subarray(from, end), cls: groupClass[g]! - 1, classCounts: null });
     } else {
       restCounts[nRest++] = groupClass[g]!;
       restCounts[nRest++] = groupCount[g]!;
     }
   }
-  if (restStart < slots.length) out.push({ lock: null, slots: sorted.subarray(restStart), cls: -1, classCounts: restCounts.subarray(0, nRest) });
+  if (restStart < slots.length) out.push({ lock: null, slots: sorted.subarray(restStart), bytes: sortedBytes.subarray(restStart), cls: -1, classCounts: restCounts.subarray(0, nRest) });
   return out;
 }
 

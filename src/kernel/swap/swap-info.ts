@@ -24,25 +24,60 @@ export const SWAP_MAP_IN_USE = 1;
 /** Count dropped to zero, entry waiting in a per-CPU slot cache (SWAP_HAS_CACHE-like). */
 export const SWAP_MAP_SLOT_CACHED = 0x40;
 
+/**
+ * Entries leaving a slot cache together, with what was read of each when it
+ * went in: the memcg its swap_cgroup record names and its zram object's
+ * bytes. Neither can change while the entry sits in the cache (the slot is
+ * not allocatable, its record is cleared only when it is freed), so the
+ * batch's free reads them from here instead of looking them up again.
+ */
+export interface SlotBatch {
+  slots: Int32Array;
+  owners: Int32Array;
+  bytes: Int32Array;
+}
+
 /** A CPU's swap_slots_cache free side (mm/swap_slots.c cache->slots_ret): offsets in order. */
 export class SlotCache {
   private slots = new Int32Array(64);
+  private owners = new Int32Array(64);
+  private bytes = new Int32Array(64);
   length = 0;
 
-  push(offset: number): void {
-    if (this.length === this.slots.length) {
-      const grown = new Int32Array(2 * this.slots.length);
-      grown.set(this.slots);
-      this.slots = grown;
-    }
-    this.slots[this.length++] = offset;
+  push(offset: number, owner: number, bytes: number): void {
+    if (this.length === this.slots.length) this.grow();
+    this.slots[this.length] = offset;
+    this.owners[this.length] = owner;
+    this.bytes[this.length++] = bytes;
   }
 
-  /** Empties the cache; returns its entries (a copy). */
-  takeAll(): Int32Array {
-    const batch = this.slots.slice(0, this.length);
+  /** Pushes entries of `batch` from index `from` until the cache holds `limit`; returns the index after the last pushed. */
+  pushFrom(slots: Int32Array, facts: Pick<SlotBatch, 'owners' | 'bytes'>, from: number, limit: number): number {
+    const to = Math.min(slots.length, from + Math.max(1, limit - this.length));
+    while (this.length + (to - from) > this.slots.length) this.grow();
+    this.slots.set(slots.subarray(from, to), this.length);
+    this.owners.set(facts.owners.subarray(from, to), this.length);
+    this.bytes.set(facts.bytes.subarray(from, to), this.length);
+    this.length += to - from;
+    return to;
+  }
+
+  /** Empties the cache; returns its entries (copies). */
+  takeAll(): SlotBatch {
+    const n = this.length;
     this.length = 0;
-    return batch;
+    return { slots: this.slots.slice(0, n), owners: this.owners.slice(0, n), bytes: this.bytes.slice(0, n) };
+  }
+
+  private grow(): void {
+    const twice = (a: Int32Array) => {
+      const b = new Int32Array(2 * a.length);
+      b.set(a);
+      return b;
+    };
+    this.slots = twice(this.slots);
+    this.owners = twice(this.owners);
+    this.bytes = twice(this.bytes);
   }
 }
 

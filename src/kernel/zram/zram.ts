@@ -94,13 +94,6 @@ export class Zram {
     return this.slotZspage.get(slot) === SAME_FILLED;
   }
 
-  /** How many of `slots` hold a same-filled page (no zsmalloc object). */
-  countSameFilled(slots: ArrayLike<number>): number {
-    let n = 0;
-    for (let i = 0; i < slots.length; i++) if (this.slotZspage.get(slots[i]!) === SAME_FILLED) n++;
-    return n;
-  }
-
   /** Size class index of the slot's object, or -1 (for grouping zs_free by class lock). */
   classIndex(slot: number): number {
     const z = this.slotZspage.get(slot);
@@ -138,6 +131,45 @@ export class Zram {
       return 'same';
     }
     return this.dropObject(slot);
+  }
+
+  /**
+   * slotFreeNotify() for each of `slots`, in order, given each slot's object
+   * bytes as objectBytes() read them (the free path reads them once):
+   * returns how many zs_free calls released a zspage.
+   */
+  slotsFreeNotify(slots: Int32Array, objectBytes: Int32Array): number {
+    const words = this.slotZspage;
+    const zs = this.zs;
+    let zspages = 0;
+    let misses = 0;
+    let same = 0;
+    let objects = 0;
+    let freedBytes = 0;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      if (this.lockedSlots.size > 0 && this.lockedSlots.has(slot)) {
+        this.slotFreeNotify(slot); // miss_free: the object leaks
+        misses++;
+        continue;
+      }
+      const z = words.get(slot);
+      if (z === NO_OBJECT) throw new SimulationError('zram-double-free', `zram slot ${slot} freed with no object`);
+      words.clear(slot, z);
+      if (z === SAME_FILLED) {
+        same++;
+        continue;
+      }
+      objects++;
+      freedBytes += objectBytes[i]!;
+      if (zs.free((z >>> BYTES_BITS) - 1) > 0) zspages++;
+    }
+    // The counters slotFreeNotify() keeps, once for the batch (misses counted theirs).
+    this.stats.notify_free += slots.length - misses;
+    this.stats.same_pages -= same;
+    this.stats.pages_stored -= same + objects;
+    this.comprDataBytes -= freedBytes;
+    return zspages;
   }
 
   /**
