@@ -170,3 +170,47 @@ describe('accounting', () => {
     }
   });
 });
+
+describe('called programs (TaskCtx.call)', () => {
+  type Ctx = import('../src/engine/steps.js').TaskCtx;
+  /** A program that logs when it starts and ends, works, and calls `inner` (if any) between two pieces of work. */
+  function* part(k: Ctx, log: string[], name: string, now: () => number, inner?: (k: Ctx) => Generator<import('../src/engine/steps.js').StepRecord, void>) {
+    log.push(`${name}+${now() / MS}`);
+    yield k.work(1 * MS);
+    if (inner) yield k.call(inner(k));
+    yield k.work(2 * MS);
+    log.push(`${name}-${now() / MS}`);
+  }
+
+  it('run nested to their end in place, the callers going on after them, and the task exits only after the outermost', () => {
+    const m = machine([1024]);
+    const now = () => m.engine.nowNs;
+    const log: string[] = [];
+    const t = m.sched.spawn({ name: 't', proc: proc('t'), category: 'system' }, (k) => part(k, log, 'a', now, (k1) => part(k1, log, 'b', now, (k2) => part(k2, log, 'c', now))));
+    m.engine.run();
+    expect(log).toEqual(['a+0', 'b+1', 'c+2', 'c-5', 'b-7', 'a-9']);
+    expect(t.state).toBe('dead');
+    expect(t.exitNs).toBe(9 * MS);
+    expect(t.callers).toHaveLength(0);
+  });
+
+  it('take the same time as yield* would, preempted alike', () => {
+    const run = (useCall: boolean) => {
+      const m = machine([1024]);
+      m.sched.spawn({ name: 'busy', proc: proc('busy'), category: 'system' }, hog);
+      let done = -1;
+      m.sched.spawn({ name: 'w', proc: proc('w'), category: 'system' }, function* (k) {
+        function* sub() {
+          for (let i = 0; i < 5; i++) yield k.work(3 * MS);
+        }
+        if (useCall) yield k.call(sub());
+        else yield* sub();
+        done = m.engine.nowNs;
+      });
+      m.engine.run(100 * MS);
+      return done;
+    };
+    expect(run(true)).toBeGreaterThan(15 * MS); // shares the CPU with the hog
+    expect(run(true)).toBe(run(false));
+  });
+});

@@ -45,7 +45,7 @@ export function startCameraLaunch(K: Kernel, reclaim: Reclaim, spec: LaunchSpec)
       reclaim.psi.nonIdle++;
       for (let s = 0; s < STEPS; s++) {
         // Page faults: allocate then zero and map each page.
-        yield* reclaim.allocPages(k, t, perThreadPages);
+        yield k.call(reclaim.allocPages(k, t, perThreadPages));
         yield k.work(perThreadPages * K.costs.page_fault_ns);
         yield k.work(perThreadCpu);
       }
@@ -61,13 +61,13 @@ export function startCameraLaunch(K: Kernel, reclaim: Reclaim, spec: LaunchSpec)
       res.freePagesAtPreview = K.zone.freePages;
       const t0 = K.now;
       reclaim.psi.nonIdle++;
-      yield* reclaim.allocPages(k, t, Math.floor(spec.allocPages / 10)); // preview buffers
+      yield k.call(reclaim.allocPages(k, t, Math.floor(spec.allocPages / 10))); // preview buffers
       yield k.work(spec.previewCpuNs);
       reclaim.psi.nonIdle--;
       res.previewDoneNs = K.now;
       if (trace.enabled) trace.span(t, 'preview', t0, K.now);
       pipeline.start();
-      yield* pipeline.uiThread(k, t);
+      yield k.call(pipeline.uiThread(k, t));
     };
   for (let i = 0; i < spec.threads; i++) {
     K.sched.spawn({ name: i === 0 ? 'camera' : `camera:${i}`, proc, nice: -10, cpuset: 'top-app', category: 'foreground' }, launchThread(i));

@@ -80,7 +80,7 @@ export class ContinuousLaunch {
   private *uiLoop(k: TaskCtx, t: Task, start: WaitQueue): Program {
     for (;;) {
       yield k.wait(start);
-      yield* this.pipeline.uiThread(k, t);
+      yield k.call(this.pipeline.uiThread(k, t));
     }
   }
 
@@ -103,11 +103,11 @@ export class ContinuousLaunch {
           this.result.warm++;
           this.lru = this.lru.filter((p) => p !== proc);
           this.toForeground(proc!);
-          yield* this.runLaunch(k, s.warmCpuNs, 0);
+          yield k.call(this.runLaunch(k, s.warmCpuNs, 0));
           next = proc!;
         } else {
           this.result.cold++;
-          yield* this.runLaunch(k, s.coldCpuNs, this.sizesPages[i]!);
+          yield k.call(this.runLaunch(k, s.coldCpuNs, this.sizesPages[i]!));
           next = K.createProcess(
             {
               name: `capp${String(i).padStart(2, '0')}r${round}`,
@@ -150,7 +150,7 @@ export class ContinuousLaunch {
         reclaim.psi.nonIdle++;
         for (let st = 0; st < STEPS; st++) {
           if (perPages > 0) {
-            yield* reclaim.allocPages(kk, t, perPages);
+            yield kk.call(reclaim.allocPages(kk, t, perPages));
             yield kk.work(perPages * K.costs.page_fault_ns);
           }
           yield kk.work(perCpu);

@@ -182,7 +182,7 @@ export class FramePipeline {
       yield k.wait(this.vsync.app);
       const frameVsyncNs = this.vsync.lastNs; // doFrame() uses the latest vsync as its frame time
       if (this.spec.allocPagesPerFrame > 0) {
-        yield* this.reclaim.allocPages(k, t, this.spec.allocPagesPerFrame);
+        yield k.call(this.reclaim.allocPages(k, t, this.spec.allocPagesPerFrame));
         yield k.work(this.spec.allocPagesPerFrame * K.costs.page_fault_ns);
       }
       yield k.work(this.spec.uiCpuNs);

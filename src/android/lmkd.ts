@@ -139,7 +139,7 @@ export function startLmkd(K: Kernel, reclaim: Reclaim, spec: LmkdSpec, candidate
             continue;
           }
           const victim = req.victim;
-          if (spec.killMethod === 'cgroup-kill') yield* cgroupKill(k, t, victim, req.reason);
+          if (spec.killMethod === 'cgroup-kill') yield k.call(cgroupKill(k, t, victim, req.reason));
           else {
             yield k.work(KILL_PROCESS_GROUP_NS);
             killed(victim, t, req.reason, 0);
@@ -147,7 +147,7 @@ export function startLmkd(K: Kernel, reclaim: Reclaim, spec: LmkdSpec, candidate
           setprioQueue.push(victim);
           for (const w of setprioWait.wakeAll()) K.sched.wake(w);
           const out: { result: MreleaseResult } = { result: 'skipped' };
-          yield* processMrelease(K, k, t, victim, out);
+          yield k.call(processMrelease(K, k, t, victim, out));
         }
       });
     }
@@ -193,7 +193,7 @@ export function startLmkd(K: Kernel, reclaim: Reclaim, spec: LmkdSpec, candidate
       if (!victim) continue;
       yield k.work(spec.killCpuNs);
       if (spec.reaper === 'setprio') {
-        if (spec.killMethod === 'cgroup-kill') yield* cgroupKill(k, t, victim, reason);
+        if (spec.killMethod === 'cgroup-kill') yield k.call(cgroupKill(k, t, victim, reason));
         else killed(victim, t, reason, 0);
         for (const th of victim.threads) {
           if (th.state === 'dead') continue;

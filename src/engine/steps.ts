@@ -11,7 +11,7 @@
 // Each task owns one mutable StepRecord; the builders below fill it in and
 // return it, so stepping a task allocates nothing of ours.
 
-export type StepKind = 'work' | 'lock' | 'unlock' | 'sleep' | 'wait' | 'cond_resched';
+export type StepKind = 'work' | 'lock' | 'unlock' | 'sleep' | 'wait' | 'cond_resched' | 'call';
 
 /** Anything a task can block on until `ready()` (a completion, a wait queue). */
 export interface Waitable {
@@ -46,13 +46,15 @@ export interface StepRecord {
   lock: SimLock | null;
   write: boolean;
   waitable: Waitable | null;
+  /** call: the program to run to its end before this one goes on. */
+  sub: Program | null;
 }
 
 export type Program = Generator<StepRecord, void, unknown>;
 
 /** Step builders bound to one task. */
 export class TaskCtx {
-  readonly step: StepRecord = { kind: 'work', ns: 0, lock: null, write: true, waitable: null };
+  readonly step: StepRecord = { kind: 'work', ns: 0, lock: null, write: true, waitable: null, sub: null };
   /** After a `wait` with a timeout: true when the timeout fired first. */
   timedOut = false;
 
@@ -76,6 +78,17 @@ export class TaskCtx {
   wait(waitable: Waitable, timeoutNs = Infinity): StepRecord {
     const s = this.set('wait', timeoutNs);
     s.waitable = waitable;
+    return s;
+  }
+  /**
+   * Runs `program` to its end, then goes on: what `yield* program` does,
+   * except that the scheduler keeps this frame aside and resumes `program`
+   * directly, so a step deep in the exit path does not resume every
+   * generator above it (V8 walks a yield* chain frame by frame).
+   */
+  call(program: Program): StepRecord {
+    const s = this.set('call', 0);
+    s.sub = program;
     return s;
   }
   condResched(): StepRecord {

@@ -54,7 +54,7 @@ function createAsyncGlobalListPolicy(forcedRelease: boolean): SwapFreePolicy {
     yield k.unlock(lock);
     K.vmstat.count('async_swap_count', taken.length);
     // free_swap_and_cache_nr per record, then kmem_cache_free.
-    yield* K.parked.freeInWorker(k, worker, taken, K.costs.slab_alloc_ns / 2);
+    yield k.call(K.parked.freeInWorker(k, worker, taken, K.costs.slab_alloc_ns / 2));
   }
 
   function flushCacheIfNeeded(K: Kernel, checkCount: boolean): void {
@@ -73,7 +73,7 @@ function createAsyncGlobalListPolicy(forcedRelease: boolean): SwapFreePolicy {
     *zapSwapRuns(K, k, tlb, runs) {
       const task = tlb.task;
       if (!taskIsDying(task) || tlb.mm.MM_SWAPENTS < MIN_SWAPENTS) {
-        yield* freeSwapRunsSync(K, k, task, runs);
+        yield k.call(freeSwapRunsSync(K, k, task, runs));
         return;
       }
       const c = K.costs;

@@ -80,7 +80,7 @@ export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePol
 
   function* freeWork(K: Kernel, k: TaskCtx, worker: Task, g: SwapGather): Program {
     // tlb_swap_async_free_work: free_swap_and_cache_nr per encoded run, then the batch pages.
-    yield* K.parked.freeInWorker(k, worker, g.runs);
+    yield k.call(K.parked.freeInWorker(k, worker, g.runs));
     if (g.pages > 0) K.zone.free(g.pages);
     K.vmstat.count('smfree_work_entries', g.entries);
   }
@@ -106,7 +106,7 @@ export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePol
       maxExecuting = Math.max(maxExecuting, executing);
       wq.queueWork(
         initWork(`tlb_swap_async_free_work#${seq++}`, function* (k, t) {
-          yield* freeWork(K, k, t, g);
+          yield k.call(freeWork(K, k, t, g));
           executing--;
           dispatch(K);
         }),
@@ -174,7 +174,7 @@ export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePol
     *zapSwapRuns(K, k, tlb, runs) {
       const st = stateOf(tlb);
       if (!st) {
-        yield* freeSwapRunsSync(K, k, tlb.task, runs);
+        yield k.call(freeSwapRunsSync(K, k, tlb.task, runs));
         return;
       }
       const cost = { pages: 0 };
@@ -186,7 +186,7 @@ export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePol
       }
       if (parked.length > 0) K.parked.park(parked);
       yield k.work(parked.length * K.costs.swap_gather_add_ns + cost.pages * K.costs.get_free_page_ns);
-      if (now.length > 0) yield* freeSwapRunsSync(K, k, tlb.task, now);
+      if (now.length > 0) yield k.call(freeSwapRunsSync(K, k, tlb.task, now));
     },
     *tlbFinishMmu(K, _k, tlb) {
       // __tlb_batch_swap_finish

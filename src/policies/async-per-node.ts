@@ -33,7 +33,7 @@ function createAsyncPerNodePolicy(): SwapFreePolicy {
     },
     *zapSwapRuns(K, k, tlb, runs) {
       if (!taskIsDying(tlb.task)) {
-        yield* freeSwapRunsSync(K, k, tlb.task, runs);
+        yield k.call(freeSwapRunsSync(K, k, tlb.task, runs));
         return;
       }
       const node = K.sched.cpus[tlb.task.cpu]!.node;
@@ -47,7 +47,7 @@ function createAsyncPerNodePolicy(): SwapFreePolicy {
         wqs.get(node)!.queueWork(
           initWork(`swapfree_node${node}`, function* (kk, worker) {
             const taken = pending.get(node)!.splice(0);
-            yield* K.parked.freeInWorker(kk, worker, taken);
+            yield kk.call(K.parked.freeInWorker(kk, worker, taken));
           }),
         );
       }

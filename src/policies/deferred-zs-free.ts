@@ -88,7 +88,7 @@ export default definePolicy({
         wq = K.core.workqueues.allocWorkqueue('zs_free_deferred', WQ_UNBOUND | (o.highpri ? WQ_HIGHPRI : 0), 0);
       },
       *zapSwapRuns(K, k, tlb, runs) {
-        yield* freeSwapRunsSync(K, k, tlb.task, runs);
+        yield k.call(freeSwapRunsSync(K, k, tlb.task, runs));
       },
       *zsFree(K, k, task, slots) {
         const cpu = task.cpu;

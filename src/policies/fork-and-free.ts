@@ -37,7 +37,7 @@ export default definePolicy({
     return {
       name: 'fork-and-free',
       *zapSwapRuns(K, k, tlb, runs) {
-        yield* freeSwapRunsSync(K, k, tlb.task, runs);
+        yield k.call(freeSwapRunsSync(K, k, tlb.task, runs));
       },
       processKilled(_K, proc) {
         // The mm is shared with the helper, which the kill does not reach: no reaper may touch it.
@@ -47,7 +47,7 @@ export default definePolicy({
         helpersRunning++;
         K.sched.spawn({ name: `${proc.name}:free`, proc, nice: o.nice, cpuset: task.cpuset, category: 'exiting' }, function* (k, helper) {
           yield k.work(o.wake_us * 1e3);
-          yield* exitMmap(K, k, helper, proc, mm);
+          yield k.call(exitMmap(K, k, helper, proc, mm));
           helpersRunning--;
         });
         return true;

@@ -37,7 +37,7 @@ export default definePolicy({
         reaper = new OomReaper(K, { threads: o.reapers, nice: o.nice, delayNs: o.delay_ms * 1e6 });
       },
       *zapSwapRuns(K, k, tlb, runs) {
-        yield* freeSwapRunsSync(K, k, tlb.task, runs);
+        yield k.call(freeSwapRunsSync(K, k, tlb.task, runs));
       },
       processKilled(_K, proc) {
         reaper!.queue(proc);

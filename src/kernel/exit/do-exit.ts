@@ -23,7 +23,7 @@ export function* doExit(K: Kernel, k: TaskCtx, task: Task, proc: KProcess): Prog
   const mm = proc.mm;
   if (mm && last) {
     proc.mm = null; // exit_mm: the task drops its mm; the last user runs exit_mmap
-    if (!K.policy.exitMm?.(K, task, proc, mm)) yield* exitMmap(K, k, task, proc, mm);
+    if (!K.policy.exitMm?.(K, task, proc, mm)) yield k.call(exitMmap(K, k, task, proc, mm));
   }
   // exit_files, exit_fs, exit_notify, cgroup_exit ...
   // The last thread pays the rest of the whole teardown, whichever share its preamble paid.
@@ -40,7 +40,7 @@ export function* exitMmap(K: Kernel, k: TaskCtx, task: Task, proc: KProcess, mm 
   yield k.lock(mm.mmapLock, false); // mmap_read_lock
   const tlb = new MmuGather(mm, task, true); // tlb_gather_mmu_fullmm
   K.policy.tlbGatherMmu?.(K, tlb);
-  yield* unmapVmas(K, k, tlb, false);
+  yield k.call(unmapVmas(K, k, tlb, false));
   yield k.unlock(mm.mmapLock);
   // After unmap_vmas nothing is left for the reapers (mm/mmap.c: set_bit(MMF_OOM_SKIP)).
   mm.flags.MMF_OOM_SKIP = true;
@@ -49,7 +49,7 @@ export function* exitMmap(K: Kernel, k: TaskCtx, task: Task, proc: KProcess, mm 
   const tp = K.now;
   yield k.work(pgNs);
   if (K.core.trace.enabled) K.core.trace.span(task, 'free_pgtables', tp, K.now);
-  yield* tlbFinishMmu(K, k, tlb);
+  yield k.call(tlbFinishMmu(K, k, tlb));
   yield k.work(mm.nrVmas * K.costs.remove_vma_ns); // remove_vma loop
   yield k.unlock(mm.mmapLock);
   if (K.core.trace.enabled) K.core.trace.span(task, 'exit_mmap', t0, K.now);
@@ -62,9 +62,9 @@ export function* munmapAll(K: Kernel, k: TaskCtx, task: Task, proc: KProcess): P
   yield k.lock(mm.mmapLock, true);
   const tlb = new MmuGather(mm, task, false);
   K.policy.tlbGatherMmu?.(K, tlb);
-  yield* unmapVmas(K, k, tlb, false);
+  yield k.call(unmapVmas(K, k, tlb, false));
   yield k.work(mm.chunks.length * K.costs.free_pgtables_per_pmd_ns);
-  yield* tlbFinishMmu(K, k, tlb);
+  yield k.call(tlbFinishMmu(K, k, tlb));
   yield k.unlock(mm.mmapLock);
   if (K.core.trace.enabled) K.core.trace.span(task, 'munmap', t0, K.now);
 }

@@ -19,7 +19,7 @@ export function* unmapVmas(K: Kernel, k: TaskCtx, tlb: MmuGather, reverse: boole
   for (let i = 0; i < chunks.length; i++) {
     const chunk = chunks[reverse ? chunks.length - 1 - i : i]!;
     if (chunk.zapped) continue;
-    yield* zapPteRange(K, k, tlb, chunk);
+    yield k.call(zapPteRange(K, k, tlb, chunk));
     yield k.condResched();
   }
   if (K.core.trace.enabled) K.core.trace.span(tlb.task, 'unmap_vmas', start, K.now);
@@ -48,7 +48,7 @@ export function* zapPteRange(K: Kernel, k: TaskCtx, tlb: MmuGather, chunk: PmdCh
   tlb.gatheredPages += present;
   if (nSwap > 0) {
     const t0 = K.now;
-    yield* K.policy.zapSwapRuns(K, k, tlb, runs);
+    yield k.call(K.policy.zapSwapRuns(K, k, tlb, runs));
     K.core.trace.zapSwapFreed(task, K.now - t0, nSwap, taskIsDying(task));
     if (K.core.trace.enabled) K.core.trace.span(task, 'free_swap_and_cache_nr', t0, K.now, { entries: nSwap, runs: runs.length });
   }
@@ -56,7 +56,7 @@ export function* zapPteRange(K: Kernel, k: TaskCtx, tlb: MmuGather, chunk: PmdCh
   mm.MM_ANONPAGES -= present;
   mm.MM_FILEPAGES -= file;
   mm.MM_SWAPENTS -= nSwap;
-  if (tlb.gatheredPages >= MMU_GATHER_MAX_PAGES) yield* tlbFlushMmu(K, k, tlb);
+  if (tlb.gatheredPages >= MMU_GATHER_MAX_PAGES) yield k.call(tlbFlushMmu(K, k, tlb));
 }
 
 /**
@@ -110,9 +110,9 @@ function chargeFreeing(K: Kernel, task: Task, ownerPid: number, workNs: number):
 
 /** tlb_finish_mmu(): flush what is left, then the policy's finish hook. */
 export function* tlbFinishMmu(K: Kernel, k: TaskCtx, tlb: MmuGather): Program {
-  yield* tlbFlushMmu(K, k, tlb);
+  yield k.call(tlbFlushMmu(K, k, tlb));
   const fin = K.policy.tlbFinishMmu?.(K, k, tlb);
-  if (fin) yield* fin;
+  if (fin) yield k.call(fin);
 }
 
 /**

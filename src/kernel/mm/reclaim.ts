@@ -150,7 +150,7 @@ export class Reclaim {
       if (stored < n) {
         // zram_write_page() failed (no page for a zspage): pageout fails, the
         // written slots and all n slots are put back, the pages return to the LRU.
-        yield* this.putOrphanedSwap(k, added.subarray(0, stored));
+        yield k.call(this.putOrphanedSwap(k, added.subarray(0, stored)));
         for (let i = stored; i < n; i++) K.si.releaseSlot(added[i]!);
         K.si.entriesInSwapCache -= n;
         K.vmstat.count('pswpout_failed', n);
@@ -172,7 +172,7 @@ export class Reclaim {
         // The mapping was zapped during pageout: the folios are only in the swap
         // cache, and __remove_mapping() -> put_swap_folio() frees their slots
         // (and so their zram objects) before the isolated pages go back.
-        yield* this.putOrphanedSwap(k, added);
+        yield k.call(this.putOrphanedSwap(k, added));
         K.si.entriesInSwapCache -= n;
         K.zone.free(n);
         K.core.trace.presentPagesFreed(proc.pid, n, K.now);

@@ -264,6 +264,12 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
     for (;;) {
       const r = task.program.next();
       if (r.done) {
+        // A called program ended: its caller goes on.
+        const caller = task.callers.pop();
+        if (caller) {
+          task.program = caller;
+          continue;
+        }
         this.exitTask(task, cpu);
         return;
       }
@@ -324,6 +330,12 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
               return;
             }
           }
+          continue;
+        }
+        case 'call': {
+          task.callers.push(task.program);
+          task.program = s.sub!;
+          s.sub = null;
           continue;
         }
         case 'cond_resched': {

@@ -34,7 +34,7 @@ export class ParkedSwap {
       let n = 0;
       for (const r of group) n += r.nr;
       this.changed(n, group, -1);
-      yield* freeSwapRunsSync(K, k, worker, group);
+      yield k.call(freeSwapRunsSync(K, k, worker, group));
       if (perRecordNs > 0) yield k.work(group.length * perRecordNs);
     }
   }

@@ -43,8 +43,8 @@ export function* freeSwapRunsSync(K: Kernel, k: TaskCtx, task: Task, runs: reado
   // (The granularity is chosen here rather than in a wrapper: every step of the free path resumes each generator frame above it.)
   if (K.cfg.aggregation === 'fine') {
     // One free_swap_and_cache_nr call per run (on 6.6 every run is one PTE: no swap_pte_batch).
-    for (const r of runs) yield* freeRuns(K, k, task, [r], true);
-  } else yield* freeRuns(K, k, task, runs, false);
+    for (const r of runs) yield k.call(freeRuns(K, k, task, [r], true));
+  } else yield k.call(freeRuns(K, k, task, runs, false));
   K.si.entriesInFreePath -= n;
 }
 
@@ -61,7 +61,7 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
       w += rangeFreeLinesWork(K, task, segments, w, false);
       const foreign = chargeFreeing(K, task, facts, w);
       yield k.work(w);
-      yield* zramFree(K, k, task, slots, fine, foreign, facts);
+      yield k.call(zramFree(K, k, task, slots, fine, foreign, facts));
       releaseAfterZramFree(K, slots);
       if (lock) yield k.unlock(lock);
     }
@@ -89,7 +89,7 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
     w += lineWork(K, task, LINE.siLock, 1, w) + rangeFreeLinesWork(K, task, fast.length, w, true);
     const foreign = chargeFreeing(K, task, facts, w);
     yield k.work(w);
-    yield* zramFree(K, k, task, all, fine, foreign, facts);
+    yield k.call(zramFree(K, k, task, all, fine, foreign, facts));
     releaseAfterZramFree(K, all);
     yield k.unlock(K.si.lock);
     K.vmstat.count('swap_free_fast_path', fast.length);
@@ -112,7 +112,7 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
         if (cache.length >= p.slotCacheSize) {
           const batch = cache.takeAll();
           traceSlotCacheHeld(K, batch, -1);
-          yield* swapcacheFreeEntries(K, k, task, batch, fine);
+          yield k.call(swapcacheFreeEntries(K, k, task, batch, fine));
         }
       }
     }
@@ -329,7 +329,7 @@ function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, entries: SlotB
     foreign = chargeFreeing(K, task, entries, w);
     yield k.work(w);
   }
-  yield* zramFree(K, k, task, batch, fine, foreign, entries);
+  yield k.call(zramFree(K, k, task, batch, fine, foreign, entries));
   // The slots become allocatable only now, still under si->lock (see releaseAfterZramFree).
   for (let i = 0; i < batch.length; i++) K.si.releaseSlot(batch[i]!);
   yield k.unlock(K.si.lock);
@@ -364,7 +364,7 @@ function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, fine: b
   if (K.policy.zsFree) {
     K.core.trace.freeingWork(task, base, foreign);
     yield k.work(base);
-    yield* K.policy.zsFree(K, k, task, slots);
+    yield k.call(K.policy.zsFree(K, k, task, slots));
     return;
   }
   K.core.trace.freeingWork(task, base + nObj * c.zs_free_ns, foreign);

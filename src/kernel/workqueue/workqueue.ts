@@ -153,7 +153,7 @@ export class Workqueue implements EventTarget {
           }
           item.pending = false; // cleared before the function runs, as process_one_work does
           const start = self.sys.sched.engine.nowNs;
-          yield* item.fn(k, t);
+          yield k.call(item.fn(k, t));
           self.executed++;
           if (self.sys.trace.enabled) self.sys.trace.span(t, item.name, start, self.sys.sched.engine.nowNs, { workqueue: self.name });
         }
