@@ -44,7 +44,9 @@ export interface SwapFreePolicy {
   /**
    * zram_free_page() -> zs_free() for `slots` whose swap-side work is done:
    * when present, the policy frees their zsmalloc objects (now or later)
-   * instead of the caller (see zramFree in swap/swap-free.ts).
+   * instead of the caller (see zramFree in swap/swap-free.ts). `slots` is
+   * valid until the program ends (the free path reuses its array): copy what
+   * must outlive it.
    */
   zsFree?(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array): Program;
   /** Work the policy still has in flight outside workqueues (the end-of-run drain waits for it). */

@@ -29,7 +29,7 @@ import type { Task } from '../sched/task.js';
 import { LINE } from '../cacheline/free-path-lines.js';
 import { entryPutToSlotCacheNs, putMapNrNs, rangeFreeCallNs, rangeFreeNs } from './free-ops.js';
 import { NO_SWAP_RUNS } from '../mm/mm-struct.js';
-import { SwapInfo, SWAPFILE_CLUSTER, type SlotBatch, type SwapRun } from './swap-info.js';
+import { SlotCache, SwapInfo, SWAPFILE_CLUSTER, type SlotBatch, type SwapRun } from './swap-info.js';
 
 export const CI_LOCK_MIN_GROUP = 8;
 /** Chunk mode takes a zsmalloc class lock only for at least this many of a call's objects. */
@@ -54,14 +54,15 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
   if (p.swapFreeLock === 'ci') {
     // 6.18 free_swap_and_cache_nr -> swap_entries_put_map_nr: per cluster of each run, under
     // ci->lock, swap_entries_put_map then swap_entries_free (memcg, swap_range_free, zram).
-    for (const { slots, segments, runs: nRuns, lock } of clusterHolds(K, runs, fine)) {
-      const facts = readSlotFacts(K, slots);
+    const held = clusterHolds(K, runs, fine);
+    for (const { from, to, segments, runs: nRuns, lock } of held.holds) {
       if (lock) yield k.lock(lock);
-      let w = nRuns * c.swap_device_get_ns + putMapNrNs(c, p.version, segments, slots.length);
+      let w = nRuns * c.swap_device_get_ns + putMapNrNs(c, p.version, segments, to - from);
       w += rangeFreeLinesWork(K, task, segments, w, false);
-      const foreign = chargeFreeing(K, task, facts, w);
+      const foreign = chargeFreeing(K, task, held.owners, from, to, w);
       yield k.work(w);
-      yield k.call(zramFree(K, k, task, slots, fine, foreign, facts));
+      const slots = held.slots.subarray(from, to);
+      yield k.call(zramFree(K, k, task, slots, fine, foreign, { owners: held.owners.subarray(from, to), bytes: held.bytes.subarray(from, to) }));
       releaseAfterZramFree(K, slots);
       if (lock) yield k.unlock(lock);
     }
@@ -74,10 +75,11 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
   if (nFast > 0) for (const r of runs) (isFastPathRun(r) ? fast : single).push(r);
   if (fast.length > 0) {
     // __swap_entries_free fast path: per run, swap_is_last_map under ci->lock ...
-    for (const { slots, segments, lock } of clusterHolds(K, fast, fine)) {
+    const held = clusterHolds(K, fast, fine);
+    for (const { from, to, segments, lock } of held.holds) {
       if (lock) yield k.lock(lock);
-      const w = segments * (c.swap_device_get_ns + c.swap_cluster_lock_ns) + slots.length * c.swap_map_put_ns;
-      chargeFreeingSlots(K, task, slots, w);
+      const w = segments * (c.swap_device_get_ns + c.swap_cluster_lock_ns) + (to - from) * c.swap_map_put_ns;
+      chargeFreeing(K, task, held.owners, from, to, w);
       yield k.work(w);
       if (lock) yield k.unlock(lock);
     }
@@ -87,7 +89,7 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
     yield k.lock(K.si.lock);
     let w = fast.length * rangeFreeCallNs(c) + all.length * c.swap_map_clear_ns;
     w += lineWork(K, task, LINE.siLock, 1, w) + rangeFreeLinesWork(K, task, fast.length, w, true);
-    const foreign = chargeFreeing(K, task, facts, w);
+    const foreign = chargeFreeing(K, task, facts.owners, 0, all.length, w);
     yield k.work(w);
     yield k.call(zramFree(K, k, task, all, fine, foreign, facts));
     releaseAfterZramFree(K, all);
@@ -96,36 +98,37 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
   }
   if (single.length > 0) {
     // Per run get_swap_device; per entry __swap_entry_free under ci->lock, the last reference to free_swap_slot().
-    for (const { slots, runs: nRuns, lock } of clusterHolds(K, single, fine)) {
-      const facts = readSlotFacts(K, slots);
+    const held = clusterHolds(K, single, fine);
+    const { slots, owners, bytes } = held;
+    for (const { from, to, runs: nRuns, lock } of held.holds) {
       if (lock) yield k.lock(lock);
-      const w = nRuns * c.swap_device_get_ns + slots.length * (entryPutToSlotCacheNs(c) - c.swap_device_get_ns);
-      chargeFreeing(K, task, facts, w);
+      const w = nRuns * c.swap_device_get_ns + (to - from) * (entryPutToSlotCacheNs(c) - c.swap_device_get_ns);
+      chargeFreeing(K, task, owners, from, to, w);
       yield k.work(w);
-      for (let i = 0; i < slots.length; i++) K.si.putMap(slots[i]!, true);
+      for (let i = from; i < to; i++) K.si.putMap(slots[i]!, true);
       if (lock) yield k.unlock(lock);
-      traceSlotCacheHeld(K, facts, 1);
+      traceSlotCacheHeld(K, owners, bytes, from, to, 1);
       // free_swap_slot() per entry; a cache that fills is drained (the task may be on another CPU after that).
-      for (let i = 0; i < slots.length;) {
+      for (let i = from; i < to;) {
         const cache = K.si.slotCaches[task.cpu]!;
-        i = cache.pushFrom(slots, facts, i, p.slotCacheSize);
+        i = cache.pushFrom(held, i, to, p.slotCacheSize);
         if (cache.length >= p.slotCacheSize) {
           const batch = cache.takeAll();
-          traceSlotCacheHeld(K, batch, -1);
+          traceSlotCacheHeld(K, batch.owners, batch.bytes, 0, batch.slots.length, -1);
           yield k.call(swapcacheFreeEntries(K, k, task, batch, fine));
+          SlotCache.recycle(batch);
         }
       }
     }
   }
 }
 
-/** Entries entering (+1) or leaving (-1) a per-CPU slot cache, as one tracepoint per stretch of one memcg's slots. */
-function traceSlotCacheHeld(K: Kernel, facts: SlotFacts, sign: 1 | -1): void {
+/** Entries [from, to) entering (+1) or leaving (-1) a per-CPU slot cache, as one tracepoint per stretch of one memcg's slots. */
+function traceSlotCacheHeld(K: Kernel, owners: Int32Array, bytes: Int32Array, from: number, to: number, sign: 1 | -1): void {
   const trace = K.core.trace;
-  const { owners, bytes } = facts;
   let owner = -1;
   let sum = 0;
-  for (let i = 0; i < owners.length; i++) {
+  for (let i = from; i < to; i++) {
     const id = owners[i]!;
     if (id !== owner) {
       if (owner >= 0) trace.slotCacheHeld(owner, sign * sum, K.now);
@@ -162,18 +165,18 @@ function countZeros(a: Int32Array): number {
   return n;
 }
 
-/** Share of the slots charged to a memcg other than `id` (as SwapInfo.foreignShare, from facts already read). */
-function foreignShareOf(id: number, owners: Int32Array): number {
-  if (owners.length === 0) return 0;
+/** Share of slots [from, to) charged to a memcg other than `id` (as SwapInfo.foreignShare, from facts already read). */
+function foreignShareOf(id: number, owners: Int32Array, from: number, to: number): number {
+  if (to <= from) return 0;
   let foreign = 0;
-  for (let i = 0; i < owners.length; i++) if (owners[i] !== id) foreign++;
-  return foreign / owners.length;
+  for (let i = from; i < to; i++) if (owners[i] !== id) foreign++;
+  return foreign / (to - from);
 }
 
-/** chargeFreeingSlots from facts already read. */
-function chargeFreeing(K: Kernel, task: Task, facts: SlotFacts, workNs: number): number {
-  if (workNs <= 0 || facts.owners.length === 0) return -1;
-  const foreign = foreignShareOf(task.proc.pid, facts.owners);
+/** chargeFreeingSlots for slots [from, to) whose owners are already read. */
+function chargeFreeing(K: Kernel, task: Task, owners: Int32Array, from: number, to: number, workNs: number): number {
+  if (workNs <= 0 || to <= from) return -1;
+  const foreign = foreignShareOf(task.proc.pid, owners, from, to);
   K.core.trace.freeingWork(task, workNs, foreign);
   return foreign;
 }
@@ -183,13 +186,20 @@ function isFastPathRun(r: SwapRun): boolean {
   return r.nr > 1 && SwapInfo.clusterOf(r.start) === SwapInfo.clusterOf(r.start + r.nr - 1);
 }
 
+/** A ci->lock hold over slots [from, to) of its HeldSlots. */
 interface ClusterHold {
-  slots: Int32Array;
+  from: number;
+  to: number;
   /** (run, cluster) pairs: how often the kernel takes this cluster's lock and runs the per-call range free. */
   segments: number;
   /** Runs (free_swap_and_cache_nr calls) that start in this hold. */
   runs: number;
   lock: QueuedLock | null;
+}
+
+/** The slots of one free call in hold order, each with its facts (read as they are placed), and the holds over them. */
+interface HeldSlots extends SlotBatch {
+  holds: ClusterHold[];
 }
 
 /**
@@ -228,7 +238,7 @@ function growGroups(n: number): void {
  * Clusters come in order of first appearance, each cluster's slots in run
  * order (a counting sort into one array; the holds are views of it).
  */
-function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean): ClusterHold[] {
+function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean): HeldSlots {
   const S = scratch;
   if (S.groupOfCluster.length < K.si.nrClusters) S.groupOfCluster = new Int32Array(K.si.nrClusters);
   const mark = S.groupOfCluster;
@@ -277,29 +287,37 @@ function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean): Clust
       S.offset[g] = off;
       off += S.count[g]!;
     }
-  // Pass 2: the slots into place.
+  // Pass 2: the slots into place, with their facts.
   const all = new Int32Array(n);
+  const owners = new Int32Array(n);
+  const bytes = new Int32Array(n);
   const offset = S.offset;
+  const { si, zram } = K;
   for (let ri = 0; ri < runs.length; ri++) {
     const r = runs[ri]!;
-    for (let s = r.start, end = s + r.nr; s < end; s++) all[offset[mark[SwapInfo.clusterOf(s)]! - 1]!++] = s;
+    for (let s = r.start, end = s + r.nr; s < end; s++) {
+      const at = offset[mark[SwapInfo.clusterOf(s)]! - 1]!++;
+      all[at] = s;
+      owners[at] = si.cgroupOf(s);
+      bytes[at] = zram.objectBytes(s);
+    }
   }
   const out: ClusterHold[] = [];
-  const rest: ClusterHold = { slots: all.subarray(restStart), segments: 0, runs: 0, lock: null };
+  const rest: ClusterHold = { from: restStart, to: n, segments: 0, runs: 0, lock: null };
   for (let g = 0; g < nGroups; g++) {
     const cnt = S.count[g]!;
     const cl = S.cluster[g]!;
     mark[cl] = 0;
     if (fine || cnt >= CI_LOCK_MIN_GROUP) {
       const end = S.offset[g]!; // advanced to the group's end by pass 2
-      out.push({ slots: all.subarray(end - cnt, end), segments: S.segments[g]!, runs: S.runs[g]!, lock: K.si.clusterLock(cl) });
+      out.push({ from: end - cnt, to: end, segments: S.segments[g]!, runs: S.runs[g]!, lock: si.clusterLock(cl) });
     } else {
       rest.segments += S.segments[g]!;
       rest.runs += S.runs[g]!;
     }
   }
-  if (rest.slots.length > 0) out.push(rest);
-  return out;
+  if (rest.to > rest.from) out.push(rest);
+  return { slots: all, owners, bytes, holds: out };
 }
 
 /** mm/swapfile.c swapcache_free_entries(): a slot-cache batch freed under si->lock. */
@@ -326,7 +344,7 @@ function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, entries: SlotB
   } else {
     // swap_entry_free (6.6) / swap_entry_range_free(entry, 1) (6.12): one call per entry of the batch.
     const w = batch.length * rangeFreeNs(c, 1);
-    foreign = chargeFreeing(K, task, entries, w);
+    foreign = chargeFreeing(K, task, entries.owners, 0, batch.length, w);
     yield k.work(w);
   }
   yield k.call(zramFree(K, k, task, batch, fine, foreign, entries));
@@ -359,7 +377,7 @@ function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, fine: b
   let base = nObj * c.zram_free_page_ns + nSame * c.zram_free_same_page_ns;
   base += lineWork(K, task, LINE.zramStats, serialized ? 1 : slots.length, base);
   // The share of this work done on other processes' memory (one pass serves every charge below; the caller's if it has it).
-  const foreign = foreignShare >= 0 ? foreignShare : foreignShareOf(task.proc.pid, facts.owners);
+  const foreign = foreignShare >= 0 ? foreignShare : foreignShareOf(task.proc.pid, facts.owners, 0, facts.owners.length);
   // [alternatives] policy hook zsFree (deferred-zs-free): the caller keeps zram_free_page's work, the policy takes zs_free.
   if (K.policy.zsFree) {
     K.core.trace.freeingWork(task, base, foreign);

@@ -37,11 +37,15 @@ export interface SlotBatch {
   bytes: Int32Array;
 }
 
+/** Batches given back by SlotCache.recycle (the model runs one simulation at a time per thread). */
+const spareBatches: SlotBatch[] = [];
+const MAX_SPARE_BATCHES = 64;
+
 /** A CPU's swap_slots_cache free side (mm/swap_slots.c cache->slots_ret): offsets in order. */
 export class SlotCache {
-  private slots = new Int32Array(64);
-  private owners = new Int32Array(64);
-  private bytes = new Int32Array(64);
+  private slots: Int32Array = new Int32Array(64);
+  private owners: Int32Array = new Int32Array(64);
+  private bytes: Int32Array = new Int32Array(64);
   length = 0;
 
   push(offset: number, owner: number, bytes: number): void {
@@ -51,22 +55,42 @@ export class SlotCache {
     this.bytes[this.length++] = bytes;
   }
 
-  /** Pushes entries of `batch` from index `from` until the cache holds `limit`; returns the index after the last pushed. */
-  pushFrom(slots: Int32Array, facts: Pick<SlotBatch, 'owners' | 'bytes'>, from: number, limit: number): number {
-    const to = Math.min(slots.length, from + Math.max(1, limit - this.length));
-    while (this.length + (to - from) > this.slots.length) this.grow();
-    this.slots.set(slots.subarray(from, to), this.length);
-    this.owners.set(facts.owners.subarray(from, to), this.length);
-    this.bytes.set(facts.bytes.subarray(from, to), this.length);
-    this.length += to - from;
-    return to;
+  /** Pushes entries [from, to) of `entries` until the cache holds `limit`; returns the index after the last pushed. */
+  pushFrom(entries: SlotBatch, from: number, to: number, limit: number): number {
+    const end = Math.min(to, from + Math.max(1, limit - this.length));
+    while (this.length + (end - from) > this.slots.length) this.grow();
+    // An element loop: subarray() views would be three typed-array objects per call.
+    const { slots, owners, bytes } = entries;
+    for (let i = from, j = this.length; i < end; i++, j++) {
+      this.slots[j] = slots[i]!;
+      this.owners[j] = owners[i]!;
+      this.bytes[j] = bytes[i]!;
+    }
+    this.length += end - from;
+    return end;
   }
 
-  /** Empties the cache; returns its entries (copies). */
+  /**
+   * Empties the cache; returns its entries. A full cache hands over its
+   * arrays and takes spare ones (see recycle); the batch is the caller's
+   * until it gives it back.
+   */
   takeAll(): SlotBatch {
     const n = this.length;
     this.length = 0;
-    return { slots: this.slots.slice(0, n), owners: this.owners.slice(0, n), bytes: this.bytes.slice(0, n) };
+    if (n !== this.slots.length) return { slots: this.slots.slice(0, n), owners: this.owners.slice(0, n), bytes: this.bytes.slice(0, n) };
+    const batch: SlotBatch = { slots: this.slots, owners: this.owners, bytes: this.bytes };
+    const spare = spareBatches.pop();
+    const fresh = spare && spare.slots.length === n ? spare : { slots: new Int32Array(n), owners: new Int32Array(n), bytes: new Int32Array(n) };
+    this.slots = fresh.slots;
+    this.owners = fresh.owners;
+    this.bytes = fresh.bytes;
+    return batch;
+  }
+
+  /** A batch from takeAll() whose entries are all freed: its arrays serve the next full cache (typed arrays are slow to create). */
+  static recycle(batch: SlotBatch): void {
+    if (spareBatches.length < MAX_SPARE_BATCHES) spareBatches.push(batch);
   }
 
   private grow(): void {
