@@ -55,62 +55,67 @@ interface SwappedOut {
 }
 
 /**
- * Swap-out order runs and the PTE-order permutation, reused from process to
- * process (building is synchronous): a fresh pair per process would be
- * garbage the size of its swap, which the collector reclaims only later.
+ * Swap-out order runs, reused from process to process (building is
+ * synchronous): a fresh pair per process would be garbage the size of its
+ * swap, which the collector reclaims only later.
  */
-let scratch = { runStart: new Int32Array(0), runLen: new Uint16Array(0), perm: new Int32Array(0) };
-
-function allocateSwapRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec): SwappedOut {
-  if (scratch.runStart.length < spec.swapPages) scratch = { runStart: new Int32Array(spec.swapPages), runLen: new Uint16Array(spec.swapPages), perm: new Int32Array(spec.swapPages) };
-  const { runStart, runLen } = scratch;
-  const nRuns = swapOutRuns(d, pid, spec, runStart, runLen);
-  const zramBytes = swappedOutBytes;
-  const perm = shuffledIndex(scratch.perm.subarray(0, nRuns), d.layoutRng);
-  const runs: PteOrderRuns = { start: new Int32Array(nRuns), nr: new Uint16Array(nRuns) };
-  const runEnds = new Int32Array(nRuns);
-  inPteOrder(perm, runStart, runLen, runs, runEnds);
-  return { runs, runEnds, nRuns, zramBytes };
-}
+let scratch = { runStart: new Int32Array(0), runLen: new Uint16Array(0) };
 
 /**
- * zram bytes of the last swapOutRuns. A module variable, not a returned
- * object: V8 compiles swapOutRuns' loop on stack replacement before the code
- * after it ever ran, and a property access there, without type feedback,
- * threw that compiled code away again at the end of every process's swap-out.
+ * Swap-out in two passes, slots first, then the zram objects: the two touch
+ * different state (the swap device and swap_cgroup; zram and zsmalloc) and
+ * draw from different streams (layoutRng; zramRng), so each keeps its own
+ * order of draws and of allocations, and each loop stays small enough for
+ * V8 to inline what it calls.
  */
-let swappedOutBytes = 0;
+function allocateSwapRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec): SwappedOut {
+  if (scratch.runStart.length < spec.swapPages) scratch = { runStart: new Int32Array(spec.swapPages), runLen: new Uint16Array(spec.swapPages) };
+  const { runStart, runLen } = scratch;
+  const nRuns = swapOutRuns(d, pid, spec, runStart, runLen);
+  const zramBytes = storeRuns(d, runStart, runLen, nRuns);
+  // PTE order is not swap-out order: the runs themselves are shuffled.
+  const runs: PteOrderRuns = { start: runStart.slice(0, nRuns), nr: runLen.slice(0, nRuns) };
+  fisherYates(runs.start, runs.nr, d.layoutRng);
+  return { runs, runEnds: runEndsOf(runs.nr), nRuns, zramBytes };
+}
 
-/** The swap-out itself: runs of slots, each page's zram object stored. Returns the run count (zram bytes in swappedOutBytes). */
+/** The swap-out's slots: runs allocated (get_swap_pages) and charged to `pid` (swap_cgroup_record). Returns the run count. */
 function swapOutRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec, runStart: Int32Array, runLen: Uint16Array): number {
   let nRuns = 0;
-  let zramBytes = 0;
   let left = spec.swapPages;
   const folio = Math.max(1, spec.folioPages);
   const frag = spec.fragmentation;
   const rng = d.layoutRng;
-  const zrng = d.zramRng;
-  const same = d.sameFilledRatio;
-  const notSame = 1 - same;
-  const meanBytes = PAGE_SIZE / d.compressionRatio;
-  const { si, zram } = d;
+  const si = d.si;
   while (left > 0) {
     const nr = swapRunLength(left, folio, frag, rng);
     const start = allocSwapRun(si, nr, frag, rng);
     si.recordCgroup(start, nr, pid);
-    for (let s = start, e = start + nr; s < e; s++) {
-      const v = zrng.float();
-      const bytes = v < same ? 0 : compressedBytesAround(meanBytes, (v - same) / notSame);
-      zram.store(s, bytes, false);
-      zramBytes += bytes;
-    }
     runStart[nRuns] = start;
     runLen[nRuns] = nr;
     nRuns++;
     left -= nr;
   }
-  swappedOutBytes = zramBytes;
   return nRuns;
+}
+
+/** zram_write_page() of every swapped page, run by run in swap-out order (zsmalloc's placement follows it). Returns the zram bytes. */
+function storeRuns(d: SwapLayoutDeps, runStart: Int32Array, runLen: Uint16Array, nRuns: number): number {
+  let zramBytes = 0;
+  const zrng = d.zramRng;
+  const same = d.sameFilledRatio;
+  const notSame = 1 - same;
+  const meanBytes = PAGE_SIZE / d.compressionRatio;
+  const zram = d.zram;
+  for (let r = 0; r < nRuns; r++) {
+    for (let s = runStart[r]!, e = s + runLen[r]!; s < e; s++) {
+      const v = zrng.float();
+      const bytes = v < same ? 0 : compressedBytesAround(meanBytes, (v - same) / notSame);
+      zram.store(s, bytes, false);
+      zramBytes += bytes;
+    }
+  }
+  return zramBytes;
 }
 
 /** Slots of the next run: folios swapped out together get neighbouring slots; a break (probability = fragmentation) or a full PMD ends the run. */
@@ -163,37 +168,26 @@ function layoutChunks(mm: MmStruct, spec: SwapLayoutSpec, sw: SwappedOut, rng: R
 }
 
 /**
- * A random permutation of 0..n-1 in `perm` (PTE order is not swap-out order).
- * One loop per function: a loop compiled on stack replacement before the next
- * loop ever ran would be thrown away there (no type feedback) on every call.
+ * Fisher-Yates over the runs (start and length swapped together): the same
+ * draws and swaps as shuffling an index 0..n-1 and reading the runs through
+ * it, without the gather.
  */
-function shuffledIndex(perm: Int32Array, rng: RngStream): Int32Array {
-  identity(perm);
-  fisherYates(perm, rng);
-  return perm;
-}
-
-function identity(perm: Int32Array): void {
-  for (let i = 0; i < perm.length; i++) perm[i] = i;
-}
-
-function fisherYates(perm: Int32Array, rng: RngStream): void {
-  for (let i = perm.length - 1; i > 0; i--) {
+function fisherYates(start: Int32Array, nr: Uint16Array, rng: RngStream): void {
+  for (let i = start.length - 1; i > 0; i--) {
     const j = rng.int(0, i);
-    const t = perm[i]!;
-    perm[i] = perm[j]!;
-    perm[j] = t;
+    const s = start[i]!;
+    start[i] = start[j]!;
+    start[j] = s;
+    const n = nr[i]!;
+    nr[i] = nr[j]!;
+    nr[j] = n;
   }
 }
 
-/** The runs in PTE order (`perm`), and where each ends counted in entries. */
-function inPteOrder(perm: Int32Array, runStart: Int32Array, runLen: Uint16Array, runs: PteOrderRuns, runEnds: Int32Array): void {
+/** Where each run ends, counted in entries from the first PTE. */
+function runEndsOf(nr: Uint16Array): Int32Array {
+  const ends = new Int32Array(nr.length);
   let k = 0;
-  for (let i = 0; i < perm.length; i++) {
-    const r = perm[i]!;
-    runs.start[i] = runStart[r]!;
-    runs.nr[i] = runLen[r]!;
-    k += runLen[r]!;
-    runEnds[i] = k;
-  }
+  for (let i = 0; i < nr.length; i++) ends[i] = k += nr[i]!;
+  return ends;
 }

@@ -61,13 +61,15 @@ export class Zram {
       this.slotZspage.put(slot, SAME_FILLED);
       this.stats.same_pages++;
     } else {
-      const cls = this.zs.classFor(bytes);
-      const zspage = this.zs.mallocIn(cls, takePages);
+      // Class index and typed arrays, not the SizeClass object: this runs once per page stored.
+      const zs = this.zs;
+      const cls = zs.classIndexFor(bytes);
+      const zspage = zs.mallocClass(cls, takePages);
       if (zspage < 0) {
         this.stats.failed_writes++;
         return false;
       }
-      this.slotZspage.put(slot, this.encode(zspage, cls.size - bytes));
+      this.slotZspage.put(slot, this.encode(zspage, zs.sizeOfClass(cls) - bytes));
       this.comprDataBytes += bytes;
     }
     this.stats.pages_stored++;
