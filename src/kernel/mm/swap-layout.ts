@@ -55,67 +55,83 @@ interface SwappedOut {
 }
 
 /**
- * Swap-out order runs, reused from process to process (building is
- * synchronous): a fresh pair per process would be garbage the size of its
- * swap, which the collector reclaims only later.
+ * Swap-out order runs, their scatter draws and the pages' compressed sizes,
+ * reused from process to process (building is synchronous): fresh arrays per
+ * process would be garbage the size of its swap, which the collector
+ * reclaims only later.
  */
-let scratch = { runStart: new Int32Array(0), runLen: new Uint16Array(0) };
+let scratch = { runStart: new Int32Array(0), runLen: new Uint16Array(0), scatter: new Float64Array(0), bytes: new Uint16Array(0) };
 
 /**
- * Swap-out in two passes, slots first, then the zram objects: the two touch
- * different state (the swap device and swap_cgroup; zram and zsmalloc) and
- * draw from different streams (layoutRng; zramRng), so each keeps its own
- * order of draws and of allocations, and each loop stays small enough for
- * V8 to inline what it calls.
+ * Swap-out in passes: the runs' shapes (layoutRng), their slots (swap
+ * device, swap_cgroup), the pages' compressed sizes (zramRng), then the zram
+ * objects in swap-out order. Each pass touches its own state or stream, and
+ * no draw depends on an allocation, so each stream's draws and every
+ * allocation keep their order; and each loop stays small enough for V8 to
+ * inline what it calls.
  */
 function allocateSwapRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec): SwappedOut {
-  if (scratch.runStart.length < spec.swapPages) scratch = { runStart: new Int32Array(spec.swapPages), runLen: new Uint16Array(spec.swapPages) };
-  const { runStart, runLen } = scratch;
-  const nRuns = swapOutRuns(d, pid, spec, runStart, runLen);
-  const zramBytes = storeRuns(d, runStart, runLen, nRuns);
+  const n = spec.swapPages;
+  if (scratch.runStart.length < n) scratch = { runStart: new Int32Array(n), runLen: new Uint16Array(n), scatter: new Float64Array(n), bytes: new Uint16Array(n) };
+  const { runStart, runLen, scatter, bytes } = scratch;
+  const nRuns = drawRuns(spec, d.layoutRng, runLen, scatter);
+  allocRuns(d.si, pid, nRuns, runLen, scatter, runStart);
+  const zramBytes = compressedSizes(d, bytes, n);
+  storeRuns(d.zram, runStart, runLen, nRuns, bytes);
   // PTE order is not swap-out order: the runs themselves are shuffled.
   const runs: PteOrderRuns = { start: runStart.slice(0, nRuns), nr: runLen.slice(0, nRuns) };
   fisherYates(runs.start, runs.nr, d.layoutRng);
   return { runs, runEnds: runEndsOf(runs.nr), nRuns, zramBytes };
 }
 
-/** The swap-out's slots: runs allocated (get_swap_pages) and charged to `pid` (swap_cgroup_record). Returns the run count. */
-function swapOutRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec, runStart: Int32Array, runLen: Uint16Array): number {
+/**
+ * The runs' lengths and scatter draws, as swapRunLength and allocSwapRun
+ * draw them. Drawn ahead of the allocations: the chain from a draw to the
+ * cursor it picks is long, and each allocation waits on the last one's.
+ */
+function drawRuns(spec: SwapLayoutSpec, rng: RngStream, runLen: Uint16Array, scatter: Float64Array): number {
   let nRuns = 0;
-  let left = spec.swapPages;
   const folio = Math.max(1, spec.folioPages);
   const frag = spec.fragmentation;
-  const rng = d.layoutRng;
-  const si = d.si;
-  while (left > 0) {
+  for (let left = spec.swapPages; left > 0; nRuns++) {
     const nr = swapRunLength(left, folio, frag, rng);
-    const start = allocSwapRun(si, nr, frag, rng);
-    si.recordCgroup(start, nr, pid);
-    runStart[nRuns] = start;
+    scatter[nRuns] = scatterDraw(frag, rng);
     runLen[nRuns] = nr;
-    nRuns++;
     left -= nr;
   }
   return nRuns;
 }
 
-/** zram_write_page() of every swapped page, run by run in swap-out order (zsmalloc's placement follows it). Returns the zram bytes. */
-function storeRuns(d: SwapLayoutDeps, runStart: Int32Array, runLen: Uint16Array, nRuns: number): number {
-  let zramBytes = 0;
+/** The swap-out's slots: each run allocated (get_swap_pages) and charged to `pid` (swap_cgroup_record), in order. */
+function allocRuns(si: SwapInfo, pid: number, nRuns: number, runLen: Uint16Array, scatter: Float64Array, runStart: Int32Array): void {
+  for (let r = 0; r < nRuns; r++) {
+    const nr = runLen[r]!;
+    const start = si.allocRun(nr, scatter[r]!);
+    si.recordCgroup(start, nr, pid);
+    runStart[r] = start;
+  }
+}
+
+/** What each of `n` pages compresses to (0: same-filled), one zramRng draw a page in swap-out order. Returns their sum. */
+function compressedSizes(d: SwapLayoutDeps, bytes: Uint16Array, n: number): number {
+  let sum = 0;
   const zrng = d.zramRng;
   const same = d.sameFilledRatio;
   const notSame = 1 - same;
   const meanBytes = PAGE_SIZE / d.compressionRatio;
-  const zram = d.zram;
-  for (let r = 0; r < nRuns; r++) {
-    for (let s = runStart[r]!, e = s + runLen[r]!; s < e; s++) {
-      const v = zrng.float();
-      const bytes = v < same ? 0 : compressedBytesAround(meanBytes, (v - same) / notSame);
-      zram.store(s, bytes, false);
-      zramBytes += bytes;
-    }
+  for (let k = 0; k < n; k++) {
+    const v = zrng.float();
+    const b = v < same ? 0 : compressedBytesAround(meanBytes, (v - same) / notSame);
+    bytes[k] = b;
+    sum += b;
   }
-  return zramBytes;
+  return sum;
+}
+
+/** zram_write_page() of every swapped page, run by run in swap-out order (zsmalloc's placement follows it). */
+function storeRuns(zram: SwapLayoutDeps['zram'], runStart: Int32Array, runLen: Uint16Array, nRuns: number, bytes: Uint16Array): void {
+  let k = 0;
+  for (let r = 0; r < nRuns; r++) for (let s = runStart[r]!, e = s + runLen[r]!; s < e; s++) zram.store(s, bytes[k++]!, false);
 }
 
 /** Slots of the next run: folios swapped out together get neighbouring slots; a break (probability = fragmentation) or a full PMD ends the run. */
@@ -128,8 +144,13 @@ export function swapRunLength(left: number, folioPages: number, fragmentation: n
 
 /** Allocates the run; one draw decides whether it lands on another CPU's cluster, and on which. */
 export function allocSwapRun(si: SwapInfo, nr: number, fragmentation: number, rng: { float(): number }): number {
+  return si.allocRun(nr, scatterDraw(fragmentation, rng));
+}
+
+/** SwapInfo.allocRun's scatterDraw: uniform in [0, 1) choosing another CPU's cluster (probability = fragmentation), else -1. */
+function scatterDraw(fragmentation: number, rng: { float(): number }): number {
   const u = rng.float();
-  return si.allocRun(nr, u < fragmentation ? u / fragmentation : -1);
+  return u < fragmentation ? u / fragmentation : -1;
 }
 
 function layoutChunks(mm: MmStruct, spec: SwapLayoutSpec, sw: SwappedOut, rng: RngStream, locks: LockRegistry): void {
