@@ -46,7 +46,7 @@ export function buildSwappedMm(d: SwapLayoutDeps, pid: number, owner: string, sp
   return { mm, zramBytes: sw.zramBytes };
 }
 
-/** A process's swapped-out pages: runs in PTE order, where each run ends (entries so far), zram bytes held. */
+/** A process's swapped-out pages: runs in PTE order, where each run ends (entries so far; scratch, valid until the next process), zram bytes held. */
 interface SwappedOut {
   runs: PteOrderRuns;
   runEnds: Int32Array;
@@ -81,7 +81,8 @@ function allocateSwapRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec):
   // PTE order is not swap-out order: the runs themselves are shuffled.
   const runs: PteOrderRuns = { start: runStart.slice(0, nRuns), nr: runLen.slice(0, nRuns) };
   fisherYates(runs.start, runs.nr, d.layoutRng);
-  return { runs, runEnds: runEndsOf(runs.nr), nRuns, zramBytes };
+  // The swap-out order starts are copied out: their scratch holds the run ends (read by layoutChunks only, before the next process).
+  return { runs, runEnds: runEndsOf(runs.nr, runStart), nRuns, zramBytes };
 }
 
 /**
@@ -206,8 +207,7 @@ function fisherYates(start: Int32Array, nr: Uint16Array, rng: RngStream): void {
 }
 
 /** Where each run ends, counted in entries from the first PTE. */
-function runEndsOf(nr: Uint16Array): Int32Array {
-  const ends = new Int32Array(nr.length);
+function runEndsOf(nr: Uint16Array, ends: Int32Array): Int32Array {
   let k = 0;
   for (let i = 0; i < nr.length; i++) ends[i] = k += nr[i]!;
   return ends;
