@@ -164,7 +164,8 @@ function layoutChunks(mm: MmStruct, spec: SwapLayoutSpec, sw: SwappedOut, rng: R
   const take = (chunk: PmdChunk, room: number, target: number): void => {
     const from = pos;
     const firstRun = run;
-    while (run < sw.nRuns && sw.runEnds[run]! - from <= Math.min(target, room)) pos = sw.runEnds[run++]!;
+    run = runsWithin(sw.runEnds, sw.nRuns, run, from + Math.min(target, room));
+    if (run > firstRun) pos = sw.runEnds[run - 1]!;
     chunk.setSwapRuns(sw.runs, firstRun, run, pos - from);
   };
   for (let c = 0; c < nChunks; c++) {
@@ -187,6 +188,12 @@ function layoutChunks(mm: MmStruct, spec: SwapLayoutSpec, sw: SwappedOut, rng: R
   }
   // File-backed VMAs get their own page tables.
   for (let left = spec.filePages; left > 0; left -= PTRS_PER_PTE) mm.addChunk(new PmdChunk(0, Math.min(PTRS_PER_PTE, left), locks));
+}
+
+/** The end of the whole runs from `run` on that end by entry `limit` (a loop over locals: `take`'s own variables live in its closure's context). */
+function runsWithin(runEnds: Int32Array, nRuns: number, run: number, limit: number): number {
+  while (run < nRuns && runEnds[run]! <= limit) run++;
+  return run;
 }
 
 /**
