@@ -52,7 +52,7 @@ export class Zram {
    * with -ENOMEM and the slot keeps no object.
    */
   store(slot: number, bytes: number, takePages: boolean): boolean {
-    // Rare paths (a leaked object, a failed write) are calls: this runs once per page stored, and inlines whole when small.
+    // Rare paths (a leaked object, a failed write) are calls: this runs once per page stored, and its compiled code stays small.
     if (this.slotZspage.occupied(slot)) this.dropLeaked(slot);
     let w = SAME_FILLED;
     if (bytes !== 0) {
