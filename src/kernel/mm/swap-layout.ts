@@ -46,7 +46,7 @@ export function buildSwappedMm(d: SwapLayoutDeps, pid: number, owner: string, sp
   return { mm, zramBytes: sw.zramBytes };
 }
 
-/** A process's swapped-out pages: runs in PTE order, where each run ends (entries so far), zram bytes held. */
+/** A process's swapped-out pages: runs in PTE order, where each run ends (entries so far; scratch, valid until the next process), zram bytes held. */
 interface SwappedOut {
   runs: PteOrderRuns;
   runEnds: Int32Array;
@@ -55,62 +55,84 @@ interface SwappedOut {
 }
 
 /**
- * Swap-out order runs and the PTE-order permutation, reused from process to
- * process (building is synchronous): a fresh pair per process would be
- * garbage the size of its swap, which the collector reclaims only later.
+ * Swap-out order runs, their scatter draws and the pages' compressed sizes,
+ * reused from process to process (building is synchronous): fresh arrays per
+ * process would be garbage the size of its swap, which the collector
+ * reclaims only later.
  */
-let scratch = { runStart: new Int32Array(0), runLen: new Uint16Array(0), perm: new Int32Array(0) };
+let scratch = { runStart: new Int32Array(0), runLen: new Uint16Array(0), scatter: new Float64Array(0), bytes: new Uint16Array(0) };
 
+/**
+ * Swap-out in passes: the runs' shapes (layoutRng), their slots (swap
+ * device, swap_cgroup), the pages' compressed sizes (zramRng), then the zram
+ * objects in swap-out order. Each pass touches its own state or stream, and
+ * no draw depends on an allocation, so each stream's draws and every
+ * allocation keep their order; and each loop stays small enough for V8 to
+ * inline what it calls.
+ */
 function allocateSwapRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec): SwappedOut {
-  if (scratch.runStart.length < spec.swapPages) scratch = { runStart: new Int32Array(spec.swapPages), runLen: new Uint16Array(spec.swapPages), perm: new Int32Array(spec.swapPages) };
-  const { runStart, runLen } = scratch;
-  const nRuns = swapOutRuns(d, pid, spec, runStart, runLen);
-  const zramBytes = swappedOutBytes;
-  const perm = shuffledIndex(scratch.perm.subarray(0, nRuns), d.layoutRng);
-  const runs: PteOrderRuns = { start: new Int32Array(nRuns), nr: new Uint16Array(nRuns) };
-  const runEnds = new Int32Array(nRuns);
-  inPteOrder(perm, runStart, runLen, runs, runEnds);
-  return { runs, runEnds, nRuns, zramBytes };
+  const n = spec.swapPages;
+  if (scratch.runStart.length < n) scratch = { runStart: new Int32Array(n), runLen: new Uint16Array(n), scatter: new Float64Array(n), bytes: new Uint16Array(n) };
+  const { runStart, runLen, scatter, bytes } = scratch;
+  const nRuns = drawRuns(spec, d.layoutRng, runLen, scatter);
+  allocRuns(d.si, pid, nRuns, runLen, scatter, runStart);
+  const zramBytes = compressedSizes(d, bytes, n);
+  storeRuns(d.zram, runStart, runLen, nRuns, bytes);
+  // PTE order is not swap-out order: the runs themselves are shuffled.
+  const runs: PteOrderRuns = { start: runStart.slice(0, nRuns), nr: runLen.slice(0, nRuns) };
+  fisherYates(runs.start, runs.nr, d.layoutRng);
+  // The swap-out order starts are copied out: their scratch holds the run ends (read by layoutChunks only, before the next process).
+  return { runs, runEnds: runEndsOf(runs.nr, runStart), nRuns, zramBytes };
 }
 
 /**
- * zram bytes of the last swapOutRuns. A module variable, not a returned
- * object: V8 compiles swapOutRuns' loop on stack replacement before the code
- * after it ever ran, and a property access there, without type feedback,
- * threw that compiled code away again at the end of every process's swap-out.
+ * The runs' lengths and scatter draws, as swapRunLength and allocSwapRun
+ * draw them. Drawn ahead of the allocations: the chain from a draw to the
+ * cursor it picks is long, and each allocation waits on the last one's.
  */
-let swappedOutBytes = 0;
-
-/** The swap-out itself: runs of slots, each page's zram object stored. Returns the run count (zram bytes in swappedOutBytes). */
-function swapOutRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec, runStart: Int32Array, runLen: Uint16Array): number {
+function drawRuns(spec: SwapLayoutSpec, rng: RngStream, runLen: Uint16Array, scatter: Float64Array): number {
   let nRuns = 0;
-  let zramBytes = 0;
-  let left = spec.swapPages;
   const folio = Math.max(1, spec.folioPages);
   const frag = spec.fragmentation;
-  const rng = d.layoutRng;
+  for (let left = spec.swapPages; left > 0; nRuns++) {
+    const nr = swapRunLength(left, folio, frag, rng);
+    scatter[nRuns] = scatterDraw(frag, rng);
+    runLen[nRuns] = nr;
+    left -= nr;
+  }
+  return nRuns;
+}
+
+/** The swap-out's slots: each run allocated (get_swap_pages) and charged to `pid` (swap_cgroup_record), in order. */
+function allocRuns(si: SwapInfo, pid: number, nRuns: number, runLen: Uint16Array, scatter: Float64Array, runStart: Int32Array): void {
+  for (let r = 0; r < nRuns; r++) {
+    const nr = runLen[r]!;
+    const start = si.allocRun(nr, scatter[r]!);
+    si.recordCgroup(start, nr, pid);
+    runStart[r] = start;
+  }
+}
+
+/** What each of `n` pages compresses to (0: same-filled), one zramRng draw a page in swap-out order. Returns their sum. */
+function compressedSizes(d: SwapLayoutDeps, bytes: Uint16Array, n: number): number {
+  let sum = 0;
   const zrng = d.zramRng;
   const same = d.sameFilledRatio;
   const notSame = 1 - same;
   const meanBytes = PAGE_SIZE / d.compressionRatio;
-  const { si, zram } = d;
-  while (left > 0) {
-    const nr = swapRunLength(left, folio, frag, rng);
-    const start = allocSwapRun(si, nr, frag, rng);
-    si.recordCgroup(start, nr, pid);
-    for (let s = start, e = start + nr; s < e; s++) {
-      const v = zrng.float();
-      const bytes = v < same ? 0 : compressedBytesAround(meanBytes, (v - same) / notSame);
-      zram.store(s, bytes, false);
-      zramBytes += bytes;
-    }
-    runStart[nRuns] = start;
-    runLen[nRuns] = nr;
-    nRuns++;
-    left -= nr;
+  for (let k = 0; k < n; k++) {
+    const v = zrng.float();
+    const b = v < same ? 0 : compressedBytesAround(meanBytes, (v - same) / notSame);
+    bytes[k] = b;
+    sum += b;
   }
-  swappedOutBytes = zramBytes;
-  return nRuns;
+  return sum;
+}
+
+/** zram_write_page() of every swapped page, run by run in swap-out order (zsmalloc's placement follows it). */
+function storeRuns(zram: SwapLayoutDeps['zram'], runStart: Int32Array, runLen: Uint16Array, nRuns: number, bytes: Uint16Array): void {
+  let k = 0;
+  for (let r = 0; r < nRuns; r++) for (let s = runStart[r]!, e = s + runLen[r]!; s < e; s++) zram.store(s, bytes[k++]!, false);
 }
 
 /** Slots of the next run: folios swapped out together get neighbouring slots; a break (probability = fragmentation) or a full PMD ends the run. */
@@ -123,8 +145,13 @@ export function swapRunLength(left: number, folioPages: number, fragmentation: n
 
 /** Allocates the run; one draw decides whether it lands on another CPU's cluster, and on which. */
 export function allocSwapRun(si: SwapInfo, nr: number, fragmentation: number, rng: { float(): number }): number {
+  return si.allocRun(nr, scatterDraw(fragmentation, rng));
+}
+
+/** SwapInfo.allocRun's scatterDraw: uniform in [0, 1) choosing another CPU's cluster (probability = fragmentation), else -1. */
+function scatterDraw(fragmentation: number, rng: { float(): number }): number {
   const u = rng.float();
-  return si.allocRun(nr, u < fragmentation ? u / fragmentation : -1);
+  return u < fragmentation ? u / fragmentation : -1;
 }
 
 function layoutChunks(mm: MmStruct, spec: SwapLayoutSpec, sw: SwappedOut, rng: RngStream, locks: LockRegistry): void {
@@ -137,7 +164,8 @@ function layoutChunks(mm: MmStruct, spec: SwapLayoutSpec, sw: SwappedOut, rng: R
   const take = (chunk: PmdChunk, room: number, target: number): void => {
     const from = pos;
     const firstRun = run;
-    while (run < sw.nRuns && sw.runEnds[run]! - from <= Math.min(target, room)) pos = sw.runEnds[run++]!;
+    run = runsWithin(sw.runEnds, sw.nRuns, run, from + Math.min(target, room));
+    if (run > firstRun) pos = sw.runEnds[run - 1]!;
     chunk.setSwapRuns(sw.runs, firstRun, run, pos - from);
   };
   for (let c = 0; c < nChunks; c++) {
@@ -162,38 +190,32 @@ function layoutChunks(mm: MmStruct, spec: SwapLayoutSpec, sw: SwappedOut, rng: R
   for (let left = spec.filePages; left > 0; left -= PTRS_PER_PTE) mm.addChunk(new PmdChunk(0, Math.min(PTRS_PER_PTE, left), locks));
 }
 
+/** The end of the whole runs from `run` on that end by entry `limit` (a loop over locals: `take`'s own variables live in its closure's context). */
+function runsWithin(runEnds: Int32Array, nRuns: number, run: number, limit: number): number {
+  while (run < nRuns && runEnds[run]! <= limit) run++;
+  return run;
+}
+
 /**
- * A random permutation of 0..n-1 in `perm` (PTE order is not swap-out order).
- * One loop per function: a loop compiled on stack replacement before the next
- * loop ever ran would be thrown away there (no type feedback) on every call.
+ * Fisher-Yates over the runs (start and length swapped together): the same
+ * draws and swaps as shuffling an index 0..n-1 and reading the runs through
+ * it, without the gather.
  */
-function shuffledIndex(perm: Int32Array, rng: RngStream): Int32Array {
-  identity(perm);
-  fisherYates(perm, rng);
-  return perm;
-}
-
-function identity(perm: Int32Array): void {
-  for (let i = 0; i < perm.length; i++) perm[i] = i;
-}
-
-function fisherYates(perm: Int32Array, rng: RngStream): void {
-  for (let i = perm.length - 1; i > 0; i--) {
+function fisherYates(start: Int32Array, nr: Uint16Array, rng: RngStream): void {
+  for (let i = start.length - 1; i > 0; i--) {
     const j = rng.int(0, i);
-    const t = perm[i]!;
-    perm[i] = perm[j]!;
-    perm[j] = t;
+    const s = start[i]!;
+    start[i] = start[j]!;
+    start[j] = s;
+    const n = nr[i]!;
+    nr[i] = nr[j]!;
+    nr[j] = n;
   }
 }
 
-/** The runs in PTE order (`perm`), and where each ends counted in entries. */
-function inPteOrder(perm: Int32Array, runStart: Int32Array, runLen: Uint16Array, runs: PteOrderRuns, runEnds: Int32Array): void {
+/** Where each run ends, counted in entries from the first PTE. */
+function runEndsOf(nr: Uint16Array, ends: Int32Array): Int32Array {
   let k = 0;
-  for (let i = 0; i < perm.length; i++) {
-    const r = perm[i]!;
-    runs.start[i] = runStart[r]!;
-    runs.nr[i] = runLen[r]!;
-    k += runLen[r]!;
-    runEnds[i] = k;
-  }
+  for (let i = 0; i < nr.length; i++) ends[i] = k += nr[i]!;
+  return ends;
 }

@@ -9,6 +9,9 @@ import type { LockRegistry } from '../locking/registry.js';
 import type { QueuedLock } from '../locking/queued-lock.js';
 
 export const SWAPFILE_CLUSTER = 512;
+/** log2(SWAPFILE_CLUSTER), for the per-run paths: an exported constant is not folded into a division, which stays an idiv. */
+const CLUSTER_SHIFT = 9;
+const CLUSTER_MASK = (1 << CLUSTER_SHIFT) - 1;
 
 /** A run of contiguous swap slots as swap_pte_batch() finds them. */
 export interface SwapRun {
@@ -208,7 +211,7 @@ export class SwapInfo {
     const which = scatterDraw >= 0 ? 1 + Math.floor(scatterDraw * (ALLOC_CURSORS - 1)) : 0;
     // Fast path: the cursor's next slot is free and a single slot is wanted.
     const at = this.cursors[which]!;
-    if (nr === 1 && at >= 0 && at % SWAPFILE_CLUSTER !== 0 && this.swapMap[at] === SWAP_MAP_FREE) {
+    if (nr === 1 && at >= 0 && (at & CLUSTER_MASK) !== 0 && this.swapMap[at] === SWAP_MAP_FREE) {
       this.cursors[which] = at + 1;
       return this.take(at, 1);
     }
@@ -220,7 +223,7 @@ export class SwapInfo {
     for (;;) {
       const cur = this.cursors[which]!;
       if (cur >= 0) {
-        const start = this.findFreeRange(SwapInfo.clusterOf(cur), nr, cur % SWAPFILE_CLUSTER);
+        const start = this.findFreeRange(cur >>> CLUSTER_SHIFT, nr, cur & CLUSTER_MASK);
         if (start >= 0) {
           this.cursors[which] = start + nr;
           return this.take(start, nr);
@@ -259,7 +262,7 @@ export class SwapInfo {
 
   private take(start: number, nr: number): number {
     for (let i = 0; i < nr; i++) this.swapMap[start + i] = SWAP_MAP_IN_USE;
-    this.clusterUsed[(start / SWAPFILE_CLUSTER) | 0]! += nr;
+    this.clusterUsed[start >>> CLUSTER_SHIFT]! += nr;
     this.inusePages += nr;
     this.entriesAllocated += nr;
     return start;
@@ -325,13 +328,21 @@ class SwapCgroup {
 
   /** Charges [start, start+nr) to `id`. */
   record(start: number, nr: number, id: number): void {
-    const c = (start / SWAPFILE_CLUSTER) | 0;
+    const c = start >>> CLUSTER_SHIFT;
     const end = start + nr;
-    // The common case: a run inside one cluster whose charged entries are all `id`'s.
-    if (id === 0 || this.isMixed[c] !== 0 || end > (c + 1) * SWAPFILE_CLUSTER || (this.charged[c] !== 0 && this.clusterId[c] !== id)) {
+    if (id === 0 || end > (c + 1) << CLUSTER_SHIFT) {
       for (let i = start; i < end; i++) this.set(i, id);
       return;
     }
+    if (this.isMixed[c] !== 0) this.recordMixed(c, start, end, id);
+    else if (this.charged[c] !== 0 && this.clusterId[c] !== id) {
+      this.toMixed(c);
+      this.recordMixed(c, start, end, id);
+    } else this.recordUniform(c, start, end, id);
+  }
+
+  /** The common case: a run inside one cluster whose charged entries are all `id`'s. */
+  private recordUniform(c: number, start: number, end: number, id: number): void {
     this.clusterId[c] = id;
     let added = 0;
     for (let i = start; i < end; i++) {
@@ -341,6 +352,17 @@ class SwapCgroup {
         this.bits[i >>> 5] = w | bit;
         added++;
       }
+    }
+    this.charged[c]! += added;
+  }
+
+  /** A run inside one mixed cluster (`id` not 0): its per-slot ids, looked up once. */
+  private recordMixed(c: number, start: number, end: number, id: number): void {
+    const m = this.mixed.get(c)!;
+    let added = 0;
+    for (let j = start - (c << CLUSTER_SHIFT), e = end - (c << CLUSTER_SHIFT); j < e; j++) {
+      if (m[j] === 0) added++;
+      m[j] = id;
     }
     this.charged[c]! += added;
   }

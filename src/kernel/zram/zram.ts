@@ -52,26 +52,33 @@ export class Zram {
    * with -ENOMEM and the slot keeps no object.
    */
   store(slot: number, bytes: number, takePages: boolean): boolean {
-    if (this.slotZspage.occupied(slot)) {
-      // Overwriting a slot frees the object a miss_free leaked there.
-      this.leakedBytes -= this.objectBytes(slot);
-      this.dropObject(slot);
-    }
-    if (bytes === 0) {
-      this.slotZspage.put(slot, SAME_FILLED);
-      this.stats.same_pages++;
-    } else {
-      const cls = this.zs.classFor(bytes);
-      const zspage = this.zs.mallocIn(cls, takePages);
-      if (zspage < 0) {
-        this.stats.failed_writes++;
-        return false;
-      }
-      this.slotZspage.put(slot, this.encode(zspage, cls.size - bytes));
+    // Rare paths (a leaked object, a failed write) are calls: this runs once per page stored, and its compiled code stays small.
+    if (this.slotZspage.occupied(slot)) this.dropLeaked(slot);
+    let w = SAME_FILLED;
+    if (bytes !== 0) {
+      // Class index and typed arrays, not the SizeClass object.
+      const zs = this.zs;
+      const cls = zs.classIndexFor(bytes);
+      const zspage = zs.mallocClass(cls, takePages);
+      if (zspage < 0) return this.writeFailed();
+      w = this.encode(zspage, zs.sizeOfClass(cls) - bytes);
       this.comprDataBytes += bytes;
-    }
+    } else this.stats.same_pages++;
+    this.slotZspage.put(slot, w);
     this.stats.pages_stored++;
     return true;
+  }
+
+  /** Overwriting a slot frees the object a miss_free leaked there. */
+  private dropLeaked(slot: number): void {
+    this.leakedBytes -= this.objectBytes(slot);
+    this.dropObject(slot);
+  }
+
+  /** zs_malloc found no page for a new zspage: the write fails with -ENOMEM and the slot keeps no object. */
+  private writeFailed(): false {
+    this.stats.failed_writes++;
+    return false;
   }
 
   objectBytes(slot: number): number {
@@ -81,8 +88,7 @@ export class Zram {
 
   /** The slot word of an object in `zspage` whose size is `below` bytes under its class size. */
   private encode(zspage: number, below: number): number {
-    if (below > BYTES_MASK || below < 0 || zspage >= MAX_ZSPAGES)
-      throw new SimulationError('zram-slot-encoding', `object ${below} bytes below its class size in zspage ${zspage} does not fit a slot word`);
+    if (below > BYTES_MASK || below < 0 || zspage >= MAX_ZSPAGES) slotEncodingError(zspage, below);
     return ((zspage + 1) << BYTES_BITS) | below;
   }
 
@@ -202,6 +208,11 @@ export class Zram {
   }
 }
 
+/** encode()'s invariant broken; out of line, so that encode stays small enough to inline per page. */
+function slotEncodingError(zspage: number, below: number): never {
+  throw new SimulationError('zram-slot-encoding', `object ${below} bytes below its class size in zspage ${zspage} does not fit a slot word`);
+}
+
 /** Slots per group sharing a zspage base (a swap cluster's worth). */
 const GROUP_SHIFT = 9;
 const GROUP_SLOTS = 1 << GROUP_SHIFT;
@@ -251,21 +262,16 @@ class SlotWords {
   put(slot: number, w: number): void {
     const g = slot >>> GROUP_SHIFT;
     const objects = w > 0 ? ++this.objects[g]! : this.objects[g]!;
-    if (this.base[g] === WIDE) {
-      this.wide.get(g)![slot & (GROUP_SLOTS - 1)] = w;
-      return;
-    }
-    if (w < 0) {
-      this.compact[slot] = COMPACT_SAME;
-      return;
-    }
-    const zspage1 = w >>> BYTES_BITS; // zspage + 1
-    // The group's first object sets its base.
     let base = this.base[g]!;
-    if (objects === 1) this.base[g] = base = Math.max(0, zspage1 - BASE_MARGIN);
-    const d = zspage1 - base;
-    if (d >= 1 && d <= COMPACT_MAX_DELTA) this.compact[slot] = (d << BYTES_BITS) | (w & BYTES_MASK);
-    else this.toWide(g)[slot & (GROUP_SLOTS - 1)] = w;
+    if (base !== WIDE && w > 0) {
+      const zspage1 = w >>> BYTES_BITS; // zspage + 1
+      // The group's first object sets its base.
+      if (objects === 1) this.base[g] = base = Math.max(0, zspage1 - BASE_MARGIN);
+      const d = zspage1 - base;
+      if (d >= 1 && d <= COMPACT_MAX_DELTA) this.compact[slot] = (d << BYTES_BITS) | (w & BYTES_MASK);
+      else this.toWide(g)[slot & (GROUP_SLOTS - 1)] = w;
+    } else if (base === WIDE) this.wide.get(g)![slot & (GROUP_SLOTS - 1)] = w;
+    else this.compact[slot] = COMPACT_SAME;
   }
 
   /** The slot, whose word was `old`, holds nothing any more. */

@@ -40,12 +40,14 @@ export class Zsmalloc {
   private zspageClass = new Uint8Array(1024);
   private zspageInuse = new Int16Array(1024);
   private zspageCount = 0;
-  /** Per class: the zspage being filled and how many slots it has handed out. */
+  /** Per class: the zspage being filled (-1 for none) and how many free slots it has left (0 when none). */
   private readonly filling: Int32Array;
+  private readonly fillingLeft: Int32Array;
   private readonly classOfSize: Uint8Array;
-  /** Object size of each class, by index. */
+  /** Per class, by index, for the per-object paths: object size, objects and pages per zspage. */
   private readonly classSize: Uint16Array;
-  private readonly fillingUsed: Int32Array;
+  private readonly classObjs: Uint16Array;
+  private readonly classPages: Uint8Array;
   poolPages = 0;
   zspagesFreed = 0;
   objectsInUse = 0;
@@ -72,8 +74,10 @@ export class Zsmalloc {
       this.classOfSize[b] = Math.min(idx, this.classes.length - 1);
     }
     this.classSize = Uint16Array.from(this.classes, (c) => c.size);
+    this.classObjs = Uint16Array.from(this.classes, (c) => c.objsPerZspage);
+    this.classPages = Uint8Array.from(this.classes, (c) => c.pagesPerZspage);
     this.filling = new Int32Array(this.classes.length).fill(-1);
-    this.fillingUsed = new Int32Array(this.classes.length);
+    this.fillingLeft = new Int32Array(this.classes.length);
   }
 
   /** The lock zs_malloc / zs_free take for an object of size class `classIndex`. */
@@ -89,7 +93,17 @@ export class Zsmalloc {
   }
 
   classFor(bytes: number): SizeClass {
-    return this.classes[this.classOfSize[bytes > PAGE_SIZE ? PAGE_SIZE : bytes]!]!;
+    return this.classes[this.classIndexFor(bytes)]!;
+  }
+
+  /** get_size_class_index(): the class of an object of `bytes`. */
+  classIndexFor(bytes: number): number {
+    return this.classOfSize[bytes > PAGE_SIZE ? PAGE_SIZE : bytes]!;
+  }
+
+  /** Object size of class `classIndex` (class->size). */
+  sizeOfClass(classIndex: number): number {
+    return this.classSize[classIndex]!;
   }
 
   /**
@@ -98,25 +112,37 @@ export class Zsmalloc {
    * pages are already outside the free count.
    */
   malloc(bytes: number, takePages = true): number {
-    return this.mallocIn(this.classFor(bytes), takePages);
+    return this.mallocClass(this.classIndexFor(bytes), takePages);
   }
 
   /** zs_malloc() of an object of class `cls` (classFor(bytes)). */
   mallocIn(cls: SizeClass, takePages: boolean): number {
-    let zs = this.filling[cls.index]!;
-    if (zs < 0 || this.fillingUsed[cls.index]! >= cls.objsPerZspage) {
-      // alloc_zspage() fails when the buddy allocator has no pages left: zs_malloc returns -ENOMEM.
-      if (takePages && this.zone.freePages < cls.pagesPerZspage) return -1;
-      zs = this.newZspage(cls.index);
-      this.filling[cls.index] = zs;
-      this.fillingUsed[cls.index] = 0;
-      this.poolPages += cls.pagesPerZspage;
-      if (takePages) this.zone.allocate(cls.pagesPerZspage);
-    }
-    this.fillingUsed[cls.index]!++;
+    return this.mallocClass(cls.index, takePages);
+  }
+
+  /**
+   * zs_malloc() of an object of class `classIndex`: a slot of the class's
+   * open zspage, typed arrays only (once per page stored). Returns -1 when
+   * a new zspage is needed and the buddy allocator has no pages.
+   */
+  mallocClass(classIndex: number, takePages: boolean): number {
+    if (this.fillingLeft[classIndex] === 0 && !this.openZspage(classIndex, takePages)) return -1;
+    this.fillingLeft[classIndex]!--;
+    const zs = this.filling[classIndex]!;
     this.zspageInuse[zs]!++;
     this.objectsInUse++;
     return zs;
+  }
+
+  /** The class's open zspage is full (or there is none): alloc_zspage(); false when it fails (-ENOMEM, no free page). */
+  private openZspage(classIndex: number, takePages: boolean): boolean {
+    const pages = this.classPages[classIndex]!;
+    if (takePages && this.zone.freePages < pages) return false;
+    this.filling[classIndex] = this.newZspage(classIndex);
+    this.fillingLeft[classIndex] = this.classObjs[classIndex]!;
+    this.poolPages += pages;
+    if (takePages) this.zone.allocate(pages);
+    return true;
   }
 
   classSizeOfZspage(zspage: number): number {
@@ -140,7 +166,7 @@ export class Zsmalloc {
     if (--this.zspageInuse[zspage]! > 0) return 0;
     const cls = this.classes[this.zspageClass[zspage]!]!;
     // An open zspage with free slots left stays; its class keeps filling it.
-    if (this.filling[cls.index] === zspage && this.fillingUsed[cls.index]! < cls.objsPerZspage) return 0;
+    if (this.filling[cls.index] === zspage && this.fillingLeft[cls.index]! > 0) return 0;
     if (this.filling[cls.index] === zspage) this.filling[cls.index] = -1;
     this.zspageInuse[zspage] = -1; // freed
     this.poolPages -= cls.pagesPerZspage;
