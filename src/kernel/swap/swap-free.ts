@@ -397,7 +397,7 @@ function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, fine: b
     let zsNs = objs * c.zs_free_ns;
     if (cls >= 0) zsNs += classLinesWork(K, task, cls, objs, zsNs, serialized);
     else if (classCounts) zsNs += countedLinesWork(K, task, classCounts, objs, zsNs, serialized);
-    else zsNs += zsLinesWork(K, task, group, objs, zsNs, serialized);
+    else zsNs += zsLinesWork(K, task, bytes, objs, zsNs, serialized);
     yield k.work(zsNs);
     const zspagesFreed = swapSlotFreeNotify(K, group, bytes);
     if (zspagesFreed > 0) {
@@ -464,15 +464,19 @@ const groupOffset = new Int32Array(260);
 let slotClassKeys = new Int32Array(512);
 
 /**
- * Groups `slots` by size class + 1 (0: no object), classes in order of first
- * appearance: fills groupClass and groupCount and returns the group count;
- * `keys` (if given) receives each slot's key. The caller zeroes classGroup
- * at each group's class afterwards.
+ * Groups slots by size class + 1 (0: no object), classes in order of first
+ * appearance, from their object bytes (an object's class is the class of
+ * its size: zram stores it in a zspage of classIndexFor(bytes)): fills
+ * groupClass and groupCount and returns the group count; `keys` (if given)
+ * receives each slot's key. The caller zeroes classGroup at each group's
+ * class afterwards.
  */
-function groupByClass(K: Kernel, slots: Int32Array, keys: Int32Array | null): number {
+function groupByClass(K: Kernel, bytes: Int32Array, keys: Int32Array | null): number {
+  const zs = K.zs;
   let nGroups = 0;
-  for (let i = 0; i < slots.length; i++) {
-    const key = K.zram.classIndex(slots[i]!) + 1;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    const key = b === 0 ? 0 : zs.classIndexFor(b) + 1;
     if (keys) keys[i] = key;
     let g = classGroup[key]! - 1;
     if (g < 0) {
@@ -498,12 +502,13 @@ function zsHolds(K: Kernel, slots: Int32Array, bytes: Int32Array, fine: boolean)
   if (K.preset.zsmallocLock === 'pool') return [{ lock: K.zs.lockFor(0), slots, bytes, cls: -1, classCounts: null }];
   if (fine) {
     const out: ZsHold[] = [];
-    for (let i = 0; i < slots.length; i++) out.push({ lock: K.zs.lockFor(K.zram.classIndex(slots[i]!)), slots: slots.subarray(i, i + 1), bytes: bytes.subarray(i, i + 1), cls: -1, classCounts: null });
+    for (let i = 0; i < slots.length; i++)
+      out.push({ lock: K.zs.lockFor(bytes[i] === 0 ? -1 : K.zs.classIndexFor(bytes[i]!)), slots: slots.subarray(i, i + 1), bytes: bytes.subarray(i, i + 1), cls: -1, classCounts: null });
     return out;
   }
   if (slotClassKeys.length < slots.length) slotClassKeys = new Int32Array(Math.max(slots.length, 2 * slotClassKeys.length));
   const classes = slotClassKeys;
-  const nGroups = groupByClass(K, slots, classes);
+  const nGroups = groupByClass(K, bytes, classes);
   const locked = (g: number) => groupClass[g]! > 0 && groupCount[g]! >= ZS_LOCK_MIN_GROUP;
   let off = 0;
   for (let g = 0; g < nGroups; g++)
@@ -620,12 +625,12 @@ function classLinesWork(K: Kernel, task: Task, cls: number, objs: number, workNs
 }
 
 /** zs_free's shared lines for `objs` objects of `group`: the pool lock (6.6) or the migrate_lock reader count and each class's lock. */
-function zsLinesWork(K: Kernel, task: Task, group: Int32Array, objs: number, workNs: number, serialized: boolean): number {
+function zsLinesWork(K: Kernel, task: Task, bytes: Int32Array, objs: number, workNs: number, serialized: boolean): number {
   if (objs === 0) return 0;
   if (K.preset.zsmallocLock === 'pool') return lineWork(K, task, LINE.zsPoolLock, serialized ? 1 : objs, workNs);
   let w = lineWork(K, task, LINE.zsMigrateLock, serialized ? 1 : objs, workNs);
   // Objects per class, classes in order of first appearance (same-filled slots have none).
-  const nGroups = groupByClass(K, group, null);
+  const nGroups = groupByClass(K, bytes, null);
   for (let g = 0; g < nGroups; g++) {
     classGroup[groupClass[g]!] = 0;
     if (groupClass[g]! > 0) w += lineWork(K, task, LINE.zsClassLock(groupClass[g]! - 1), serialized ? 1 : groupCount[g]!, workNs);
