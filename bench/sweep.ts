@@ -5,13 +5,18 @@
 // of the two wall times per round and its median, and the CPU time of each
 // process (all its threads): CPU(1)/CPU(2) below 1 is what the second worker
 // costs, the bound on the ratio on an idle machine being 2 x CPU(1)/CPU(2).
-// The 1-minute load average says whether the cores were shared. No
+// The 1-minute load average says whether the cores were shared. On Linux
+// each round also splits the CPU by thread (/proc/<pid>/task, sampled every
+// 50 ms): the main thread, the worker threads, and the helpers (V8's
+// background compiler and GC threads, libuv's and DuckDB's threads). No
 // threshold: the figures are printed.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, median, timeProcess } from './cli-process.js';
+import { performance } from 'node:perf_hooks';
+import { CLI, median } from './cli-process.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, def: string) => {
@@ -24,6 +29,16 @@ export interface SweepRound {
   wall_ms: number;
   cpu_ms: number;
   runs_per_s: number;
+  /** CPU ms by thread, when /proc was readable. */
+  threads?: ThreadSplit;
+}
+
+export interface ThreadSplit {
+  main_ms: number;
+  /** The sweep's worker threads: the `jobs` busiest threads other than the main one. */
+  workers_ms: number[];
+  /** Everything else: the process's CPU less the main thread and the workers. */
+  helpers_ms: number;
 }
 
 export interface SweepScaling {
@@ -41,16 +56,65 @@ export interface SweepScaling {
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
-function compare(compareArgs: string[], runs: number, jobs: number, store: boolean): SweepRound {
+/** CPU ms of each thread of `pid` now (utime + stime; clock ticks taken as 10 ms, Linux's USER_HZ). */
+function threadCpu(pid: number, into: Map<number, number>): void {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return; // not Linux, or the process has gone
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      into.set(Number(tid), (Number(f[11]) + Number(f[12])) * 10);
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+}
+
+/** One `swaplab compare` process with SWAPLAB_TIMING=1 (its whole CPU time), its threads sampled meanwhile. */
+function runCompare(command: string[], jobs: number): Promise<{ wall: number; cpu: number; threads?: ThreadSplit }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, command, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SWAPLAB_TIMING: '1' } });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const perThread = new Map<number, number>();
+    const sample = setInterval(() => threadCpu(child.pid!, perThread), 50);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearInterval(sample);
+      const wall = performance.now() - t0;
+      if (code !== 0) return reject(new Error(`${command.join(' ')} exited ${code}: ${stderr.slice(-500)}`));
+      const line = stderr.split('\n').find((l) => l.startsWith('swaplab-timing '));
+      const cpu = line ? Number((JSON.parse(line.slice('swaplab-timing '.length)) as Record<string, number>)['cpu']) : NaN;
+      const main = perThread.get(child.pid!);
+      if (main === undefined) return resolve({ wall, cpu });
+      const workers = [...perThread]
+        .filter(([tid]) => tid !== child.pid)
+        .map(([, ms]) => ms)
+        .sort((a, b) => b - a)
+        .slice(0, jobs);
+      resolve({ wall, cpu, threads: { main_ms: main, workers_ms: workers, helpers_ms: Math.max(0, Math.round(cpu - main - workers.reduce((a, b) => a + b, 0))) } });
+    });
+  });
+}
+
+async function compare(compareArgs: string[], runs: number, jobs: number, store: boolean): Promise<SweepRound> {
   const dir = mkdtempSync(join(tmpdir(), 'swaplab-bench-sweep-'));
   try {
     const db = store ? ['--db', join(dir, 'results.duckdb')] : ['--no-db'];
-    const r = timeProcess([CLI, 'compare', ...compareArgs, ...db, '--jobs', String(jobs), '--format', 'csv']);
-    return { jobs, wall_ms: Math.round(r.wall), cpu_ms: Math.round(r.marks['cpu'] ?? NaN), runs_per_s: round3(runs / (r.wall / 1000)) };
+    const r = await runCompare([CLI, 'compare', ...compareArgs, ...db, '--jobs', String(jobs), '--format', 'csv'], jobs);
+    return { jobs, wall_ms: Math.round(r.wall), cpu_ms: Math.round(r.cpu), runs_per_s: round3(runs / (r.wall / 1000)), ...(r.threads ? { threads: r.threads } : {}) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const split = (t: ThreadSplit | undefined) => (t ? ` = main ${t.main_ms} + worker${t.workers_ms.length > 1 ? 's' : ''} ${t.workers_ms.join(' + ')} + helpers ${t.helpers_ms}` : '');
 
 {
   const scenario = flag('--scenario', 'camera-launch');
@@ -66,10 +130,10 @@ function compare(compareArgs: string[], runs: number, jobs: number, store: boole
   const cpuRatios: number[] = [];
   const load: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    const pair = [compare(compareArgs, runs, 1, store), compare(compareArgs, runs, 2, store)] as const;
+    const pair = [await compare(compareArgs, runs, 1, store), await compare(compareArgs, runs, 2, store)] as const;
     for (const r of pair) {
       all.push(r);
-      if (!json) console.log(`--jobs ${r.jobs}: ${runs} runs in ${r.wall_ms} ms wall, ${r.cpu_ms} ms CPU (${r.runs_per_s} runs/s)`);
+      if (!json) console.log(`--jobs ${r.jobs}: ${runs} runs in ${r.wall_ms} ms wall, ${r.cpu_ms} ms CPU${split(r.threads)} (${r.runs_per_s} runs/s)`);
     }
     ratios.push(pair[0].wall_ms / pair[1].wall_ms);
     cpuRatios.push(pair[0].cpu_ms / pair[1].cpu_ms);
