@@ -170,3 +170,48 @@ describe('accounting', () => {
     }
   });
 });
+
+describe('call steps', () => {
+  /** Two tasks contending for a spinlock inside nested sub-programs; `nest` says how a sub-program is entered. */
+  function contended(nest: 'call' | 'yield*'): { log: string[]; fingerprint: string; events: number } {
+    const m = machine([1024, 1024]);
+    const lock = m.locks.spinlock('l');
+    const log: string[] = [];
+    type K = import('../src/engine/steps.js').TaskCtx;
+    function* critical(k: K, who: string) {
+      yield k.lock(lock);
+      log.push(`${who} in @${m.engine.nowNs}`);
+      yield k.work(1 * MS);
+      yield k.unlock(lock);
+    }
+    function* twice(k: K, who: string) {
+      for (let i = 0; i < 2; i++) {
+        if (nest === 'call') yield k.call(critical(k, who));
+        else yield* critical(k, who);
+        yield k.work(0.25 * MS);
+      }
+      log.push(`${who} twice done @${m.engine.nowNs}`);
+    }
+    for (const who of ['a', 'b'])
+      m.sched.spawn({ name: who, proc: proc(who), category: 'system' }, function* (k) {
+        if (nest === 'call') yield k.call(twice(k, who));
+        else yield* twice(k, who);
+        log.push(`${who} exits @${m.engine.nowNs}`);
+      });
+    m.engine.run();
+    return { log, fingerprint: m.engine.fingerprint.hex(), events: m.engine.eventsProcessed };
+  }
+
+  it('run a sub-program to its end before the caller goes on, event for event as yield* does', () => {
+    const called = contended('call');
+    expect(called).toEqual(contended('yield*'));
+    for (const who of ['a', 'b']) {
+      const done = called.log.findIndex((l) => l.startsWith(`${who} twice done`));
+      const exits = called.log.findIndex((l) => l.startsWith(`${who} exits`));
+      expect(done).toBeGreaterThanOrEqual(0);
+      expect(exits).toBe(done + 1); // the caller goes on at once, at the same time
+      expect(called.log[exits]!.split('@')[1]).toBe(called.log[done]!.split('@')[1]);
+    }
+    expect(called.log.filter((l) => l.includes(' in @'))).toHaveLength(4);
+  });
+});

@@ -14,7 +14,7 @@ import type { Task } from '../kernel/sched/task.js';
 export function idleUntilKilled(K: Kernel, proc: KProcess) {
   return function* (k: TaskCtx, t: Task): Program {
     while (!proc.sigkill) yield k.wait(proc.signalWait);
-    yield* doExit(K, k, t, proc);
+    yield k.call(doExit(K, k, t, proc));
   };
 }
 
@@ -22,10 +22,10 @@ export function idleUntilKilled(K: Kernel, proc: KProcess) {
 export function munmapThenIdle(K: Kernel, proc: KProcess, done: (ns: number) => void) {
   return function* (k: TaskCtx, t: Task): Program {
     const t0 = K.now;
-    yield* munmapAll(K, k, t, proc);
+    yield k.call(munmapAll(K, k, t, proc));
     done(K.now - t0);
     while (!proc.sigkill) yield k.wait(proc.signalWait);
-    yield* doExit(K, k, t, proc);
+    yield k.call(doExit(K, k, t, proc));
   };
 }
 

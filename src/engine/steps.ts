@@ -8,10 +8,16 @@
 //     yield k.condResched();    // cond_resched() between PMDs
 //   }
 //
+// `yield k.call(sub(k))` runs a sub-program to its end, as `yield* sub(k)`
+// does, but the interpreter steps the innermost program directly: through
+// `yield*`, every step of a deep call path (do_exit -> exit_mmap ->
+// unmap_vmas -> zap_pte_range -> the free path) resumes each enclosing
+// generator in turn.
+//
 // Each task owns one mutable StepRecord; the builders below fill it in and
 // return it, so stepping a task allocates nothing of ours.
 
-export type StepKind = 'work' | 'lock' | 'unlock' | 'sleep' | 'wait' | 'cond_resched';
+export type StepKind = 'work' | 'lock' | 'unlock' | 'sleep' | 'wait' | 'cond_resched' | 'call';
 
 /** Anything a task can block on until `ready()` (a completion, a wait queue). */
 export interface Waitable {
@@ -46,13 +52,15 @@ export interface StepRecord {
   lock: SimLock | null;
   write: boolean;
   waitable: Waitable | null;
+  /** call: the sub-program to run to its end before this one goes on. */
+  program: Program | null;
 }
 
 export type Program = Generator<StepRecord, void, unknown>;
 
 /** Step builders bound to one task. */
 export class TaskCtx {
-  readonly step: StepRecord = { kind: 'work', ns: 0, lock: null, write: true, waitable: null };
+  readonly step: StepRecord = { kind: 'work', ns: 0, lock: null, write: true, waitable: null, program: null };
   /** After a `wait` with a timeout: true when the timeout fired first. */
   timedOut = false;
 
@@ -81,6 +89,12 @@ export class TaskCtx {
   condResched(): StepRecord {
     return this.set('cond_resched', 0);
   }
+  /** Runs `program` to its end, then goes on (`yield* program` for a sub-program returning nothing, stepped directly). */
+  call(program: Program): StepRecord {
+    const s = this.set('call', 0);
+    s.program = program;
+    return s;
+  }
 
   private set(kind: StepKind, ns: number): StepRecord {
     const s = this.step;
@@ -88,6 +102,7 @@ export class TaskCtx {
     s.ns = ns;
     s.lock = null;
     s.waitable = null;
+    s.program = null;
     s.write = true;
     return s;
   }

@@ -1,4 +1,6 @@
 // kernel/exit.c do_exit() -> exit_mm() -> mmput() -> mm/mmap.c exit_mmap().
+// The long sub-paths are `call` steps, not `yield*` (engine/steps.ts): each
+// step of the free path under them then resumes fewer generators.
 
 import type { Program, TaskCtx } from '../../engine/steps.js';
 import type { Kernel } from '../kernel.js';
@@ -23,7 +25,7 @@ export function* doExit(K: Kernel, k: TaskCtx, task: Task, proc: KProcess): Prog
   const mm = proc.mm;
   if (mm && last) {
     proc.mm = null; // exit_mm: the task drops its mm; the last user runs exit_mmap
-    if (!K.policy.exitMm?.(K, task, proc, mm)) yield* exitMmap(K, k, task, proc, mm);
+    if (!K.policy.exitMm?.(K, task, proc, mm)) yield k.call(exitMmap(K, k, task, proc, mm));
   }
   // exit_files, exit_fs, exit_notify, cgroup_exit ...
   // The last thread pays the rest of the whole teardown, whichever share its preamble paid.
@@ -40,7 +42,7 @@ export function* exitMmap(K: Kernel, k: TaskCtx, task: Task, proc: KProcess, mm 
   yield k.lock(mm.mmapLock, false); // mmap_read_lock
   const tlb = new MmuGather(mm, task, true); // tlb_gather_mmu_fullmm
   K.policy.tlbGatherMmu?.(K, tlb);
-  yield* unmapVmas(K, k, tlb, false);
+  yield k.call(unmapVmas(K, k, tlb, false));
   yield k.unlock(mm.mmapLock);
   // After unmap_vmas nothing is left for the reapers (mm/mmap.c: set_bit(MMF_OOM_SKIP)).
   mm.flags.MMF_OOM_SKIP = true;
@@ -62,7 +64,7 @@ export function* munmapAll(K: Kernel, k: TaskCtx, task: Task, proc: KProcess): P
   yield k.lock(mm.mmapLock, true);
   const tlb = new MmuGather(mm, task, false);
   K.policy.tlbGatherMmu?.(K, tlb);
-  yield* unmapVmas(K, k, tlb, false);
+  yield k.call(unmapVmas(K, k, tlb, false));
   yield k.work(mm.chunks.length * K.costs.free_pgtables_per_pmd_ns);
   yield* tlbFinishMmu(K, k, tlb);
   yield k.unlock(mm.mmapLock);

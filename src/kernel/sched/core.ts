@@ -264,6 +264,11 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
     for (;;) {
       const r = task.program.next();
       if (r.done) {
+        const caller = task.callers.pop();
+        if (caller) {
+          task.program = caller; // the called sub-program ended: its caller goes on
+          continue;
+        }
         this.exitTask(task, cpu);
         return;
       }
@@ -331,6 +336,11 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
             this.yieldCpu(task, cpu);
             return;
           }
+          continue;
+        }
+        case 'call': {
+          task.callers.push(task.program);
+          task.program = s.program!;
           continue;
         }
         default: {

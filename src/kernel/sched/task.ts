@@ -100,6 +100,8 @@ export class Task implements StepTask, EventTarget {
   exitNs = -1;
   /** The step program; set once at spawn (it needs this task's ctx to build). */
   program!: Program;
+  /** Programs waiting for the sub-program they called (`call` steps), innermost last. */
+  readonly callers: Program[] = [];
   /** Observers' per-task scratch (e.g. the category for occupancy plots). */
   category: CpuCategory;
 
