@@ -147,7 +147,7 @@ export function startLmkd(K: Kernel, reclaim: Reclaim, spec: LmkdSpec, candidate
           setprioQueue.push(victim);
           for (const w of setprioWait.wakeAll()) K.sched.wake(w);
           const out: { result: MreleaseResult } = { result: 'skipped' };
-          yield* processMrelease(K, k, t, victim, out);
+          yield k.call(processMrelease(K, k, t, victim, out));
         }
       });
     }

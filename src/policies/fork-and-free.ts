@@ -47,7 +47,7 @@ export default definePolicy({
         helpersRunning++;
         K.sched.spawn({ name: `${proc.name}:free`, proc, nice: o.nice, cpuset: task.cpuset, category: 'exiting' }, function* (k, helper) {
           yield k.work(o.wake_us * 1e3);
-          yield* exitMmap(K, k, helper, proc, mm);
+          yield k.call(exitMmap(K, k, helper, proc, mm));
           helpersRunning--;
         });
         return true;

@@ -16,7 +16,7 @@ export type MreleaseResult = 'reaped' | 'skipped' | 'no-mm' | 'not-dying';
 /** process_mrelease(pidfd): returns what it did. */
 export function* processMrelease(K: Kernel, k: TaskCtx, reaper: Task, victim: KProcess, out: { result: MreleaseResult }): Program {
   yield k.work(K.costs.process_mrelease_syscall_ns);
-  yield* reapTaskMm(K, k, reaper, victim, out, 'process_mrelease');
+  yield k.call(reapTaskMm(K, k, reaper, victim, out, 'process_mrelease'));
 }
 
 /**
@@ -44,7 +44,7 @@ export function* reapTaskMm(K: Kernel, k: TaskCtx, reaper: Task, victim: KProces
   if (!mm.flags.MMF_OOM_SKIP) {
     const tlb = new MmuGather(mm, reaper, false);
     K.policy.tlbGatherMmu?.(K, tlb);
-    yield* unmapVmas(K, k, tlb, K.preset.reaperReverseWalk);
+    yield k.call(unmapVmas(K, k, tlb, K.preset.reaperReverseWalk));
     yield* tlbFinishMmu(K, k, tlb);
     out.result = 'reaped';
   } else out.result = 'skipped';

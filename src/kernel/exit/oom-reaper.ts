@@ -70,7 +70,7 @@ export class OomReaper {
       this.maxConcurrentReaping = Math.max(this.maxConcurrentReaping, this.reaping);
       if (next.dueNs > K.now) yield k.sleep(next.dueNs - K.now);
       const out: { result: MreleaseResult } = { result: 'skipped' };
-      yield* reapTaskMm(K, k, t, next.victim, out, 'oom_reaper');
+      yield k.call(reapTaskMm(K, k, t, next.victim, out, 'oom_reaper'));
       if (out.result === 'reaped') this.reaped++;
       this.reaping--;
     }
