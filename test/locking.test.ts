@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskCtx } from '../src/engine/steps.js';
 import { MS, machine, proc } from './helpers.js';
+import type { QueuedLock } from '../src/kernel/locking/queued-lock.js';
+import { PmdChunk } from '../src/kernel/mm/mm-struct.js';
 
 describe('queued spinlock', () => {
   it('excludes mutually and hands off in FIFO order; spinning shows as CPU busy', () => {
@@ -119,5 +121,40 @@ describe('rwlock and mutex', () => {
     expect(order).toEqual([0, 1, 2]);
     for (const t of ts) expect(t.acct.spinningNs).toBe(0);
     expect(ts[2]!.acct.sleepingNs).toBeGreaterThan(1 * MS);
+  });
+});
+
+describe('lock objects and their statistics', () => {
+  it("a zapped chunk's idle PTE lock object goes; the lock it revives keeps counting as the same lock", () => {
+    const m = machine([1024, 1024]);
+    const chunk = new PmdChunk(1, 0, m.locks);
+    const first = chunk.ptl;
+    expect(chunk.ptl).toBe(first); // not zapped: kept
+    let secondTake: QueuedLock | null = null;
+    m.sched.spawn({ name: 'exit', proc: proc('p'), category: 'exiting' }, function* (k) {
+      yield k.lock(chunk.ptl);
+      chunk.zapped = true;
+      yield k.work(2 * MS);
+      yield k.unlock(chunk.ptl);
+    });
+    m.sched.spawn({ name: 'reaper', proc: proc('r'), category: 'system' }, function* (k) {
+      yield k.work(1 * MS);
+      yield k.lock(chunk.ptl); // waits 1 ms: the object it waits on stays while it is queued or holds it
+      yield k.work(1 * MS);
+      yield k.unlock(chunk.ptl);
+      yield k.work(1 * MS);
+      secondTake = chunk.ptl;
+      yield k.lock(secondTake);
+      yield k.work(1 * MS);
+      yield k.unlock(secondTake);
+    });
+    m.engine.run();
+    expect(secondTake).not.toBe(first);
+    expect(secondTake!.id).toBe(first.id);
+    expect(chunk.ptl).not.toBe(secondTake); // dropped again once idle
+    const st = m.locks.byClass().find((c) => c.name === 'ptl')!;
+    expect(st).toMatchObject({ acquisitions: 3, contended: 1 });
+    expect(st.totalWaitNs).toBeCloseTo(1 * MS, -3);
+    expect(st.totalHoldNs).toBeCloseTo(4 * MS, -3);
   });
 });

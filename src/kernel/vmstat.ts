@@ -1,10 +1,25 @@
 // /proc/vmstat-style event counters (allocstall, pgsteal_*, pswpout, and the
 // patches' own, e.g. async_swap_count): kernel state that userspace reads.
+// Each counter is an object updated in place: a fractional count (zram_free_us,
+// counted per zram free on a server run) stored into a record field anew
+// allocated a heap number per call.
 
 export class VmStat {
-  readonly counters: Record<string, number> = {};
+  private readonly byName = new Map<string, { n: number }>();
 
   count(name: string, n = 1): void {
-    this.counters[name] = (this.counters[name] ?? 0) + n;
+    let c = this.byName.get(name);
+    if (!c) {
+      c = { n: 0 };
+      this.byName.set(name, c);
+    }
+    c.n += n;
+  }
+
+  /** The counters by name, in the order each first counted. */
+  get counters(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const [name, c] of this.byName) out[name] = c.n;
+    return out;
   }
 }

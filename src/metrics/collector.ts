@@ -13,8 +13,8 @@ export const OCCUPANCY_BIN_NS = 50_000_000;
 export class RunCollector {
   private readonly categoryBins: Record<CpuCategory, number[]>;
   private readonly occupancy: Array<Record<CpuCategory, number[]>>;
-  private readonly free: Array<[number, number]> = [];
-  private readonly deferred: Array<[number, number]> = [];
+  private readonly free = new StepSeries();
+  private readonly deferred = new StepSeries();
   /** Release, held-after-exit, parked-entry and unaccounted-work metrics (mm tracepoints). */
   readonly release: ReleaseCollector;
 
@@ -28,11 +28,11 @@ export class RunCollector {
         addSpread(this.occupancy[cpu]![task.category], s, e, OCCUPANCY_BIN_NS);
       },
     });
-    this.free.push([0, K.zone.freePages / PAGES_PER_MIB]);
-    K.zone.listeners.push((pages, now) => pushStep(this.free, now, pages / PAGES_PER_MIB));
-    this.deferred.push([0, 0]);
+    this.free.push(0, K.zone.freePages / PAGES_PER_MIB);
+    K.zone.listeners.push((pages, now) => this.free.step(now, pages / PAGES_PER_MIB));
+    this.deferred.push(0, 0);
     this.release = new ReleaseCollector(K);
-    this.release.parkedListeners.push((entries, now) => pushStep(this.deferred, now, entries));
+    this.release.parkedListeners.push((entries, now) => this.deferred.step(now, entries));
   }
 
   /** CPU time per category over [startNs, endNs), idle being what no task used (1 ms bins, edge bins prorated). */
@@ -64,8 +64,8 @@ export class RunCollector {
     });
     return {
       samplePeriodNs: OCCUPANCY_BIN_NS,
-      freeMemMib: this.free.map(([t, v]) => [t / 1e6, round3(v)]),
-      deferredEntries: this.deferred.map(([t, v]) => [t / 1e6, v]),
+      freeMemMib: this.free.points(round3),
+      deferredEntries: this.deferred.points((v) => v),
       cpuOccupancyMs: occ,
       exitLatenciesMs: [],
       memoryReleaseMs: [],
@@ -77,14 +77,45 @@ function round3(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
-/** Records a step-function value, keeping one point per 0.1 ms (the last). */
-function pushStep(arr: Array<[number, number]>, t: number, v: number): void {
-  const last = arr[arr.length - 1];
-  if (last && t - last[0] < 100_000 && arr.length > 1) {
-    last[1] = v;
-    return;
+/**
+ * A step-function value over time, one point per 0.1 ms (the last), as two
+ * growing columns: a server run records ~150k points of free memory, which
+ * as [t, v] pairs cost ~10x the memory until the run's end.
+ */
+class StepSeries {
+  private tNs = new Float64Array(1024);
+  private v = new Float64Array(1024);
+  private n = 0;
+
+  push(tNs: number, v: number): void {
+    if (this.n === this.tNs.length) this.grow();
+    this.tNs[this.n] = tNs;
+    this.v[this.n] = v;
+    this.n++;
   }
-  arr.push([t, v]);
+
+  /** Records `v` from `tNs` on: replaces the last point if it is not the first and less than 0.1 ms older. */
+  step(tNs: number, v: number): void {
+    const last = this.n - 1;
+    if (last > 0 && tNs - this.tNs[last]! < 100_000) this.v[last] = v;
+    else this.push(tNs, v);
+  }
+
+  /** The points as [ms, value(v)] pairs. */
+  points(value: (v: number) => number): Array<[number, number]> {
+    const out: Array<[number, number]> = [];
+    for (let i = 0; i < this.n; i++) out.push([this.tNs[i]! / 1e6, value(this.v[i]!)]);
+    return out;
+  }
+
+  private grow(): void {
+    const t = new Float64Array(2 * this.n);
+    t.set(this.tNs);
+    this.tNs = t;
+    const v = new Float64Array(2 * this.n);
+    v.set(this.v);
+    this.v = v;
+  }
 }
 
 function addSpread(bins: number[], s: number, e: number, binNs: number): void {

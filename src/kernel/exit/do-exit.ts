@@ -1,4 +1,6 @@
 // kernel/exit.c do_exit() -> exit_mm() -> mmput() -> mm/mmap.c exit_mmap().
+// The long sub-paths are `call` steps, not `yield*` (engine/steps.ts): each
+// step of the free path under them then resumes fewer generators.
 
 import type { Program, TaskCtx } from '../../engine/steps.js';
 import type { Kernel } from '../kernel.js';

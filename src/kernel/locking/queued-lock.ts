@@ -2,10 +2,16 @@
 // their arrival times, and hand-off on release. Whether a waiter spins or
 // sleeps is the lock kind's business (kernel/locking/qspinlock.c, qrwlock.c,
 // mutex.c); the scheduler reads `sleeping`.
+//
+// A lock object is the lock's state while someone holds it or waits for it;
+// its statistics live in the registry under its id (lock-stats.ts). An idle
+// lock has no other state, so an owner that will not take it again soon may
+// drop the object and get a new one for the same id when it does
+// (LockRegistry.revive): the PTE lock of a zapped PMD chunk goes this way.
 
 import { SimulationError } from '../../engine/engine.js';
 import type { SimLock, StepTask } from '../../engine/steps.js';
-import { LockStats } from './lock-stats.js';
+import type { LockClass } from './lock-stats.js';
 
 interface Waiter {
   task: StepTask;
@@ -13,30 +19,47 @@ interface Waiter {
   sinceNs: number;
 }
 
-export type LockKind = 'spinlock' | 'rwlock' | 'mutex' | 'rwsem';
+/** Told when its lock goes idle (no holder, nobody queued). */
+export interface IdleLockOwner {
+  lockIdle(lock: QueuedLock): void;
+}
+
+const NO_WAITERS: Waiter[] = [];
+/** release() with nobody granted: one shared empty list (callers only iterate it). */
+const NO_GRANTS: readonly StepTask[] = [];
 
 export class QueuedLock implements SimLock {
-  readonly stats = new LockStats();
   /** Current holders: one writer, or any number of readers; a set only for locks readers share (many ptl and ci->lock instances live at once). */
   private holder: StepTask | null = null;
   private readers: Set<StepTask> | null = null;
   private nHolders = 0;
   private writeHeld = false;
-  private readonly waiters: Waiter[] = [];
-  private heldSinceNs = 0;
+  /** Created on first contention: most ptl and ci->lock instances never see any. */
+  private waiters: Waiter[] = NO_WAITERS;
+  /** Told when the lock goes idle, if set. */
+  owner: IdleLockOwner | null = null;
 
   constructor(
-    readonly name: string,
-    readonly kind: LockKind,
+    readonly cls: LockClass,
+    /** Index of its statistics in the registry's columns (cls.stats). */
+    readonly id: number,
   ) {}
 
+  get name(): string {
+    return this.cls.name;
+  }
+
+  get kind(): LockClass['kind'] {
+    return this.cls.kind;
+  }
+
   get sleeping(): boolean {
-    return this.kind === 'mutex' || this.kind === 'rwsem';
+    return this.cls.sleeping;
   }
 
   /** Readers may share it (rwlock, rw_semaphore). */
   get shared(): boolean {
-    return this.kind === 'rwlock' || this.kind === 'rwsem';
+    return this.cls.shared;
   }
 
   get isLocked(): boolean {
@@ -52,20 +75,21 @@ export class QueuedLock implements SimLock {
   }
 
   tryAcquire(task: StepTask, write: boolean, nowNs: number): boolean {
-    const isWrite = write || !this.shared;
+    const isWrite = write || !this.cls.shared;
     if (this.holds(task)) throw new SimulationError('lock-recursion', `${task.name} takes ${this.name} it already holds`);
     // FIFO fairness: nobody overtakes a queued waiter.
     if (this.waiters.length > 0 || !this.compatible(isWrite)) return false;
     this.grant(task, isWrite, nowNs);
-    this.stats.acquisitions++;
+    this.cls.acquisitions++;
     return true;
   }
 
   enqueue(task: StepTask, write: boolean, nowNs: number): void {
-    this.waiters.push({ task, write: write || !this.shared, sinceNs: nowNs });
+    if (this.waiters === NO_WAITERS) this.waiters = [];
+    this.waiters.push({ task, write: write || !this.cls.shared, sinceNs: nowNs });
   }
 
-  release(task: StepTask, nowNs: number): StepTask[] {
+  release(task: StepTask, nowNs: number): readonly StepTask[] {
     if (!this.holds(task)) {
       throw new SimulationError('lock-owner', `${task.name} releases ${this.name} which it does not hold`);
     }
@@ -73,15 +97,21 @@ export class QueuedLock implements SimLock {
     else this.holder = null;
     if (--this.nHolders === 0) {
       this.writeHeld = false;
-      this.stats.totalHoldNs += nowNs - this.heldSinceNs;
+      const st = this.cls.stats;
+      st.totalHoldNs[this.id] += nowNs - st.heldSinceNs[this.id]!;
+    }
+    const waiters = this.waiters;
+    if (waiters.length === 0) {
+      if (this.nHolders === 0 && this.owner !== null) this.owner.lockIdle(this);
+      return NO_GRANTS;
     }
     const granted: StepTask[] = [];
     // Hand off in arrival order: one writer, or a run of readers.
-    while (this.waiters.length > 0 && this.compatible(this.waiters[0]!.write)) {
-      const w = this.waiters.shift()!;
+    while (waiters.length > 0 && this.compatible(waiters[0]!.write)) {
+      const w = waiters.shift()!;
       this.grant(w.task, w.write, nowNs);
-      this.stats.acquisitions++;
-      this.stats.recordWait(nowNs - w.sinceNs);
+      this.cls.acquisitions++;
+      this.cls.stats.waitStats(this.id).recordWait(nowNs - w.sinceNs);
       granted.push(w.task);
       if (w.write) break;
     }
@@ -94,29 +124,9 @@ export class QueuedLock implements SimLock {
   }
 
   private grant(task: StepTask, write: boolean, nowNs: number): void {
-    if (this.nHolders++ === 0) this.heldSinceNs = nowNs;
-    if (this.shared) (this.readers ??= new Set()).add(task);
+    if (this.nHolders++ === 0) this.cls.stats.heldSinceNs[this.id] = nowNs;
+    if (this.cls.shared) (this.readers ??= new Set()).add(task);
     else this.holder = task;
     this.writeHeld = write;
   }
-}
-
-/** Queued spinlock: waiters spin on their CPU with preemption off. */
-export function spinlock(name: string): QueuedLock {
-  return new QueuedLock(name, 'spinlock');
-}
-
-/** Reader-writer spinlock (qrwlock). */
-export function rwlock(name: string): QueuedLock {
-  return new QueuedLock(name, 'rwlock');
-}
-
-/** Reader-writer semaphore (mmap_lock): sleeping, readers share. */
-export function rwsem(name: string): QueuedLock {
-  return new QueuedLock(name, 'rwsem');
-}
-
-/** Sleeping mutex: waiters block. */
-export function mutex(name: string): QueuedLock {
-  return new QueuedLock(name, 'mutex');
 }

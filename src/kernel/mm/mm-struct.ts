@@ -3,7 +3,7 @@
 // anonymous pages, file pages and swap entries (slot offsets in PTE order),
 // the RSS counters and the flags exit and the reapers look at.
 
-import type { QueuedLock } from '../locking/queued-lock.js';
+import type { IdleLockOwner, QueuedLock } from '../locking/queued-lock.js';
 import type { LockRegistry } from '../locking/registry.js';
 import type { SwapRun } from '../swap/swap-info.js';
 
@@ -33,7 +33,7 @@ export interface PteOrderRuns {
   nr: Uint16Array;
 }
 
-export class PmdChunk {
+export class PmdChunk implements IdleLockOwner {
   private swapSlots: Int32Array = EMPTY_SLOTS;
   /** Until first asked: the chunk's swap PTEs as runs [runFrom, runTo) of `runs`. */
   private runs: PteOrderRuns | null = null;
@@ -43,6 +43,8 @@ export class PmdChunk {
   nrSwap = 0;
   zapped = false;
   private ptlLock: QueuedLock | null = null;
+  /** The PTE lock's id in the lock registry once it exists (its statistics outlive a dropped lock object). */
+  private ptlId = -1;
 
   constructor(
     public present: number,
@@ -89,8 +91,23 @@ export class PmdChunk {
 
   /** The split PTE lock of this page-table page (pte_offset_map_lock). */
   get ptl(): QueuedLock {
-    if (!this.ptlLock) this.ptlLock = this.locks.spinlock('ptl');
-    return this.ptlLock;
+    let l = this.ptlLock;
+    if (!l) {
+      l = this.ptlId < 0 ? this.locks.spinlock('ptl') : this.locks.revive(this.ptlId);
+      this.ptlId = l.id;
+      l.owner = this;
+      this.ptlLock = l;
+    }
+    return l;
+  }
+
+  /**
+   * The PTE lock went idle. Once the chunk is zapped nothing but a reaper
+   * finding it zapped takes it again: the object goes (hundreds of thousands
+   * on a server), and a later `ptl` revives the same lock.
+   */
+  lockIdle(lock: QueuedLock): void {
+    if (this.zapped && lock === this.ptlLock) this.ptlLock = null;
   }
 }
 
