@@ -36,7 +36,7 @@ export interface SimLock {
   /** Queues the task; it is granted later by a release. */
   enqueue(task: StepTask, write: boolean, nowNs: number): void;
   /** Releases; returns the waiters now granted the lock (FIFO hand-off). */
-  release(task: StepTask, nowNs: number): StepTask[];
+  release(task: StepTask, nowNs: number): readonly StepTask[];
 }
 
 export interface StepRecord {
