@@ -17,7 +17,7 @@ export interface MatrixRun {
 }
 
 /**
- * server-exit needs ~35 s and 0.9 GB per run as shipped; 2 processes with
+ * server-exit needs ~25 s and 0.75 GB per run as shipped; 2 processes with
  * 256 MiB each keep its shape (128 CPUs, 2 nodes, concurrent exits on 6.18
  * and 6.12) at ~5 s. Its 640 GiB zram still costs ~1.4 GB of slot tables, so
  * it runs one seed per variant.
