@@ -41,6 +41,8 @@ export interface MmObserver {
   slotCacheHeld?(pid: number, zramBytes: number, nowNs: number): void;
   /** `task` spent `workNs` freeing memory, a `foreignShare` of it on memory of other processes. */
   freeingWork?(task: Task, workNs: number, foreignShare: number): void;
+  /** zram's part of the free path (zram_free_page, zs_free, free_zspage): `workNs` of CPU work at capacity 1024 by `task`, on its CPU at its current speed. */
+  zramFreeWork?(task: Task, workNs: number): void;
   /** The free_swap_and_cache_nr() calls of one zap_pte_range() took `ns` of wall time. */
   zapSwapFreed?(task: Task, ns: number, entries: number, dying: boolean): void;
   /** Reclaim found the swap device full (get_swap_pages() has no slot): `pages` anon pages it wanted stay resident. */
@@ -98,6 +100,10 @@ export class TracePoints {
   freeingWork(task: Task, workNs: number, foreignShare: number): void {
     if (foreignShare <= 0 || workNs <= 0) return;
     for (const o of this.mm) o.freeingWork?.(task, workNs, foreignShare);
+  }
+
+  zramFreeWork(task: Task, workNs: number): void {
+    for (const o of this.mm) o.zramFreeWork?.(task, workNs);
   }
 
   zapSwapFreed(task: Task, ns: number, entries: number, dying: boolean): void {

@@ -1,8 +1,7 @@
 // /proc/vmstat-style event counters (allocstall, pgsteal_*, pswpout, and the
 // patches' own, e.g. async_swap_count): kernel state that userspace reads.
-// Each counter is an object updated in place: a fractional count (zram_free_us,
-// counted per zram free on a server run) stored into a record field anew
-// allocated a heap number per call.
+// Each counter is an object updated in place: a fractional count stored into
+// a record field anew allocated a heap number per call.
 
 export class VmStat {
   private readonly byName = new Map<string, { n: number }>();

@@ -113,6 +113,16 @@ export class ReleaseCollector implements MmObserver {
     this.unaccountedCpuNs += (workNs * foreignShare * 1024) / cap;
   }
 
+  /** zram's share of the free path (docs/validation.md) as wall time on the freeing task's CPU, µs: vmstat's zram_free_us. */
+  zramFreeUs = 0;
+  /** Whether any zram free ran (the counter is reported only then). */
+  zramFreeSeen = false;
+
+  zramFreeWork(task: Task, workNs: number): void {
+    this.zramFreeSeen = true;
+    this.zramFreeUs += (workNs * 1.024) / this.K.sched.cpus[task.cpu]!.speed1024;
+  }
+
   zapSwapFreed(_task: Task, ns: number, _entries: number, dying: boolean): void {
     if (dying) this.freeSwapPerPmdNs.push(ns);
   }

@@ -125,6 +125,7 @@ export function runSimulation(scenario: Scenario, opts: RunOptions): { record: R
       vmstat[`cpufreq_${d.spec.cluster}_cur_mhz`] = d.curMhz;
     }
   if (sim.munmapNs.length) vmstat.munmap_mean_us = Math.round(mean(sim.munmapNs) / 1000);
+  if (rel.zramFreeSeen) vmstat.zram_free_us = rel.zramFreeUs;
   const perPmd = rel.freeSwapPerPmdNs;
   if (perPmd.length) {
     const totalNs = perPmd.reduce((a, b) => a + b, 0);

@@ -386,8 +386,7 @@ function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, fine: b
     return;
   }
   K.core.trace.freeingWork(task, base + nObj * c.zs_free_ns, foreign);
-  // zram's share of the free path (docs/validation.md): this work as wall time on the task's CPU.
-  K.vmstat.count('zram_free_us', ((base + nObj * c.zs_free_ns) * 1.024) / K.sched.cpus[task.cpu]!.speed1024);
+  K.core.trace.zramFreeWork(task, base + nObj * c.zs_free_ns);
   yield k.work(base);
   // zs_free under the zsmalloc lock(s), grouped by lock.
   for (const { lock, slots: group, bytes, cls, classCounts } of zsHolds(K, slots, facts.bytes, fine)) {
@@ -402,7 +401,7 @@ function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, fine: b
     const zspagesFreed = swapSlotFreeNotify(K, group, bytes);
     if (zspagesFreed > 0) {
       K.core.trace.freeingWork(task, zspagesFreed * c.free_zspage_ns, foreign);
-      K.vmstat.count('zram_free_us', (zspagesFreed * c.free_zspage_ns * 1.024) / K.sched.cpus[task.cpu]!.speed1024);
+      K.core.trace.zramFreeWork(task, zspagesFreed * c.free_zspage_ns);
       yield k.work(zspagesFreed * c.free_zspage_ns);
     }
     if (lock) yield k.unlock(lock);
