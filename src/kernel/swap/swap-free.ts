@@ -40,7 +40,6 @@ export function* freeSwapRunsSync(K: Kernel, k: TaskCtx, task: Task, runs: reado
   let n = 0;
   for (const r of runs) n += r.nr;
   K.si.entriesInFreePath += n;
-  // (The granularity is chosen here rather than in a wrapper: every step of the free path resumes each generator frame above it.)
   if (K.cfg.aggregation === 'fine') {
     // One free_swap_and_cache_nr call per run (on 6.6 every run is one PTE: no swap_pte_batch).
     for (const r of runs) yield k.call(freeRuns(K, k, task, [r], true));
@@ -159,6 +158,7 @@ function readSlotFacts(K: Kernel, slots: Int32Array): SlotFacts {
   return { owners, bytes };
 }
 
+/** Slots with zero object bytes: same-filled pages (no zsmalloc object). */
 function countZeros(a: Int32Array): number {
   let n = 0;
   for (let i = 0; i < a.length; i++) if (a[i] === 0) n++;
