@@ -17,6 +17,8 @@
 // instead of parallel arrays was tried: faster at 1M pending, where every
 // node touched is a cache miss, but 20% slower at 100 and 10k.)
 
+import { grown } from './typed-arrays.js';
+
 // Costs (bench/engine.ts prints the figures): O(1) expected push and pop for
 // smooth time distributions, ~2x the 4-ary heap at 100 and 10k pending on the
 // hold model; a resize costs O(n log n) at each doubling or halving of the
@@ -174,19 +176,9 @@ export class CalendarQueue {
   private growSlots(slot: number): void {
     let cap = this.time.length * 2;
     while (cap <= slot) cap *= 2;
-    const f64 = (a: Float64Array) => {
-      const b = new Float64Array(cap);
-      b.set(a);
-      return b;
-    };
-    const i32 = (a: Int32Array) => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.time = f64(this.time);
-    this.order = f64(this.order);
-    this.next = i32(this.next);
-    this.prev = i32(this.prev);
+    this.time = grown(this.time, cap);
+    this.order = grown(this.order, cap);
+    this.next = grown(this.next, cap);
+    this.prev = grown(this.prev, cap);
   }
 }

@@ -6,6 +6,7 @@ import { CALENDAR_BELOW_PENDING, calendarFrom, HEAP_ABOVE_PENDING, heapFrom, typ
 import { EventHeap } from './queue.js';
 import { Fingerprint } from './fingerprint.js';
 import { Rng } from './rng.js';
+import { grown } from './typed-arrays.js';
 
 /** Something an event can be delivered to. `fpId` identifies it in the fingerprint. */
 export interface EventTarget {
@@ -191,12 +192,8 @@ export class Engine {
     this.targets.push(null);
     if (slot === this.freeSlots.length) {
       const cap = slot * 2;
-      const tagGen = new Float64Array(2 * cap);
-      tagGen.set(this.tagGen);
-      this.tagGen = tagGen;
-      const free = new Int32Array(cap);
-      free.set(this.freeSlots);
-      this.freeSlots = free;
+      this.tagGen = grown(this.tagGen, 2 * cap);
+      this.freeSlots = grown(this.freeSlots, cap);
     }
     return slot;
   }

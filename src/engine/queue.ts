@@ -19,6 +19,8 @@
 // it). Slower than the calendar queue up to ~100k pending on the hold model,
 // faster at 1M, where its top levels stay in cache (see pending-events.ts).
 
+import { grown } from './typed-arrays.js';
+
 const ORDER_SEQ_BITS = 2 ** 40;
 
 export class EventHeap {
@@ -145,14 +147,8 @@ export class EventHeap {
 
   private grow(): void {
     const cap = this.timeNs.length * 2;
-    const t = new Float64Array(cap);
-    t.set(this.timeNs);
-    this.timeNs = t;
-    const o = new Float64Array(cap);
-    o.set(this.order);
-    this.order = o;
-    const s = new Int32Array(cap);
-    s.set(this.slot);
-    this.slot = s;
+    this.timeNs = grown(this.timeNs, cap);
+    this.order = grown(this.order, cap);
+    this.slot = grown(this.slot, cap);
   }
 }

@@ -6,6 +6,7 @@ import type { Kernel } from '../kernel/kernel.js';
 import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
 import { ReleaseCollector } from './release-collector.js';
 import { CPU_CATEGORIES, type CpuCategory, type RunSeries } from './types.js';
+import { grown } from '../engine/typed-arrays.js';
 
 const CATEGORY_BIN_NS = 1_000_000; // 1 ms bins for CPU time by category over a window
 export const OCCUPANCY_BIN_NS = 50_000_000;
@@ -109,12 +110,8 @@ class StepSeries {
   }
 
   private grow(): void {
-    const t = new Float64Array(2 * this.n);
-    t.set(this.tNs);
-    this.tNs = t;
-    const v = new Float64Array(2 * this.n);
-    v.set(this.v);
-    this.v = v;
+    this.tNs = grown(this.tNs, 2 * this.n);
+    this.v = grown(this.v, 2 * this.n);
   }
 }
 

@@ -7,6 +7,8 @@
 // lock creation order (lock_stat's per-class line, bit for bit the same
 // whatever the lock objects' lifetimes).
 
+import { grown } from '../../engine/typed-arrays.js';
+
 /** Wait statistics of one lock that was contended at least once (most never are). */
 export class LockWaitStats {
   contended = 0;
@@ -67,14 +69,8 @@ export class LockStatColumns {
   }
 
   private grow(n: number): void {
-    const classOf = new Uint16Array(n);
-    classOf.set(this.classOf);
-    this.classOf = classOf;
-    const hold = new Float64Array(n);
-    hold.set(this.totalHoldNs);
-    this.totalHoldNs = hold;
-    const since = new Float64Array(n);
-    since.set(this.heldSinceNs);
-    this.heldSinceNs = since;
+    this.classOf = grown(this.classOf, n);
+    this.totalHoldNs = grown(this.totalHoldNs, n);
+    this.heldSinceNs = grown(this.heldSinceNs, n);
   }
 }

@@ -30,6 +30,7 @@ import { LINE } from '../cacheline/free-path-lines.js';
 import { entryPutToSlotCacheNs, putMapNrNs, rangeFreeCallNs, rangeFreeNs } from './free-ops.js';
 import { NO_SWAP_RUNS } from '../mm/mm-struct.js';
 import { SlotCache, SwapInfo, SWAPFILE_CLUSTER, type SlotBatch, type SwapRun } from './swap-info.js';
+import { grown } from '../../engine/typed-arrays.js';
 
 export const CI_LOCK_MIN_GROUP = 8;
 /** Chunk mode takes a zsmalloc class lock only for at least this many of a call's objects. */
@@ -219,16 +220,11 @@ const scratch = {
 function growGroups(n: number): void {
   if (scratch.cluster.length >= n) return;
   const size = Math.max(n, 2 * scratch.cluster.length);
-  const grow = (a: Int32Array) => {
-    const b = new Int32Array(size);
-    b.set(a);
-    return b;
-  };
-  scratch.cluster = grow(scratch.cluster);
-  scratch.count = grow(scratch.count);
-  scratch.segments = grow(scratch.segments);
-  scratch.runs = grow(scratch.runs);
-  scratch.offset = grow(scratch.offset);
+  scratch.cluster = grown(scratch.cluster, size);
+  scratch.count = grown(scratch.count, size);
+  scratch.segments = grown(scratch.segments, size);
+  scratch.runs = grown(scratch.runs, size);
+  scratch.offset = grown(scratch.offset, size);
 }
 
 /**

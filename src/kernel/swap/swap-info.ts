@@ -7,6 +7,7 @@
 import { SimulationError } from '../../engine/engine.js';
 import type { LockRegistry } from '../locking/registry.js';
 import type { QueuedLock } from '../locking/queued-lock.js';
+import { grown } from '../../engine/typed-arrays.js';
 
 export const SWAPFILE_CLUSTER = 512;
 /** log2(SWAPFILE_CLUSTER), for the per-run paths: an exported constant is not folded into a division, which stays an idiv. */
@@ -97,14 +98,9 @@ export class SlotCache {
   }
 
   private grow(): void {
-    const twice = (a: Int32Array) => {
-      const b = new Int32Array(2 * a.length);
-      b.set(a);
-      return b;
-    };
-    this.slots = twice(this.slots);
-    this.owners = twice(this.owners);
-    this.bytes = twice(this.bytes);
+    this.slots = grown(this.slots, 2 * this.slots.length);
+    this.owners = grown(this.owners, 2 * this.owners.length);
+    this.bytes = grown(this.bytes, 2 * this.bytes.length);
   }
 }
 

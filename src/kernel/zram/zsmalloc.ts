@@ -7,6 +7,7 @@ import { SimulationError } from '../../engine/engine.js';
 import type { LockRegistry } from '../locking/registry.js';
 import type { QueuedLock } from '../locking/queued-lock.js';
 import { PAGE_SIZE, type Zone } from '../mm/zone.js';
+import { grown } from '../../engine/typed-arrays.js';
 
 const ZS_MIN_ALLOC_SIZE = 32;
 const ZS_SIZE_CLASS_DELTA = 16; // PAGE_SIZE >> CLASS_BITS(8)
@@ -177,12 +178,8 @@ export class Zsmalloc {
 
   private newZspage(classIndex: number): number {
     if (this.zspageCount === this.zspageClass.length) {
-      const c = new Uint8Array(this.zspageClass.length * 2);
-      c.set(this.zspageClass);
-      this.zspageClass = c;
-      const u = new Int16Array(this.zspageInuse.length * 2);
-      u.set(this.zspageInuse);
-      this.zspageInuse = u;
+      this.zspageClass = grown(this.zspageClass, this.zspageClass.length * 2);
+      this.zspageInuse = grown(this.zspageInuse, this.zspageInuse.length * 2);
     }
     const id = this.zspageCount++;
     this.zspageClass[id] = classIndex;
