@@ -13,7 +13,7 @@ import { buildSimulation } from '../src/sim/build.js';
 import { freeSwapRunsSync } from '../src/kernel/swap/swap-free.js';
 import { swapPteBatch } from '../src/kernel/exit/zap.js';
 import { EMPTY_SLOTS } from '../src/kernel/mm/mm-struct.js';
-import { TaskCtx, type Program, type StepRecord } from '../src/engine/steps.js';
+import { stepsOf, TaskCtx } from '../src/engine/steps.js';
 import type { Task } from '../src/kernel/sched/task.js';
 
 const args = process.argv.slice(2);
@@ -24,14 +24,6 @@ const flag = (name: string, def: string) => {
 const scenario = loadScenario(flag('--scenario', 'camera-launch'));
 const seeds = Number(flag('--seeds', '5'));
 const json = args.includes('--json');
-
-/** The program's steps with each called program's steps in place, as the scheduler runs them. */
-function* stepsOf(program: Program): Generator<StepRecord> {
-  for (const step of program) {
-    if (step.kind === 'call') yield* stepsOf(step.sub!);
-    else yield step;
-  }
-}
 
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -59,7 +51,7 @@ for (let seed = 1; seed <= seeds; seed++) {
       const runs = swapPteBatch(slots, K.preset.swapPteBatch);
       entries += slots.length;
       calls++;
-      for (const step of stepsOf(freeSwapRunsSync(K, k, task, runs))) if (step.kind !== 'call') steps++;
+      for (const _ of stepsOf(freeSwapRunsSync(K, k, task, runs))) steps++;
     }
   }
   const ms = cpuMs() - c0;

@@ -15,7 +15,7 @@ import { projectRoot } from '../src/scenario/loader.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SwapRun } from '../src/kernel/swap/swap-info.js';
-import { TaskCtx, type Program, type StepRecord } from '../src/engine/steps.js';
+import { stepsOf, TaskCtx } from '../src/engine/steps.js';
 import { loadScenario } from '../src/scenario/loader.js';
 import { POLICY_NAMES } from '../src/scenario/schema.js';
 import { buildSimulation } from '../src/sim/build.js';
@@ -84,14 +84,6 @@ function freeWorkNs(K: Kernel, runs: SwapRun[]): number {
   let work = 0;
   for (const step of stepsOf(freeSwapRunsSync(K, k, task, runs))) if (step.kind === 'work') work += step.ns;
   return work;
-}
-
-/** The program's steps with each called program's steps in place (as the scheduler runs them). */
-function* stepsOf(program: Program): Generator<StepRecord> {
-  for (const step of program) {
-    if (step.kind === 'call') yield* stepsOf(step.sub!);
-    else yield step;
-  }
 }
 
 /** A built (not run) munmap micro-benchmark on `version`, and `n` swapped slots of one PMD (same-filled: equal zram cost per entry). */

@@ -52,6 +52,18 @@ export interface StepRecord {
 
 export type Program = Generator<StepRecord, void, unknown>;
 
+/**
+ * The program's steps with each called program's steps in place, in the
+ * order the scheduler runs them: for driving a program without one (unit
+ * tests, the free-path benchmark), where no time passes and no lock waits.
+ */
+export function* stepsOf(program: Program): Generator<StepRecord, void, unknown> {
+  for (const step of program) {
+    if (step.kind === 'call') yield* stepsOf(step.sub!);
+    else yield step;
+  }
+}
+
 /** Step builders bound to one task. */
 export class TaskCtx {
   readonly step: StepRecord = { kind: 'work', ns: 0, lock: null, write: true, waitable: null, sub: null };

@@ -174,7 +174,7 @@ function foreignShareOf(id: number, owners: Int32Array, from: number, to: number
   return foreign / (to - from);
 }
 
-/** chargeFreeingSlots for slots [from, to) whose owners are already read. */
+/** Freeing work on slots [from, to): the share on other processes' entries (owners already read) is unaccounted (their memcg is not the task's). */
 function chargeFreeing(K: Kernel, task: Task, owners: Int32Array, from: number, to: number, workNs: number): number {
   if (workNs <= 0 || to <= from) return -1;
   const foreign = foreignShareOf(task.proc.pid, owners, from, to);
@@ -333,7 +333,7 @@ function* swapcacheFreeEntries(K: Kernel, k: TaskCtx, task: Task, entries: SlotB
     for (let i = 0; i < batch.length; i++) {
       const lock = K.si.clusterLock(SwapInfo.clusterOf(batch[i]!));
       yield k.lock(lock);
-      chargeFreeingSlots(K, task, batch.subarray(i, i + 1), rangeFreeNs(c, 1));
+      chargeFreeing(K, task, entries.owners, i, i + 1, rangeFreeNs(c, 1));
       yield k.work(rangeFreeNs(c, 1));
       yield k.unlock(lock);
     }
@@ -429,14 +429,6 @@ function swapSlotFreeNotify(K: Kernel, slots: Int32Array, objectBytes: Int32Arra
   }
   if (owner >= 0) trace.zramObjectFreed(owner, ownerBytes, now);
   return zspages;
-}
-
-/** Freeing work on `slots`: the share on other processes' entries is unaccounted (their memcg is not the task's). */
-function chargeFreeingSlots(K: Kernel, task: Task, slots: Int32Array, workNs: number): number {
-  if (workNs <= 0 || slots.length === 0) return -1;
-  const foreign = K.si.foreignShare(task.proc.pid, slots);
-  K.core.trace.freeingWork(task, workNs, foreign);
-  return foreign;
 }
 
 interface ZsHold {
