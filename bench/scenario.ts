@@ -24,15 +24,23 @@ if (args[0] === '--child') {
   const c0 = performance.now();
   runScenario(sc, { policy: policy!, seed: Number(seed) + 100_000 });
   const coldMs = performance.now() - c0;
+  // The issue's "simulation" is the run after the build (a fresh `swaplab run` splits into start-up,
+  // build and simulation): the attach hook marks the boundary.
+  let built = 0;
+  const mark = () => (built = performance.now());
   const t0 = performance.now();
-  const r = runScenario(sc, { policy: policy!, seed: Number(seed) });
-  const wallMs = performance.now() - t0;
+  const r = runScenario(sc, { policy: policy!, seed: Number(seed), attach: mark });
+  const t0End = performance.now();
+  const wallMs = t0End - t0;
+  const simMs = t0End - built;
   // V8 is still optimising during the second run: a sweep worker's later runs, after two more
   // runs of other seeds, are the steady state; the same seed again (same work, same result).
   for (const more of [200_000, 300_000]) runScenario(sc, { policy: policy!, seed: Number(seed) + more });
   const t1 = performance.now();
-  runScenario(sc, { policy: policy!, seed: Number(seed) });
-  const steadyMs = performance.now() - t1;
+  runScenario(sc, { policy: policy!, seed: Number(seed), attach: mark });
+  const t1End = performance.now();
+  const steadyMs = t1End - t1;
+  const steadySimMs = t1End - built;
   process.stdout.write(
     JSON.stringify({
       scenario,
@@ -41,7 +49,11 @@ if (args[0] === '--child') {
       wall_ms: Math.round(wallMs),
       cold_wall_ms: Math.round(coldMs),
       steady_wall_ms: Math.round(steadyMs),
+      sim_ms: Math.round(simMs),
+      steady_sim_ms: Math.round(steadySimMs),
       events: r.output.metrics.events,
+      events_per_s: Math.round(r.output.metrics.events / (simMs / 1000)),
+      steady_events_per_s: Math.round(r.output.metrics.events / (steadySimMs / 1000)),
       peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
       fingerprint: r.output.fingerprint,
     }),
@@ -55,15 +67,25 @@ if (args[0] === '--child') {
   const rows = [];
   for (let seed = 1; seed <= seeds; seed++) {
     const out = execFileSync(process.execPath, [self, '--child', scenario, policy, String(seed)], { encoding: 'utf8' });
-    const row = JSON.parse(out) as { wall_ms: number; cold_wall_ms: number; steady_wall_ms: number; events: number; peak_rss_mib: number };
+    const row = JSON.parse(out) as {
+      wall_ms: number;
+      cold_wall_ms: number;
+      steady_wall_ms: number;
+      sim_ms: number;
+      steady_sim_ms: number;
+      events: number;
+      steady_events_per_s: number;
+      peak_rss_mib: number;
+    };
     rows.push(row);
     if (json) console.log(out);
   }
   if (!json) {
-    console.log(`${scenario} / ${policy}: seed  wall ms (warm)  steady ms  cold ms   events  peak RSS MiB`);
+    // wall = build + simulation + metrics; sim = the simulation alone (after the build).
+    console.log(`${scenario} / ${policy}: seed  wall ms (warm)  steady  cold  sim ms (warm)  steady   events  events/s (steady)  peak RSS MiB`);
     rows.forEach((r, i) =>
       console.log(
-        `${String(i + 1).padStart(28)} ${String(r.wall_ms).padStart(15)} ${String(r.steady_wall_ms).padStart(10)} ${String(r.cold_wall_ms).padStart(8)} ${String(r.events).padStart(8)} ${String(r.peak_rss_mib).padStart(13)}`,
+        `${String(i + 1).padStart(28)} ${String(r.wall_ms).padStart(15)} ${String(r.steady_wall_ms).padStart(7)} ${String(r.cold_wall_ms).padStart(5)} ${String(r.sim_ms).padStart(14)} ${String(r.steady_sim_ms).padStart(7)} ${String(r.events).padStart(8)} ${String(r.steady_events_per_s).padStart(18)} ${String(r.peak_rss_mib).padStart(13)}`,
       ),
     );
   }
