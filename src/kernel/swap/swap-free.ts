@@ -28,7 +28,6 @@ import type { QueuedLock } from '../locking/queued-lock.js';
 import type { Task } from '../sched/task.js';
 import { LINE } from '../cacheline/free-path-lines.js';
 import { entryPutToSlotCacheNs, putMapNrNs, rangeFreeCallNs, rangeFreeNs } from './free-ops.js';
-import { EMPTY_SLOTS } from '../mm/mm-struct.js';
 import { SlotCache, SwapInfo, SWAPFILE_CLUSTER, type SlotBatch, type SwapRun } from './swap-info.js';
 import { grown } from '../../engine/typed-arrays.js';
 
@@ -81,8 +80,9 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
         if (lock) yield k.unlock(lock);
       }
       // ... then swap_entry_range_free(nr) under si->lock, once per run, in run order.
-      const all = held.runOrder.slots.subarray(0, held.n);
-      const facts: SlotFacts = { owners: held.runOrder.owners.subarray(0, held.n), bytes: held.runOrder.bytes.subarray(0, held.n) };
+      const ro = held.runOrder!;
+      const all = ro.slots.subarray(0, held.n);
+      const facts: SlotFacts = { owners: ro.owners.subarray(0, held.n), bytes: ro.bytes.subarray(0, held.n) };
       yield k.lock(K.si.lock);
       let w = held.nRuns * rangeFreeCallNs(c) + all.length * c.swap_map_clear_ns;
       w += lineWork(K, task, LINE.siLock, 1, w) + rangeFreeLinesWork(K, task, held.nRuns, w, true);
@@ -182,16 +182,16 @@ interface ClusterHold {
 
 /**
  * The slots of one free call in hold order, each with its facts (read as
- * they are placed), and the holds over them; the arrays hold `n` slots (they
- * are lent from a pool, longer than that: see releaseHeld).
+ * they are placed), and the holds over them; the arrays are lent (see
+ * lendArray) and hold `n` slots.
  */
 interface HeldSlots extends SlotBatch {
   n: number;
   /** The free_swap_and_cache_nr calls (runs) among the slots. */
   nRuns: number;
   holds: ClusterHold[];
-  /** The same slots and facts in run order (filled for FAST_PATH_RUNS only). */
-  runOrder: SlotBatch;
+  /** The same slots and facts in run order (FAST_PATH_RUNS only). */
+  runOrder: SlotBatch | null;
 }
 
 /** Which of a call's runs clusterHolds takes: all, those free_swap_and_cache_nr's fast path frees (nr > 1 inside one cluster), or the others. */
@@ -201,40 +201,36 @@ const SLOT_CACHE_RUNS = 2;
 type RunFilter = typeof ALL_RUNS | typeof FAST_PATH_RUNS | typeof SLOT_CACHE_RUNS;
 
 /**
- * HeldSlots lent to free calls. A call keeps its arrays across its yields
- * (other tasks free meanwhile, with other arrays) and gives them back when
- * done; a call that never finishes only costs the pool one (typed arrays
- * are slow to create).
+ * Int32Arrays lent to one free call (typed arrays are slow to create). A
+ * call keeps them across its yields, while other tasks' calls use others,
+ * and gives them back when done; one it never gives back is garbage like
+ * any other. Long enough for a PMD's entries or a call's size classes.
  */
-const spareHeld: HeldSlots[] = [];
+const spareArrays: Int32Array[] = [];
+const LENT_MIN_LENGTH = 1024;
 
-function lendHeld(n: number): HeldSlots {
-  const h = spareHeld.pop() ?? { slots: EMPTY_SLOTS, owners: EMPTY_SLOTS, bytes: EMPTY_SLOTS, n: 0, nRuns: 0, holds: [], runOrder: { slots: EMPTY_SLOTS, owners: EMPTY_SLOTS, bytes: EMPTY_SLOTS } };
-  if (h.slots.length < n) {
-    const size = Math.max(n, 512);
-    h.slots = new Int32Array(size);
-    h.owners = new Int32Array(size);
-    h.bytes = new Int32Array(size);
-  }
-  h.n = n;
-  h.holds = [];
-  return h;
+function lendArray(n: number): Int32Array {
+  const a = spareArrays.pop();
+  return a !== undefined && a.length >= n ? a : new Int32Array(Math.max(n, LENT_MIN_LENGTH));
+}
+
+function giveBack(a: Int32Array): void {
+  spareArrays.push(a);
+}
+
+function lendBatch(n: number): SlotBatch {
+  return { slots: lendArray(n), owners: lendArray(n), bytes: lendArray(n) };
+}
+
+function giveBackBatch(b: SlotBatch): void {
+  giveBack(b.slots);
+  giveBack(b.owners);
+  giveBack(b.bytes);
 }
 
 function releaseHeld(h: HeldSlots): void {
-  spareHeld.push(h);
-}
-
-/** The run-order arrays of `h`, long enough for its slots. */
-function runOrderOf(h: HeldSlots): SlotBatch {
-  const r = h.runOrder;
-  if (r.slots.length < h.n) {
-    const size = h.slots.length;
-    r.slots = new Int32Array(size);
-    r.owners = new Int32Array(size);
-    r.bytes = new Int32Array(size);
-  }
-  return r;
+  giveBackBatch(h);
+  if (h.runOrder) giveBackBatch(h.runOrder);
 }
 
 /**
@@ -285,7 +281,7 @@ function groupOf(cl: number, nGroups: number): number {
  * CI_LOCK_MIN_GROUP of the entries, and the scattered rest charged together
  * without the lock. Clusters come in order of first appearance, each
  * cluster's slots in run order (a counting sort into one array; the holds
- * are ranges of it). Give the result back with releaseHeld.
+ * are ranges of it). Give the result back with releaseHeld().
  */
 function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean, filter: RunFilter): HeldSlots {
   const S = scratch;
@@ -344,10 +340,9 @@ function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean, filter
       off += count[g]!;
     }
   // Pass 2: the slots into place, with their facts (and in run order for the fast path).
-  const held = lendHeld(n);
-  held.nRuns = nRuns;
+  const ro = filter === FAST_PATH_RUNS ? lendBatch(n) : null;
+  const held: HeldSlots = { slots: lendArray(n), owners: lendArray(n), bytes: lendArray(n), n, nRuns, holds: [], runOrder: ro };
   const { slots: all, owners, bytes } = held;
-  const ro = filter === FAST_PATH_RUNS ? runOrderOf(held) : null;
   const { si, zram } = K;
   const mark = S.groupOfCluster;
   for (let ri = 0, k = 0; ri < runs.length; ri++) {
@@ -455,7 +450,8 @@ function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, fine: b
   K.core.trace.zramFreeWork(task, base + nObj * c.zs_free_ns);
   yield k.work(base);
   // zs_free under the zsmalloc lock(s), grouped by lock.
-  for (const { lock, slots: group, bytes, cls, classCounts } of zsHolds(K, slots, facts.bytes, fine)) {
+  const lent: Int32Array[] = [];
+  for (const { lock, slots: group, bytes, cls, classCounts } of zsHolds(K, slots, facts.bytes, fine, lent)) {
     if (lock) yield k.lock(lock);
     // A hold of one class has no same-filled slot; the rest's classes were counted by zsHolds.
     const objs = group === slots ? nObj : cls >= 0 ? group.length : classCounts ? group.length - sameFilledIn(classCounts) : group.length - countZeros(bytes);
@@ -472,6 +468,7 @@ function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, fine: b
     }
     if (lock) yield k.unlock(lock);
   }
+  for (const a of lent) giveBack(a);
 }
 
 /**
@@ -554,8 +551,9 @@ function groupByClass(K: Kernel, bytes: Int32Array, keys: Int32Array | null): nu
  * of them share it, and frees the scattered rest without a lock (~200 ns
  * holds spread over ~100 classes rarely collide). Classes in order of first
  * appearance (a counting sort into one array; the holds are views of it).
+ * The arrays are lent: `lent` receives them, to give back once the holds are done.
  */
-function zsHolds(K: Kernel, slots: Int32Array, bytes: Int32Array, fine: boolean): ZsHold[] {
+function zsHolds(K: Kernel, slots: Int32Array, bytes: Int32Array, fine: boolean, lent: Int32Array[]): ZsHold[] {
   if (K.preset.zsmallocLock === 'pool') return [{ lock: K.zs.lockFor(0), slots, bytes, cls: -1, classCounts: null }];
   if (fine) {
     const out: ZsHold[] = [];
@@ -579,15 +577,16 @@ function zsHolds(K: Kernel, slots: Int32Array, bytes: Int32Array, fine: boolean)
       groupOffset[g] = off;
       off += groupCount[g]!;
     }
-  const sorted = new Int32Array(slots.length);
-  const sortedBytes = new Int32Array(slots.length);
+  const sorted = lendArray(slots.length);
+  const sortedBytes = lendArray(slots.length);
+  const restCounts = lendArray(2 * nGroups);
+  lent.push(sorted, sortedBytes, restCounts);
   for (let i = 0; i < slots.length; i++) {
     const at = groupOffset[classGroup[classes[i]!]! - 1]!++;
     sorted[at] = slots[i]!;
     sortedBytes[at] = bytes[i]!;
   }
   const out: ZsHold[] = [];
-  const restCounts = new Int32Array(2 * nGroups);
   let nRest = 0;
   for (let g = 0; g < nGroups; g++) {
     classGroup[groupClass[g]!] = 0;
@@ -600,7 +599,8 @@ function zsHolds(K: Kernel, slots: Int32Array, bytes: Int32Array, fine: boolean)
       restCounts[nRest++] = groupCount[g]!;
     }
   }
-  if (restStart < slots.length) out.push({ lock: null, slots: sorted.subarray(restStart), bytes: sortedBytes.subarray(restStart), cls: -1, classCounts: restCounts.subarray(0, nRest) });
+  if (restStart < slots.length)
+    out.push({ lock: null, slots: sorted.subarray(restStart, slots.length), bytes: sortedBytes.subarray(restStart, slots.length), cls: -1, classCounts: restCounts.subarray(0, nRest) });
   return out;
 }
 
