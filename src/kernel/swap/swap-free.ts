@@ -28,7 +28,6 @@ import type { QueuedLock } from '../locking/queued-lock.js';
 import type { Task } from '../sched/task.js';
 import { LINE } from '../cacheline/free-path-lines.js';
 import { entryPutToSlotCacheNs, putMapNrNs, rangeFreeCallNs, rangeFreeNs } from './free-ops.js';
-import { NO_SWAP_RUNS } from '../mm/mm-struct.js';
 import { SlotCache, SwapInfo, SWAPFILE_CLUSTER, type SlotBatch, type SwapRun } from './swap-info.js';
 import { grown } from '../../engine/typed-arrays.js';
 
@@ -54,7 +53,7 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
   if (p.swapFreeLock === 'ci') {
     // 6.18 free_swap_and_cache_nr -> swap_entries_put_map_nr: per cluster of each run, under
     // ci->lock, swap_entries_put_map then swap_entries_free (memcg, swap_range_free, zram).
-    const held = clusterHolds(K, runs, fine);
+    const held = clusterHolds(K, runs, fine, ALL_RUNS);
     for (const { from, to, segments, runs: nRuns, lock } of held.holds) {
       if (lock) yield k.lock(lock);
       let w = nRuns * c.swap_device_get_ns + putMapNrNs(c, p.version, segments, to - from);
@@ -66,61 +65,60 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], 
       releaseAfterZramFree(K, slots);
       if (lock) yield k.unlock(lock);
     }
+    releaseHeld(held);
     return;
   }
-  let nFast = 0;
-  if (p.freeNrFastPath) for (const r of runs) if (isFastPathRun(r)) nFast++;
-  const fast: SwapRun[] = nFast > 0 ? [] : NO_SWAP_RUNS;
-  const single: SwapRun[] = nFast === runs.length ? NO_SWAP_RUNS : nFast > 0 ? [] : (runs as SwapRun[]);
-  if (nFast > 0) for (const r of runs) (isFastPathRun(r) ? fast : single).push(r);
-  if (fast.length > 0) {
-    // __swap_entries_free fast path: per run, swap_is_last_map under ci->lock ...
-    const held = clusterHolds(K, fast, fine);
-    for (const { from, to, segments, lock } of held.holds) {
-      if (lock) yield k.lock(lock);
-      const w = segments * (c.swap_device_get_ns + c.swap_cluster_lock_ns) + (to - from) * c.swap_map_put_ns;
-      chargeFreeing(K, task, held.owners, from, to, w);
+  if (p.freeNrFastPath) {
+    // __swap_entries_free fast path: per run of nr > 1 inside one cluster, swap_is_last_map under ci->lock ...
+    const held = clusterHolds(K, runs, fine, FAST_PATH_RUNS);
+    if (held.n > 0) {
+      for (const { from, to, segments, lock } of held.holds) {
+        if (lock) yield k.lock(lock);
+        const w = segments * (c.swap_device_get_ns + c.swap_cluster_lock_ns) + (to - from) * c.swap_map_put_ns;
+        chargeFreeing(K, task, held.owners, from, to, w);
+        yield k.work(w);
+        if (lock) yield k.unlock(lock);
+      }
+      // ... then swap_entry_range_free(nr) under si->lock, once per run, in run order.
+      const ro = held.runOrder!;
+      const all = ro.slots.subarray(0, held.n);
+      const facts: SlotFacts = { owners: ro.owners.subarray(0, held.n), bytes: ro.bytes.subarray(0, held.n) };
+      yield k.lock(K.si.lock);
+      let w = held.nRuns * rangeFreeCallNs(c) + all.length * c.swap_map_clear_ns;
+      w += lineWork(K, task, LINE.siLock, 1, w) + rangeFreeLinesWork(K, task, held.nRuns, w, true);
+      const foreign = chargeFreeing(K, task, facts.owners, 0, all.length, w);
       yield k.work(w);
-      if (lock) yield k.unlock(lock);
+      yield k.call(zramFree(K, k, task, all, fine, foreign, facts));
+      releaseAfterZramFree(K, all);
+      yield k.unlock(K.si.lock);
+      K.vmstat.count('swap_free_fast_path', held.nRuns);
     }
-    // ... then swap_entry_range_free(nr) under si->lock, once per run.
-    const all = runSlots(fast);
-    const facts = readSlotFacts(K, all);
-    yield k.lock(K.si.lock);
-    let w = fast.length * rangeFreeCallNs(c) + all.length * c.swap_map_clear_ns;
-    w += lineWork(K, task, LINE.siLock, 1, w) + rangeFreeLinesWork(K, task, fast.length, w, true);
-    const foreign = chargeFreeing(K, task, facts.owners, 0, all.length, w);
-    yield k.work(w);
-    yield k.call(zramFree(K, k, task, all, fine, foreign, facts));
-    releaseAfterZramFree(K, all);
-    yield k.unlock(K.si.lock);
-    K.vmstat.count('swap_free_fast_path', fast.length);
+    releaseHeld(held);
   }
-  if (single.length > 0) {
-    // Per run get_swap_device; per entry __swap_entry_free under ci->lock, the last reference to free_swap_slot().
-    const held = clusterHolds(K, single, fine);
-    const { slots, owners, bytes } = held;
-    for (const { from, to, runs: nRuns, lock } of held.holds) {
-      if (lock) yield k.lock(lock);
-      const w = nRuns * c.swap_device_get_ns + (to - from) * (entryPutToSlotCacheNs(c) - c.swap_device_get_ns);
-      chargeFreeing(K, task, owners, from, to, w);
-      yield k.work(w);
-      for (let i = from; i < to; i++) K.si.putMap(slots[i]!, true);
-      if (lock) yield k.unlock(lock);
-      traceSlotCacheHeld(K, owners, bytes, from, to, 1);
-      // free_swap_slot() per entry; a cache that fills is drained (the task may be on another CPU after that).
-      for (let i = from; i < to;) {
-        const cache = K.si.slotCaches[task.cpu]!;
-        i = cache.pushFrom(held, i, to, p.slotCacheSize);
-        if (cache.length >= p.slotCacheSize) {
-          const batch = cache.takeAll();
-          traceSlotCacheHeld(K, batch.owners, batch.bytes, 0, batch.slots.length, -1);
-          yield k.call(swapcacheFreeEntries(K, k, task, batch, fine));
-          SlotCache.recycle(batch);
-        }
+  // Per run get_swap_device; per entry __swap_entry_free under ci->lock, the last reference to free_swap_slot().
+  const held = clusterHolds(K, runs, fine, p.freeNrFastPath ? SLOT_CACHE_RUNS : ALL_RUNS);
+  const { slots, owners, bytes } = held;
+  for (const { from, to, runs: nRuns, lock } of held.holds) {
+    if (lock) yield k.lock(lock);
+    const w = nRuns * c.swap_device_get_ns + (to - from) * (entryPutToSlotCacheNs(c) - c.swap_device_get_ns);
+    chargeFreeing(K, task, owners, from, to, w);
+    yield k.work(w);
+    for (let i = from; i < to; i++) K.si.putMap(slots[i]!, true);
+    if (lock) yield k.unlock(lock);
+    traceSlotCacheHeld(K, owners, bytes, from, to, 1);
+    // free_swap_slot() per entry; a cache that fills is drained (the task may be on another CPU after that).
+    for (let i = from; i < to;) {
+      const cache = K.si.slotCaches[task.cpu]!;
+      i = cache.pushFrom(held, i, to, p.slotCacheSize);
+      if (cache.length >= p.slotCacheSize) {
+        const batch = cache.takeAll();
+        traceSlotCacheHeld(K, batch.owners, batch.bytes, 0, batch.slots.length, -1);
+        yield k.call(swapcacheFreeEntries(K, k, task, batch, fine));
+        SlotCache.recycle(batch);
       }
     }
   }
+  releaseHeld(held);
 }
 
 /** Entries [from, to) entering (+1) or leaving (-1) a per-CPU slot cache, as one tracepoint per stretch of one memcg's slots. */
@@ -148,17 +146,6 @@ function traceSlotCacheHeld(K: Kernel, owners: Int32Array, bytes: Int32Array, fr
  */
 type SlotFacts = Pick<SlotBatch, 'owners' | 'bytes'>;
 
-function readSlotFacts(K: Kernel, slots: Int32Array): SlotFacts {
-  const owners = new Int32Array(slots.length);
-  const bytes = new Int32Array(slots.length);
-  const { si, zram } = K;
-  for (let i = 0; i < slots.length; i++) {
-    owners[i] = si.cgroupOf(slots[i]!);
-    bytes[i] = zram.objectBytes(slots[i]!);
-  }
-  return { owners, bytes };
-}
-
 /** Slots with zero object bytes: same-filled pages (no zsmalloc object). */
 function countZeros(a: Int32Array): number {
   let n = 0;
@@ -182,11 +169,6 @@ function chargeFreeing(K: Kernel, task: Task, owners: Int32Array, from: number, 
   return foreign;
 }
 
-/** free_swap_and_cache_nr's fast path (6.12) takes a run of nr > 1 inside one cluster. */
-function isFastPathRun(r: SwapRun): boolean {
-  return r.nr > 1 && SwapInfo.clusterOf(r.start) === SwapInfo.clusterOf(r.start + r.nr - 1);
-}
-
 /** A ci->lock hold over slots [from, to) of its HeldSlots. */
 interface ClusterHold {
   from: number;
@@ -198,15 +180,64 @@ interface ClusterHold {
   lock: QueuedLock | null;
 }
 
-/** The slots of one free call in hold order, each with its facts (read as they are placed), and the holds over them. */
+/**
+ * The slots of one free call in hold order, each with its facts (read as
+ * they are placed), and the holds over them; the arrays are lent (see
+ * lendArray) and hold `n` slots.
+ */
 interface HeldSlots extends SlotBatch {
+  n: number;
+  /** The free_swap_and_cache_nr calls (runs) among the slots. */
+  nRuns: number;
   holds: ClusterHold[];
+  /** The same slots and facts in run order (FAST_PATH_RUNS only). */
+  runOrder: SlotBatch | null;
+}
+
+/** Which of a call's runs clusterHolds takes: all, those free_swap_and_cache_nr's fast path frees (nr > 1 inside one cluster), or the others. */
+const ALL_RUNS = 0;
+const FAST_PATH_RUNS = 1;
+const SLOT_CACHE_RUNS = 2;
+type RunFilter = typeof ALL_RUNS | typeof FAST_PATH_RUNS | typeof SLOT_CACHE_RUNS;
+
+/**
+ * Int32Arrays lent to one free call (typed arrays are slow to create). A
+ * call keeps them across its yields, while other tasks' calls use others,
+ * and gives them back when done; one it never gives back is garbage like
+ * any other. Long enough for a PMD's entries or a call's size classes.
+ */
+const spareArrays: Int32Array[] = [];
+const LENT_MIN_LENGTH = 1024;
+
+function lendArray(n: number): Int32Array {
+  const a = spareArrays.pop();
+  return a !== undefined && a.length >= n ? a : new Int32Array(Math.max(n, LENT_MIN_LENGTH));
+}
+
+function giveBack(a: Int32Array): void {
+  spareArrays.push(a);
+}
+
+function lendBatch(n: number): SlotBatch {
+  return { slots: lendArray(n), owners: lendArray(n), bytes: lendArray(n) };
+}
+
+function giveBackBatch(b: SlotBatch): void {
+  giveBack(b.slots);
+  giveBack(b.owners);
+  giveBack(b.bytes);
+}
+
+function releaseHeld(h: HeldSlots): void {
+  giveBackBatch(h);
+  if (h.runOrder) giveBackBatch(h.runOrder);
 }
 
 /**
  * Scratch of clusterHolds (a synchronous function: no step runs while it is
  * in use). groupOfCluster maps a cluster to its group + 1 and is all zero
- * between calls; the per-group arrays grow to the largest call.
+ * between calls; the per-group arrays grow to the largest call; runGroup
+ * is each run's group (SKIPPED, or CROSSES for a run over several clusters).
  */
 const scratch = {
   groupOfCluster: new Int32Array(0),
@@ -215,7 +246,10 @@ const scratch = {
   segments: new Int32Array(64),
   runs: new Int32Array(64),
   offset: new Int32Array(64),
+  runGroup: new Int32Array(512),
 };
+const SKIPPED = -1;
+const CROSSES = -2;
 
 function growGroups(n: number): void {
   if (scratch.cluster.length >= n) return;
@@ -227,85 +261,116 @@ function growGroups(n: number): void {
   scratch.offset = grown(scratch.offset, size);
 }
 
+/** The group of cluster `cl` in clusterHolds' scratch, opened at its first appearance. */
+function groupOf(cl: number, nGroups: number): number {
+  const S = scratch;
+  const g = S.groupOfCluster[cl]! - 1;
+  if (g >= 0) return g;
+  if (nGroups === S.cluster.length) growGroups(nGroups + 1);
+  S.groupOfCluster[cl] = nGroups + 1;
+  S.cluster[nGroups] = cl;
+  S.count[nGroups] = 0;
+  S.segments[nGroups] = 0;
+  S.runs[nGroups] = 0;
+  return nGroups;
+}
+
 /**
- * The ci->lock holds for freeing `runs`: one per cluster in fine mode; in
- * chunk mode one per cluster holding at least CI_LOCK_MIN_GROUP of the
- * entries, and the scattered rest charged together without the lock.
- * Clusters come in order of first appearance, each cluster's slots in run
- * order (a counting sort into one array; the holds are views of it).
+ * The ci->lock holds for freeing the `filter`ed ones of `runs`: one per
+ * cluster in fine mode; in chunk mode one per cluster holding at least
+ * CI_LOCK_MIN_GROUP of the entries, and the scattered rest charged together
+ * without the lock. Clusters come in order of first appearance, each
+ * cluster's slots in run order (a counting sort into one array; the holds
+ * are ranges of it). Give the result back with releaseHeld().
  */
-function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean): HeldSlots {
+function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean, filter: RunFilter): HeldSlots {
   const S = scratch;
   if (S.groupOfCluster.length < K.si.nrClusters) S.groupOfCluster = new Int32Array(K.si.nrClusters);
-  const mark = S.groupOfCluster;
-  // Pass 1: the groups, (run, cluster) segment by segment.
+  if (S.runGroup.length < runs.length) S.runGroup = new Int32Array(Math.max(runs.length, 2 * S.runGroup.length));
+  const runGroup = S.runGroup;
+  // Pass 1: the groups; a run inside one cluster (nearly all) at once, else (run, cluster) segment by segment.
   let nGroups = 0;
   let n = 0;
-  let { cluster, count, segments, runs: runStarts } = S;
+  let nRuns = 0;
   for (let ri = 0; ri < runs.length; ri++) {
     const r = runs[ri]!;
     const start = r.start;
     const end = start + r.nr;
+    const cl = SwapInfo.clusterOf(start);
+    const oneCluster = SwapInfo.clusterOf(end - 1) === cl;
+    if (filter !== ALL_RUNS && (r.nr > 1 && oneCluster) !== (filter === FAST_PATH_RUNS)) {
+      runGroup[ri] = SKIPPED;
+      continue;
+    }
+    nRuns++;
+    n += r.nr;
+    if (oneCluster) {
+      const g = groupOf(cl, nGroups);
+      if (g === nGroups) nGroups++;
+      runGroup[ri] = g;
+      S.runs[g]!++;
+      S.segments[g]!++;
+      S.count[g]! += r.nr;
+      continue;
+    }
+    runGroup[ri] = CROSSES;
     for (let s = start; s < end;) {
-      const cl = SwapInfo.clusterOf(s);
-      const clEnd = (cl + 1) * SWAPFILE_CLUSTER;
-      const segEnd = clEnd < end ? clEnd : end;
-      let g = mark[cl]! - 1;
-      if (g < 0) {
-        if (nGroups === cluster.length) {
-          growGroups(nGroups + 1);
-          ({ cluster, count, segments, runs: runStarts } = S);
-        }
-        g = nGroups++;
-        mark[cl] = g + 1;
-        cluster[g] = cl;
-        count[g] = 0;
-        segments[g] = 0;
-        runStarts[g] = 0;
-      }
-      if (s === start) runStarts[g]!++;
-      segments[g]!++;
-      count[g]! += segEnd - s;
-      n += segEnd - s;
+      const c = SwapInfo.clusterOf(s);
+      const segEnd = Math.min((c + 1) * SWAPFILE_CLUSTER, end);
+      const g = groupOf(c, nGroups);
+      if (g === nGroups) nGroups++;
+      if (s === start) S.runs[g]!++;
+      S.segments[g]!++;
+      S.count[g]! += segEnd - s;
       s = segEnd;
     }
   }
   // Offsets: locked groups first, in order, then the rest.
+  const { count, offset } = S;
   let off = 0;
   for (let g = 0; g < nGroups; g++)
-    if (fine || S.count[g]! >= CI_LOCK_MIN_GROUP) {
-      S.offset[g] = off;
-      off += S.count[g]!;
+    if (fine || count[g]! >= CI_LOCK_MIN_GROUP) {
+      offset[g] = off;
+      off += count[g]!;
     }
   const restStart = off;
   for (let g = 0; g < nGroups; g++)
-    if (!(fine || S.count[g]! >= CI_LOCK_MIN_GROUP)) {
-      S.offset[g] = off;
-      off += S.count[g]!;
+    if (!(fine || count[g]! >= CI_LOCK_MIN_GROUP)) {
+      offset[g] = off;
+      off += count[g]!;
     }
-  // Pass 2: the slots into place, with their facts.
-  const all = new Int32Array(n);
-  const owners = new Int32Array(n);
-  const bytes = new Int32Array(n);
-  const offset = S.offset;
+  // Pass 2: the slots into place, with their facts (and in run order for the fast path).
+  const ro = filter === FAST_PATH_RUNS ? lendBatch(n) : null;
+  const held: HeldSlots = { slots: lendArray(n), owners: lendArray(n), bytes: lendArray(n), n, nRuns, holds: [], runOrder: ro };
+  const { slots: all, owners, bytes } = held;
   const { si, zram } = K;
-  for (let ri = 0; ri < runs.length; ri++) {
+  const mark = S.groupOfCluster;
+  for (let ri = 0, k = 0; ri < runs.length; ri++) {
+    const g = runGroup[ri]!;
+    if (g === SKIPPED) continue;
     const r = runs[ri]!;
-    for (let s = r.start, end = s + r.nr; s < end; s++) {
-      const at = offset[mark[SwapInfo.clusterOf(s)]! - 1]!++;
+    for (let s = r.start, end = s + r.nr; s < end; s++, k++) {
+      const at = offset[g >= 0 ? g : mark[SwapInfo.clusterOf(s)]! - 1]!++;
+      const owner = si.cgroupOf(s);
+      const b = zram.objectBytes(s);
       all[at] = s;
-      owners[at] = si.cgroupOf(s);
-      bytes[at] = zram.objectBytes(s);
+      owners[at] = owner;
+      bytes[at] = b;
+      if (ro) {
+        ro.slots[k] = s;
+        ro.owners[k] = owner;
+        ro.bytes[k] = b;
+      }
     }
   }
-  const out: ClusterHold[] = [];
+  const out = held.holds;
   const rest: ClusterHold = { from: restStart, to: n, segments: 0, runs: 0, lock: null };
   for (let g = 0; g < nGroups; g++) {
-    const cnt = S.count[g]!;
+    const cnt = count[g]!;
     const cl = S.cluster[g]!;
     mark[cl] = 0;
     if (fine || cnt >= CI_LOCK_MIN_GROUP) {
-      const end = S.offset[g]!; // advanced to the group's end by pass 2
+      const end = offset[g]!; // advanced to the group's end by pass 2
       out.push({ from: end - cnt, to: end, segments: S.segments[g]!, runs: S.runs[g]!, lock: si.clusterLock(cl) });
     } else {
       rest.segments += S.segments[g]!;
@@ -313,7 +378,7 @@ function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean): HeldS
     }
   }
   if (rest.to > rest.from) out.push(rest);
-  return { slots: all, owners, bytes, holds: out };
+  return held;
 }
 
 /** mm/swapfile.c swapcache_free_entries(): a slot-cache batch freed under si->lock. */
@@ -385,7 +450,8 @@ function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, fine: b
   K.core.trace.zramFreeWork(task, base + nObj * c.zs_free_ns);
   yield k.work(base);
   // zs_free under the zsmalloc lock(s), grouped by lock.
-  for (const { lock, slots: group, bytes, cls, classCounts } of zsHolds(K, slots, facts.bytes, fine)) {
+  const lent: Int32Array[] = [];
+  for (const { lock, slots: group, bytes, cls, classCounts } of zsHolds(K, slots, facts.bytes, fine, lent)) {
     if (lock) yield k.lock(lock);
     // A hold of one class has no same-filled slot; the rest's classes were counted by zsHolds.
     const objs = group === slots ? nObj : cls >= 0 ? group.length : classCounts ? group.length - sameFilledIn(classCounts) : group.length - countZeros(bytes);
@@ -402,6 +468,7 @@ function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, fine: b
     }
     if (lock) yield k.unlock(lock);
   }
+  for (const a of lent) giveBack(a);
 }
 
 /**
@@ -484,8 +551,9 @@ function groupByClass(K: Kernel, bytes: Int32Array, keys: Int32Array | null): nu
  * of them share it, and frees the scattered rest without a lock (~200 ns
  * holds spread over ~100 classes rarely collide). Classes in order of first
  * appearance (a counting sort into one array; the holds are views of it).
+ * The arrays are lent: `lent` receives them, to give back once the holds are done.
  */
-function zsHolds(K: Kernel, slots: Int32Array, bytes: Int32Array, fine: boolean): ZsHold[] {
+function zsHolds(K: Kernel, slots: Int32Array, bytes: Int32Array, fine: boolean, lent: Int32Array[]): ZsHold[] {
   if (K.preset.zsmallocLock === 'pool') return [{ lock: K.zs.lockFor(0), slots, bytes, cls: -1, classCounts: null }];
   if (fine) {
     const out: ZsHold[] = [];
@@ -509,15 +577,16 @@ function zsHolds(K: Kernel, slots: Int32Array, bytes: Int32Array, fine: boolean)
       groupOffset[g] = off;
       off += groupCount[g]!;
     }
-  const sorted = new Int32Array(slots.length);
-  const sortedBytes = new Int32Array(slots.length);
+  const sorted = lendArray(slots.length);
+  const sortedBytes = lendArray(slots.length);
+  const restCounts = lendArray(2 * nGroups);
+  lent.push(sorted, sortedBytes, restCounts);
   for (let i = 0; i < slots.length; i++) {
     const at = groupOffset[classGroup[classes[i]!]! - 1]!++;
     sorted[at] = slots[i]!;
     sortedBytes[at] = bytes[i]!;
   }
   const out: ZsHold[] = [];
-  const restCounts = new Int32Array(2 * nGroups);
   let nRest = 0;
   for (let g = 0; g < nGroups; g++) {
     classGroup[groupClass[g]!] = 0;
@@ -530,7 +599,8 @@ function zsHolds(K: Kernel, slots: Int32Array, bytes: Int32Array, fine: boolean)
       restCounts[nRest++] = groupCount[g]!;
     }
   }
-  if (restStart < slots.length) out.push({ lock: null, slots: sorted.subarray(restStart), bytes: sortedBytes.subarray(restStart), cls: -1, classCounts: restCounts.subarray(0, nRest) });
+  if (restStart < slots.length)
+    out.push({ lock: null, slots: sorted.subarray(restStart, slots.length), bytes: sortedBytes.subarray(restStart, slots.length), cls: -1, classCounts: restCounts.subarray(0, nRest) });
   return out;
 }
 
@@ -554,16 +624,6 @@ export function batchRuns(K: Kernel, runs: readonly SwapRun[]): SwapRun[][] {
     n += r.nr;
   }
   if (cur.length > 0) out.push(cur);
-  return out;
-}
-
-/** The runs' slots, run after run. */
-function runSlots(runs: readonly SwapRun[]): Int32Array {
-  let n = 0;
-  for (const r of runs) n += r.nr;
-  const out = new Int32Array(n);
-  let i = 0;
-  for (const r of runs) for (let s = r.start; s < r.start + r.nr; s++) out[i++] = s;
   return out;
 }
 

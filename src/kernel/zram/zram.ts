@@ -152,16 +152,17 @@ export class Zram {
     let same = 0;
     let objects = 0;
     let freedBytes = 0;
+    // A reader holds a slot lock only while it reads the slot in: mostly none is held.
+    const locked = this.lockedSlots.size > 0 ? this.lockedSlots : null;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;
-      if (this.lockedSlots.size > 0 && this.lockedSlots.has(slot)) {
+      if (locked !== null && locked.has(slot)) {
         this.slotFreeNotify(slot); // miss_free: the object leaks
         misses++;
         continue;
       }
-      const z = words.get(slot);
+      const z = words.take(slot);
       if (z === NO_OBJECT) throw new SimulationError('zram-double-free', `zram slot ${slot} freed with no object`);
-      words.clear(slot, z);
       if (z === SAME_FILLED) {
         same++;
         continue;
@@ -272,6 +273,22 @@ class SlotWords {
       else this.toWide(g)[slot & (GROUP_SLOTS - 1)] = w;
     } else if (base === WIDE) this.wide.get(g)![slot & (GROUP_SLOTS - 1)] = w;
     else this.compact[slot] = COMPACT_SAME;
+  }
+
+  /** get() then clear(): the slot's word; the slot holds nothing any more. */
+  take(slot: number): number {
+    const g = slot >>> GROUP_SHIFT;
+    const base = this.base[g]!;
+    const c = this.compact[slot]!;
+    if (base === WIDE || c === 0) {
+      const w = this.get(slot);
+      if (w !== NO_OBJECT) this.clear(slot, w);
+      return w;
+    }
+    this.compact[slot] = 0;
+    if (c === COMPACT_SAME) return SAME_FILLED;
+    this.objects[g]!--;
+    return (((c >>> BYTES_BITS) + base) << BYTES_BITS) | (c & BYTES_MASK);
   }
 
   /** The slot, whose word was `old`, holds nothing any more. */
