@@ -86,6 +86,12 @@ export class FreqDomain implements EventTarget {
     this.gov.update(this);
   }
 
+  /** Some CPU of the domain runs or has work queued. */
+  busy(): boolean {
+    for (const c of this.cpus) if (!c.idle) return true;
+    return false;
+  }
+
   /** Decays util over [lastSample, now) with the busy share seen in it (___update_load_avg). */
   sample(nowNs: number, sched: Scheduler, halfLifeNs: number): void {
     const dt = nowNs - this.lastSampleNs;
@@ -172,8 +178,7 @@ export class Cpufreq {
       d.transitions++;
       this.applySpeed(d);
     }
-    const busy = d.cpus.some((c) => !c.idle);
-    if (busy || d.curIdx > 0) this.arm(d, now + this.params.rateLimitNs);
+    if (d.curIdx > 0 || d.busy()) this.arm(d, now + this.params.rateLimitNs);
   }
 
   /** Capacity follows frequency: arch capacity x cur_freq / max_freq. */
