@@ -19,6 +19,7 @@
 // schedules an event or takes an id: runs are identical to a model without
 // cpufreq, and the energy model still reports power at the top point.
 
+import { asDoubleFields } from '../../engine/double-fields.js';
 import { EventPriority, type EventTarget } from '../../engine/engine.js';
 import type { Cpu } from './cpu.js';
 import type { Scheduler } from './core.js';
@@ -55,6 +56,9 @@ export class FreqDomain implements EventTarget {
   readonly utilAvg: number[];
   private readonly lastBusy: number[];
   private lastSampleNs = 0;
+  /** The last decay factor and the interval it was computed for: most samples are one rate limit apart. */
+  private decayDtNs = -1;
+  private decay = 1;
   lastChangeNs = -Infinity;
   timer = -1;
   /** Frequency transitions made, for tests and vmstat. */
@@ -71,6 +75,7 @@ export class FreqDomain implements EventTarget {
     this.curIdx = startIdx;
     this.utilAvg = cpus.map(() => 0);
     this.lastBusy = cpus.map((c) => c.invariantBusyNs);
+    asDoubleFields(this, ['lastSampleNs', 'decayDtNs', 'decay']);
   }
 
   get curMhz(): number {
@@ -93,10 +98,14 @@ export class FreqDomain implements EventTarget {
   }
 
   /** Decays util over [lastSample, now) with the busy share seen in it (___update_load_avg). */
-  sample(nowNs: number, sched: Scheduler, halfLifeNs: number): void {
+  sample(nowNs: number, sched: Scheduler): void {
     const dt = nowNs - this.lastSampleNs;
     if (dt <= 0) return;
-    const y = Math.pow(0.5, dt / halfLifeNs);
+    if (dt !== this.decayDtNs) {
+      this.decayDtNs = dt;
+      this.decay = Math.pow(0.5, dt / this.gov.params.peltHalfLifeNs);
+    }
+    const y = this.decay;
     for (let i = 0; i < this.cpus.length; i++) {
       const c = this.cpus[i]!;
       sched.syncCpu(c);
@@ -170,7 +179,7 @@ export class Cpufreq {
   update(d: FreqDomain): void {
     const sched = this.sched;
     const now = sched.engine.nowNs;
-    d.sample(now, sched, this.params.peltHalfLifeNs);
+    d.sample(now, sched);
     const next = this.nextIdx(d);
     if (next !== d.curIdx && now - d.lastChangeNs >= this.params.rateLimitNs) {
       d.curIdx = next;
