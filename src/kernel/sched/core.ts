@@ -62,6 +62,8 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
   onRun: ((cpu: Cpu) => void) | null = null;
   /** Thread ids start well above every process id, so a tid never names a process. */
   private nextTid = 100_000;
+  /** The waiters an unlock hands the lock to (SimLock.release), reused from unlock to unlock. */
+  private readonly granted: StepTask[] = [];
   readonly params: SchedParams;
 
   constructor(
@@ -318,8 +320,11 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
         }
         case 'unlock': {
           const lock = s.lock!;
-          const granted = lock.release(task, this.engine.nowNs);
-          for (const g of granted) {
+          const granted = this.granted;
+          const n = lock.release(task, this.engine.nowNs, granted);
+          // A wake-up or a scheduled event releases no lock, so nothing refills the list in this loop.
+          for (let i = 0; i < n; i++) {
+            const g = granted[i]!;
             if (lock.sleeping) this.wake(g);
             else this.engine.at(this.engine.nowNs, EventPriority.wakeup, g as Task, TaskEvent.granted);
           }
