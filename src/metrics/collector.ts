@@ -42,11 +42,11 @@ export class RunCollector {
   cpuNsByCategory(startNs: number, endNs: number): Record<CpuCategory, number> {
     const out = {} as Record<CpuCategory, number>;
     let used = 0;
-    CPU_CATEGORIES.forEach((c, i) => {
-      if (c === 'idle') return;
+    for (const [i, c] of CPU_CATEGORIES.entries()) {
+      if (c === 'idle') continue;
       out[c] = this.categoryBins[i]!.sumWindow(startNs, endNs, CATEGORY_BIN_NS);
       used += out[c];
-    });
+    }
     out.idle = Math.max(0, (endNs - startNs) * this.K.sched.cpus.length - used);
     return out;
   }
@@ -55,14 +55,12 @@ export class RunCollector {
     const n = Math.ceil(endNs / OCCUPANCY_BIN_NS);
     const occ = this.occupancy.map((byCat) => {
       const out = {} as Record<CpuCategory, number[]>;
-      CPU_CATEGORIES.forEach((c, ci) => (out[c] = Array.from({ length: n }, (_, i) => byCat[ci]!.at(i) / 1e6)));
+      for (const [ci, c] of CPU_CATEGORIES.entries()) out[c] = Array.from({ length: n }, (_, i) => byCat[ci]!.at(i) / 1e6);
       // Idle is what no category used.
       out.idle = Array.from({ length: n }, (_, i) => {
         const binNs = Math.min(OCCUPANCY_BIN_NS, endNs - i * OCCUPANCY_BIN_NS);
         let used = 0;
-        CPU_CATEGORIES.forEach((c, ci) => {
-          if (c !== 'idle') used += byCat[ci]!.at(i);
-        });
+        for (const [ci, c] of CPU_CATEGORIES.entries()) if (c !== 'idle') used += byCat[ci]!.at(i);
         return Math.max(0, (binNs - used) / 1e6);
       });
       return out;
