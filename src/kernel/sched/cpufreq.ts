@@ -63,6 +63,9 @@ export class FreqDomain implements EventTarget {
   timer = -1;
   /** Frequency transitions made, for tests and vmstat. */
   transitions = 0;
+  /** The operating points' frequencies, ascending, MHz: the governor searches them every tick. */
+  private readonly mhz: Float64Array;
+  readonly maxMhz: number;
 
   constructor(
     private readonly gov: Cpufreq,
@@ -75,6 +78,8 @@ export class FreqDomain implements EventTarget {
     this.curIdx = startIdx;
     this.utilAvg = cpus.map(() => 0);
     this.lastBusy = cpus.map((c) => c.invariantBusyNs);
+    this.mhz = Float64Array.from(spec.opps, (o) => o.mhz);
+    this.maxMhz = this.mhz[this.mhz.length - 1]!;
     asDoubleFields(this, ['lastSampleNs', 'decayDtNs', 'decay']);
   }
 
@@ -82,8 +87,21 @@ export class FreqDomain implements EventTarget {
     return this.spec.opps[this.curIdx]!.mhz;
   }
 
-  get maxMhz(): number {
-    return this.spec.opps[this.spec.opps.length - 1]!.mhz;
+  /**
+   * cpufreq_driver_resolve_freq(CPUFREQ_RELATION_L): the lowest point at or
+   * above `targetMhz`, else the highest; by bisection, as the table ascends
+   * (the big and prime tables have ~50 points).
+   */
+  resolveIdx(targetMhz: number): number {
+    const mhz = this.mhz;
+    let lo = 0;
+    let hi = mhz.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (mhz[mid]! >= targetMhz) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   fire(): void {
@@ -197,18 +215,14 @@ export class Cpufreq {
   }
 
   private nextIdx(d: FreqDomain): number {
-    const opps = d.spec.opps;
-    const top = opps.length - 1;
+    const top = d.spec.opps.length - 1;
     let need = 0;
     for (let i = 0; i < d.cpus.length; i++) {
       const c = d.cpus[i]!;
       if ((c.curr && c.curr.isRt) || c.rq.rt.length > 0) return top;
       need = Math.max(need, d.utilAvg[i]! / c.capacity1024);
     }
-    const targetMhz = this.params.headroom * need * d.maxMhz;
-    // cpufreq_driver_resolve_freq(CPUFREQ_RELATION_L): lowest point at or above the target.
-    for (let i = 0; i <= top; i++) if (opps[i]!.mhz >= targetMhz) return i;
-    return top;
+    return d.resolveIdx(this.params.headroom * need * d.maxMhz);
   }
 }
 
