@@ -4,6 +4,15 @@
 
 import type { Task } from './task.js';
 
+/**
+ * What the run queues of a machine share (the kernel's root domain): how
+ * many tasks wait in any of them. With none, an idle CPU has nothing to pull
+ * (newidle_balance() returns early when rd->overload is clear).
+ */
+export class RootDomain {
+  nrQueued = 0;
+}
+
 export class RunQueue {
   /** Fair tasks sorted by (vruntime, tid). */
   readonly fair: Task[] = [];
@@ -11,11 +20,14 @@ export class RunQueue {
   readonly rt: Task[] = [];
   minVruntime = 0;
 
+  constructor(private readonly rd: RootDomain) {}
+
   get size(): number {
     return this.fair.length + this.rt.length;
   }
 
   enqueue(t: Task, atHead = false): void {
+    this.rd.nrQueued++;
     if (t.isRt) {
       let i = 0;
       // Higher priority first; a preempted RT task goes back to the head of its priority.
@@ -39,6 +51,7 @@ export class RunQueue {
     const i = list.indexOf(t);
     if (i < 0) throw new Error(`runqueue: ${t.name} not queued`);
     removeAt(list, i);
+    this.rd.nrQueued--;
   }
 
   /** min_vruntime only moves forward (update_min_vruntime). */
