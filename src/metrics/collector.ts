@@ -127,9 +127,9 @@ class Bins {
 
   /** Adds [s, e) to the bins it covers, each the part that falls in it. */
   addSpread(s: number, e: number, binNs: number): void {
-    let t = s;
-    while (t < e) {
-      const i = Math.floor(t / binNs);
+    // One division: past the first bin, t sits on a boundary, the start of the next bin.
+    let i = Math.floor(s / binNs);
+    for (let t = s; t < e; i++) {
       const end = Math.min(e, (i + 1) * binNs);
       if (i >= this.ns.length) this.ns = grown(this.ns, Math.max(2 * this.ns.length, i + 1));
       this.ns[i] += end - t;
