@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CalendarQueue } from '../src/engine/calendar-queue.js';
 import { Engine, type EventTarget } from '../src/engine/engine.js';
 import { Fingerprint } from '../src/engine/fingerprint.js';
-import { calendarFrom, heapFrom, HEAP_ABOVE_PENDING, type PendingSetKind } from '../src/engine/pending-events.js';
+import { CALENDAR_ABOVE_PENDING, calendarFrom, heapFrom, HEAP_ABOVE_PENDING, SMALL_HEAP_BELOW_PENDING, type PendingSetKind } from '../src/engine/pending-events.js';
 import { EventHeap } from '../src/engine/queue.js';
 import { RngStream } from '../src/engine/rng.js';
 
@@ -157,6 +157,27 @@ describe('engine on each pending-event set', () => {
     const adaptive = run('adaptive', pendingTarget, pendingTarget + 20_000);
     expect(adaptive.sets).toEqual(new Set(['calendar', 'heap']));
     expect(adaptive.fingerprint).toBe(run('heap', pendingTarget, pendingTarget + 20_000).fingerprint);
+  });
+
+  it('the adaptive set is the heap while small, the calendar queue in the middle, the heap again as it drains', () => {
+    const engine = new Engine(1);
+    const fired: number[] = [];
+    const target: EventTarget = { fpId: 1, fire: () => fired.push(engine.nowNs) };
+    const seen: string[] = [];
+    let last = '';
+    const note = () => {
+      if (engine.pendingSet !== last) seen.push(`${engine.pendingSet} at ${engine.pending}`);
+      last = engine.pendingSet;
+    };
+    const rng = new RngStream(8);
+    note();
+    for (let i = 0; i < CALENDAR_ABOVE_PENDING + 10; i++) {
+      engine.at(rng.int(0, 1_000_000), 1, target);
+      note();
+    }
+    while (engine.step()) note();
+    expect(seen).toEqual(['heap at 0', `calendar at ${CALENDAR_ABOVE_PENDING + 1}`, `heap at ${SMALL_HEAP_BELOW_PENDING - 1}`]);
+    expect(fired).toEqual([...fired].sort((a, b) => a - b));
   });
 });
 

@@ -2,7 +2,7 @@
 // earliest event and fires it. Everything the kernel does lives outside.
 
 import { CalendarQueue } from './calendar-queue.js';
-import { CALENDAR_BELOW_PENDING, calendarFrom, HEAP_ABOVE_PENDING, heapFrom, type PendingSetKind } from './pending-events.js';
+import { calendarFrom, HEAP_ABOVE_PENDING, heapFrom, heapToCalendar, SMALL_HEAP_BELOW_PENDING, type PendingSetKind } from './pending-events.js';
 import { EventHeap } from './queue.js';
 import { Fingerprint } from './fingerprint.js';
 import { Rng } from './rng.js';
@@ -30,9 +30,9 @@ export const EventPriority = {
 export type EventPriorityName = keyof typeof EventPriority;
 
 /**
- * The calendar queue up to 256k pending and the 4-ary heap above: the faster
- * of the two at every size of the hold benchmark (bench/engine.ts,
- * docs/performance.md); on camera-launch the choice is within noise.
+ * The 4-ary heap up to a few thousand pending (a simulation's own sets, log-spread
+ * over time), the calendar queue up to 256k and the heap above: the faster of
+ * the two at each size (pending-events.ts, bench/engine.ts, docs/performance.md).
  */
 const DEFAULT_PENDING_SET: PendingSetKind = 'adaptive';
 
@@ -86,8 +86,9 @@ export class Engine {
 
   constructor(seed: number, pendingSet: PendingSetKind = DEFAULT_PENDING_SET) {
     this.rng = new Rng(seed);
-    this.calendar = pendingSet === 'heap' ? null : new CalendarQueue();
-    this.heap = pendingSet === 'heap' ? new EventHeap() : null;
+    // The adaptive set starts empty, on the heap.
+    this.calendar = pendingSet === 'calendar' ? new CalendarQueue() : null;
+    this.heap = pendingSet === 'calendar' ? null : new EventHeap();
     this.adaptive = pendingSet === 'adaptive';
   }
 
@@ -108,7 +109,12 @@ export class Engine {
         this.calendar = null;
       }
     } else {
-      this.heap!.push(timeNs, order, slot);
+      const heap = this.heap!;
+      heap.push(timeNs, order, slot);
+      if (this.adaptive && heapToCalendar(heap.size)) {
+        this.calendar = calendarFrom(heap);
+        this.heap = null;
+      }
     }
     return this.tagGen[2 * slot + 1]! * SLOT_BITS + slot;
   }
@@ -152,12 +158,16 @@ export class Engine {
         slot = cal.popMinUntil(untilNs);
         if (slot < 0) return false;
         t = cal.poppedTimeNs;
+        if (this.adaptive && cal.size < SMALL_HEAP_BELOW_PENDING) {
+          this.heap = heapFrom(cal);
+          this.calendar = null;
+        }
       } else {
         const heap = this.heap!;
         slot = heap.popMinUntil(untilNs);
         if (slot < 0) return false;
         t = heap.poppedTimeNs;
-        if (this.adaptive && heap.size < CALENDAR_BELOW_PENDING) {
+        if (this.adaptive && heapToCalendar(heap.size)) {
           this.calendar = calendarFrom(heap);
           this.heap = null;
         }

@@ -16,8 +16,9 @@
 //
 // Costs (bench/engine.ts prints the figures on this machine): push and popMin
 // are O(log4 n); cancel is O(1) (the engine marks the slot dead and pop skips
-// it). Slower than the calendar queue up to ~100k pending on the hold model,
-// faster at 1M, where its top levels stay in cache (see pending-events.ts).
+// it). Slower than the calendar queue from ~100 to ~100k pending on the hold
+// model, faster at 1M, where its top levels stay in cache, and on the small,
+// log-spread pending sets of the shipped scenarios (see pending-events.ts).
 
 import { grown } from './typed-arrays.js';
 

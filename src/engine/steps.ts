@@ -35,8 +35,12 @@ export interface SimLock {
   tryAcquire(task: StepTask, write: boolean, nowNs: number): boolean;
   /** Queues the task; it is granted later by a release. */
   enqueue(task: StepTask, write: boolean, nowNs: number): void;
-  /** Releases; returns the waiters now granted the lock (FIFO hand-off). */
-  release(task: StepTask, nowNs: number): readonly StepTask[];
+  /**
+   * Releases; puts the waiters now granted the lock (FIFO hand-off) in
+   * granted[0..n) and returns n. The caller's list is reused from release to
+   * release and never shortened, so a hand-off allocates nothing.
+   */
+  release(task: StepTask, nowNs: number, granted: StepTask[]): number;
 }
 
 export interface StepRecord {

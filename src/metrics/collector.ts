@@ -12,8 +12,10 @@ const CATEGORY_BIN_NS = 1_000_000; // 1 ms bins for CPU time by category over a 
 export const OCCUPANCY_BIN_NS = 50_000_000;
 
 export class RunCollector {
-  private readonly categoryBins: Record<CpuCategory, number[]>;
-  private readonly occupancy: Array<Record<CpuCategory, number[]>>;
+  /** CPU ns per 1 ms bin, by category index (CPU_CATEGORY_INDEX). */
+  private readonly categoryBins: Bins[];
+  /** Per CPU, CPU ns per 50 ms bin by category index. */
+  private readonly occupancy: Bins[][];
   private readonly free = new StepSeries();
   private readonly deferred = new StepSeries();
   /** Release, held-after-exit, parked-entry and unaccounted-work metrics (mm tracepoints). */
@@ -21,12 +23,12 @@ export class RunCollector {
 
   constructor(private readonly K: Kernel) {
     const n = K.sched.cpus.length;
-    this.categoryBins = Object.fromEntries(CPU_CATEGORIES.map((c) => [c, [] as number[]])) as unknown as Record<CpuCategory, number[]>;
-    this.occupancy = Array.from({ length: n }, () => Object.fromEntries(CPU_CATEGORIES.map((c) => [c, [] as number[]])) as unknown as Record<CpuCategory, number[]>);
+    this.categoryBins = CPU_CATEGORIES.map(() => new Bins());
+    this.occupancy = Array.from({ length: n }, () => CPU_CATEGORIES.map(() => new Bins()));
     K.sched.observers.push({
       cpuSlice: (cpu, task, s, e) => {
-        addSpread(this.categoryBins[task.category], s, e, CATEGORY_BIN_NS);
-        addSpread(this.occupancy[cpu]![task.category], s, e, OCCUPANCY_BIN_NS);
+        this.categoryBins[task.categoryIndex]!.addSpread(s, e, CATEGORY_BIN_NS);
+        this.occupancy[cpu]![task.categoryIndex]!.addSpread(s, e, OCCUPANCY_BIN_NS);
       },
     });
     this.free.push(0, K.zone.freePages / PAGES_PER_MIB);
@@ -40,9 +42,9 @@ export class RunCollector {
   cpuNsByCategory(startNs: number, endNs: number): Record<CpuCategory, number> {
     const out = {} as Record<CpuCategory, number>;
     let used = 0;
-    for (const c of CPU_CATEGORIES) {
+    for (const [i, c] of CPU_CATEGORIES.entries()) {
       if (c === 'idle') continue;
-      out[c] = sumWindow(this.categoryBins[c], startNs, endNs, CATEGORY_BIN_NS);
+      out[c] = this.categoryBins[i]!.sumWindow(startNs, endNs, CATEGORY_BIN_NS);
       used += out[c];
     }
     out.idle = Math.max(0, (endNs - startNs) * this.K.sched.cpus.length - used);
@@ -53,12 +55,12 @@ export class RunCollector {
     const n = Math.ceil(endNs / OCCUPANCY_BIN_NS);
     const occ = this.occupancy.map((byCat) => {
       const out = {} as Record<CpuCategory, number[]>;
-      for (const c of CPU_CATEGORIES) out[c] = Array.from({ length: n }, (_, i) => (byCat[c][i] ?? 0) / 1e6);
+      for (const [ci, c] of CPU_CATEGORIES.entries()) out[c] = Array.from({ length: n }, (_, i) => byCat[ci]!.at(i) / 1e6);
       // Idle is what no category used.
       out.idle = Array.from({ length: n }, (_, i) => {
         const binNs = Math.min(OCCUPANCY_BIN_NS, endNs - i * OCCUPANCY_BIN_NS);
         let used = 0;
-        for (const c of CPU_CATEGORIES) if (c !== 'idle') used += byCat[c][i] ?? 0;
+        for (const [ci, c] of CPU_CATEGORIES.entries()) if (c !== 'idle') used += byCat[ci]!.at(i);
         return Math.max(0, (binNs - used) / 1e6);
       });
       return out;
@@ -115,24 +117,36 @@ class StepSeries {
   }
 }
 
-function addSpread(bins: number[], s: number, e: number, binNs: number): void {
-  let t = s;
-  while (t < e) {
-    const i = Math.floor(t / binNs);
-    const end = Math.min(e, (i + 1) * binNs);
-    bins[i] = (bins[i] ?? 0) + (end - t);
-    t = end;
-  }
-}
+/** Time per fixed-width bin, a growing column of doubles (bins past its end are zero). */
+class Bins {
+  private ns = new Float64Array(64);
 
-function sumWindow(bins: number[], s: number, e: number, binNs: number): number {
-  let sum = 0;
-  for (let i = Math.floor(s / binNs); i * binNs < e; i++) {
-    const v = bins[i] ?? 0;
-    if (v === 0) continue;
-    const lo = Math.max(s, i * binNs);
-    const hi = Math.min(e, (i + 1) * binNs);
-    sum += (v * (hi - lo)) / binNs;
+  at(i: number): number {
+    return i < this.ns.length ? this.ns[i]! : 0;
   }
-  return sum;
+
+  /** Adds [s, e) to the bins it covers, each the part that falls in it. */
+  addSpread(s: number, e: number, binNs: number): void {
+    // One division: past the first bin, t sits on a boundary, the start of the next bin.
+    let i = Math.floor(s / binNs);
+    for (let t = s; t < e; i++) {
+      const end = Math.min(e, (i + 1) * binNs);
+      if (i >= this.ns.length) this.ns = grown(this.ns, Math.max(2 * this.ns.length, i + 1));
+      this.ns[i] += end - t;
+      t = end;
+    }
+  }
+
+  /** The time in [s, e), edge bins prorated. */
+  sumWindow(s: number, e: number, binNs: number): number {
+    let sum = 0;
+    for (let i = Math.floor(s / binNs); i * binNs < e; i++) {
+      const v = this.at(i);
+      if (v === 0) continue;
+      const lo = Math.max(s, i * binNs);
+      const hi = Math.min(e, (i + 1) * binNs);
+      sum += (v * (hi - lo)) / binNs;
+    }
+    return sum;
+  }
 }

@@ -25,8 +25,6 @@ export interface IdleLockOwner {
 }
 
 const NO_WAITERS: Waiter[] = [];
-/** release() with nobody granted: one shared empty list (callers only iterate it). */
-const NO_GRANTS: readonly StepTask[] = [];
 
 export class QueuedLock implements SimLock {
   /** Current holders: one writer, or any number of readers; a set only for locks readers share (many ptl and ci->lock instances live at once). */
@@ -89,7 +87,7 @@ export class QueuedLock implements SimLock {
     this.waiters.push({ task, write: write || !this.cls.shared, sinceNs: nowNs });
   }
 
-  release(task: StepTask, nowNs: number): readonly StepTask[] {
+  release(task: StepTask, nowNs: number, granted: StepTask[]): number {
     if (!this.holds(task)) {
       throw new SimulationError('lock-owner', `${task.name} releases ${this.name} which it does not hold`);
     }
@@ -103,19 +101,21 @@ export class QueuedLock implements SimLock {
     const waiters = this.waiters;
     if (waiters.length === 0) {
       if (this.nHolders === 0 && this.owner !== null) this.owner.lockIdle(this);
-      return NO_GRANTS;
+      return 0;
     }
-    const granted: StepTask[] = [];
+    let n = 0;
     // Hand off in arrival order: one writer, or a run of readers.
     while (waiters.length > 0 && this.compatible(waiters[0]!.write)) {
       const w = waiters.shift()!;
       this.grant(w.task, w.write, nowNs);
       this.cls.acquisitions++;
       this.cls.stats.waitStats(this.id).recordWait(nowNs - w.sinceNs);
-      granted.push(w.task);
+      if (n < granted.length) granted[n] = w.task;
+      else granted.push(w.task);
+      n++;
       if (w.write) break;
     }
-    return granted;
+    return n;
   }
 
   private compatible(write: boolean): boolean {

@@ -10,6 +10,7 @@
 import { Engine, EventPriority, IdAllocator, SimulationError } from '../../engine/engine.js';
 import type { Program, StepTask, TaskCtx } from '../../engine/steps.js';
 import { Cpu, CpuEvent, type CpuEventOwner } from './cpu.js';
+import { RootDomain } from './runqueue.js';
 import { Task, type TaskEventOwner, type TaskSpec, type TaskState } from './task.js';
 import { CpuMask, type CpuSpec } from './topology.js';
 import { niceToWeight } from './weights.js';
@@ -60,8 +61,12 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
   readonly observers: SchedObserver[] = [];
   /** cpufreq's hook: this CPU starts running a task (cpufreq_update_util), however it got there. */
   onRun: ((cpu: Cpu) => void) | null = null;
+  /** Tasks waiting on any CPU's run queue: an idle CPU has nothing to pull without them. */
+  private readonly rd = new RootDomain();
   /** Thread ids start well above every process id, so a tid never names a process. */
   private nextTid = 100_000;
+  /** The waiters an unlock hands the lock to (SimLock.release), reused from unlock to unlock. */
+  private readonly granted: StepTask[] = [];
   readonly params: SchedParams;
 
   constructor(
@@ -74,7 +79,7 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
     if (cpuSpecs.length === 0) throw new RangeError('a machine needs at least one CPU');
     this.cpus = cpuSpecs.map((s, i) => {
       if (!(s.capacity1024 > 0 && s.capacity1024 <= 1024)) throw new RangeError(`cpu${i}: capacity ${s.capacity1024} outside 1..1024`);
-      return new Cpu(i, ids.take(), s.capacity1024, s.cluster, s.node, this);
+      return new Cpu(i, ids.take(), s.capacity1024, s.cluster, s.node, this, this.rd);
     });
     this.cpusets.set('all', CpuMask.all(this.cpus.length));
   }
@@ -318,8 +323,11 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
         }
         case 'unlock': {
           const lock = s.lock!;
-          const granted = lock.release(task, this.engine.nowNs);
-          for (const g of granted) {
+          const granted = this.granted;
+          const n = lock.release(task, this.engine.nowNs, granted);
+          // A wake-up or a scheduled event releases no lock, so nothing refills the list in this loop.
+          for (let i = 0; i < n; i++) {
+            const g = granted[i]!;
             if (lock.sleeping) this.wake(g);
             else this.engine.at(this.engine.nowNs, EventPriority.wakeup, g as Task, TaskEvent.granted);
           }
@@ -467,6 +475,7 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
 
   /** newidle balance: an idle CPU pulls a queued task allowed to run on it. */
   private pull(cpu: Cpu): Task | null {
+    if (this.rd.nrQueued === 0) return this.pullMisfit(cpu); // most newidle balances on a phone
     let best: Task | null = null;
     let from: Cpu | null = null;
     for (const src of this.cpus) {
@@ -507,8 +516,10 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
   private pullMisfit(cpu: Cpu): Task | null {
     let from: Cpu | null = null;
     for (const src of this.cpus) {
+      // Capacity first: it rules out every CPU for a little one, which goes idle most.
+      if (src.capacity1024 >= cpu.capacity1024) continue;
       const t = src.curr;
-      if (!t || t.isRt || t.preemptCount > 0 || t.state !== 'running' || src.capacity1024 >= cpu.capacity1024) continue;
+      if (!t || t.isRt || t.preemptCount > 0 || t.state !== 'running') continue;
       if (!t.affinity.has(cpu.id)) continue;
       if (!from || src.capacity1024 < from.capacity1024) from = src;
     }

@@ -2,7 +2,7 @@
 
 import type { EventTarget } from '../../engine/engine.js';
 import { asDoubleFields } from '../../engine/double-fields.js';
-import { RunQueue } from './runqueue.js';
+import { RunQueue, type RootDomain } from './runqueue.js';
 import type { Task } from './task.js';
 
 /** Tags of a CPU's own events. */
@@ -17,7 +17,7 @@ const CPU_DOUBLE_FIELDS = ['lastUpdateNs', 'rtUsedNs', 'sliceStartNs', 'speed102
 
 export class Cpu implements EventTarget {
   curr: Task | null = null;
-  readonly rq = new RunQueue();
+  readonly rq: RunQueue;
   /** Last time curr's work, vruntime and RT budget were brought up to date. */
   lastUpdateNs = 0;
   reschedPending = false;
@@ -45,7 +45,9 @@ export class Cpu implements EventTarget {
     readonly cluster: string,
     readonly node: number,
     private readonly owner: CpuEventOwner,
+    rd: RootDomain,
   ) {
+    this.rq = new RunQueue(rd);
     this.speed1024 = capacity1024;
     asDoubleFields(this, CPU_DOUBLE_FIELDS);
   }

@@ -19,6 +19,7 @@
 // schedules an event or takes an id: runs are identical to a model without
 // cpufreq, and the energy model still reports power at the top point.
 
+import { asDoubleFields } from '../../engine/double-fields.js';
 import { EventPriority, type EventTarget } from '../../engine/engine.js';
 import type { Cpu } from './cpu.js';
 import type { Scheduler } from './core.js';
@@ -55,10 +56,16 @@ export class FreqDomain implements EventTarget {
   readonly utilAvg: number[];
   private readonly lastBusy: number[];
   private lastSampleNs = 0;
+  /** The last decay factor and the interval it was computed for: most samples are one rate limit apart. */
+  private decayDtNs = -1;
+  private decay = 1;
   lastChangeNs = -Infinity;
   timer = -1;
   /** Frequency transitions made, for tests and vmstat. */
   transitions = 0;
+  /** The operating points' frequencies, ascending, MHz: the governor searches them every tick. */
+  private readonly mhz: Float64Array;
+  readonly maxMhz: number;
 
   constructor(
     private readonly gov: Cpufreq,
@@ -71,14 +78,30 @@ export class FreqDomain implements EventTarget {
     this.curIdx = startIdx;
     this.utilAvg = cpus.map(() => 0);
     this.lastBusy = cpus.map((c) => c.invariantBusyNs);
+    this.mhz = Float64Array.from(spec.opps, (o) => o.mhz);
+    this.maxMhz = this.mhz[this.mhz.length - 1]!;
+    asDoubleFields(this, ['lastSampleNs', 'decayDtNs', 'decay']);
   }
 
   get curMhz(): number {
     return this.spec.opps[this.curIdx]!.mhz;
   }
 
-  get maxMhz(): number {
-    return this.spec.opps[this.spec.opps.length - 1]!.mhz;
+  /**
+   * cpufreq_driver_resolve_freq(CPUFREQ_RELATION_L): the lowest point at or
+   * above `targetMhz`, else the highest; by bisection, as the table ascends
+   * (the big and prime tables have ~50 points).
+   */
+  resolveIdx(targetMhz: number): number {
+    const mhz = this.mhz;
+    let lo = 0;
+    let hi = mhz.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (mhz[mid]! >= targetMhz) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
   }
 
   fire(): void {
@@ -86,11 +109,21 @@ export class FreqDomain implements EventTarget {
     this.gov.update(this);
   }
 
+  /** Some CPU of the domain runs or has work queued. */
+  busy(): boolean {
+    for (const c of this.cpus) if (!c.idle) return true;
+    return false;
+  }
+
   /** Decays util over [lastSample, now) with the busy share seen in it (___update_load_avg). */
-  sample(nowNs: number, sched: Scheduler, halfLifeNs: number): void {
+  sample(nowNs: number, sched: Scheduler): void {
     const dt = nowNs - this.lastSampleNs;
     if (dt <= 0) return;
-    const y = Math.pow(0.5, dt / halfLifeNs);
+    if (dt !== this.decayDtNs) {
+      this.decayDtNs = dt;
+      this.decay = Math.pow(0.5, dt / this.gov.params.peltHalfLifeNs);
+    }
+    const y = this.decay;
     for (let i = 0; i < this.cpus.length; i++) {
       const c = this.cpus[i]!;
       sched.syncCpu(c);
@@ -164,7 +197,7 @@ export class Cpufreq {
   update(d: FreqDomain): void {
     const sched = this.sched;
     const now = sched.engine.nowNs;
-    d.sample(now, sched, this.params.peltHalfLifeNs);
+    d.sample(now, sched);
     const next = this.nextIdx(d);
     if (next !== d.curIdx && now - d.lastChangeNs >= this.params.rateLimitNs) {
       d.curIdx = next;
@@ -172,8 +205,7 @@ export class Cpufreq {
       d.transitions++;
       this.applySpeed(d);
     }
-    const busy = d.cpus.some((c) => !c.idle);
-    if (busy || d.curIdx > 0) this.arm(d, now + this.params.rateLimitNs);
+    if (d.curIdx > 0 || d.busy()) this.arm(d, now + this.params.rateLimitNs);
   }
 
   /** Capacity follows frequency: arch capacity x cur_freq / max_freq. */
@@ -183,18 +215,14 @@ export class Cpufreq {
   }
 
   private nextIdx(d: FreqDomain): number {
-    const opps = d.spec.opps;
-    const top = opps.length - 1;
+    const top = d.spec.opps.length - 1;
     let need = 0;
     for (let i = 0; i < d.cpus.length; i++) {
       const c = d.cpus[i]!;
       if ((c.curr && c.curr.isRt) || c.rq.rt.length > 0) return top;
       need = Math.max(need, d.utilAvg[i]! / c.capacity1024);
     }
-    const targetMhz = this.params.headroom * need * d.maxMhz;
-    // cpufreq_driver_resolve_freq(CPUFREQ_RELATION_L): lowest point at or above the target.
-    for (let i = 0; i <= top; i++) if (opps[i]!.mhz >= targetMhz) return i;
-    return top;
+    return d.resolveIdx(this.params.headroom * need * d.maxMhz);
   }
 }
 

@@ -9,6 +9,8 @@ import type { CpuMask } from './topology.js';
 /** Who CPU time is charged to in reports (the accounting label of a task). */
 export type CpuCategory = 'exiting' | 'kworker' | 'foreground' | 'system' | 'lmkd' | 'background' | 'idle';
 export const CPU_CATEGORIES: readonly CpuCategory[] = ['exiting', 'kworker', 'foreground', 'system', 'lmkd', 'background', 'idle'];
+/** A category's index in CPU_CATEGORIES: observers keep per-category figures in arrays. */
+export const CPU_CATEGORY_INDEX = Object.fromEntries(CPU_CATEGORIES.map((c, i) => [c, i])) as Record<CpuCategory, number>;
 
 export type SchedPolicy = 'fair' | 'fifo';
 export type TaskState = 'runnable' | 'running' | 'spinning' | 'sleeping' | 'dead';
@@ -102,8 +104,10 @@ export class Task implements StepTask, EventTarget {
   program!: Program;
   /** Programs waiting for the one running to end (TaskCtx.call), innermost last. */
   readonly callers: Program[] = [];
-  /** Observers' per-task scratch (e.g. the category for occupancy plots). */
-  category: CpuCategory;
+  /** Who the task's CPU time is charged to (occupancy plots, energy); see `category`. */
+  private cat!: CpuCategory;
+  /** CPU_CATEGORY_INDEX of the category, read by observers on every CPU slice. */
+  categoryIndex = 0;
 
   constructor(
     readonly tid: number,
@@ -121,6 +125,16 @@ export class Task implements StepTask, EventTarget {
     this.category = category;
     // Times in ns and the vruntime: doubles from the start (engine/double-fields.ts).
     asDoubleFields(this, ['stateSinceNs', 'vruntime', 'workLeftNs', 'exitNs']);
+  }
+
+  get category(): CpuCategory {
+    return this.cat;
+  }
+
+  /** Re-labelled when the task's process is killed or changes state (foreground, background). */
+  set category(c: CpuCategory) {
+    this.cat = c;
+    this.categoryIndex = CPU_CATEGORY_INDEX[c];
   }
 
   fire(tag: number): void {
