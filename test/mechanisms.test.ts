@@ -15,7 +15,7 @@ function micro(n: number, swapMib: number, extra: string[] = []) {
 
 describe('zsmalloc', () => {
   it('free memory rises when a zspage empties, not before', () => {
-    const zone = new Zone(10_000, 5_000, { minPages: 0, lowPages: 0, highPages: 0 }, () => 0);
+    const zone = new Zone(10_000, 5_000, { minPages: 0, lowPages: 0, highPages: 0 }, { nowNs: 0 });
     const zs = new Zsmalloc(zone, new LockRegistry(), 'class');
     const cls = zs.classFor(1000);
     const ids: number[] = [];
@@ -30,7 +30,7 @@ describe('zsmalloc', () => {
   });
 
   it('a double zs_free stops the run naming the invariant', () => {
-    const zone = new Zone(100, 50, { minPages: 0, lowPages: 0, highPages: 0 }, () => 0);
+    const zone = new Zone(100, 50, { minPages: 0, lowPages: 0, highPages: 0 }, { nowNs: 0 });
     const zs = new Zsmalloc(zone, new LockRegistry(), 'class');
     const id = zs.malloc(3000);
     zs.free(id);

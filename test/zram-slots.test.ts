@@ -10,7 +10,7 @@ import { Zsmalloc } from '../src/kernel/zram/zsmalloc.js';
 
 describe('zram slots', () => {
   it('report the bytes, class and same-filled state stored, with zspages near and far apart in a group', () => {
-    const zone = new Zone(1 << 22, 0, { minPages: 0, lowPages: 0, highPages: 0 }, () => 0);
+    const zone = new Zone(1 << 22, 0, { minPages: 0, lowPages: 0, highPages: 0 }, { nowNs: 0 });
     const zs = new Zsmalloc(zone, new LockRegistry(), 'class');
     const nrSlots = 64 * 512;
     const zram = new Zram(nrSlots, zs);
@@ -49,7 +49,7 @@ describe('zram slots', () => {
 
   it('free a batch exactly as slot by slot: counters, compressed bytes, zspages and pool pages, a locked slot missed', () => {
     const build = () => {
-      const zone = new Zone(1 << 22, 0, { minPages: 0, lowPages: 0, highPages: 0 }, () => 0);
+      const zone = new Zone(1 << 22, 0, { minPages: 0, lowPages: 0, highPages: 0 }, { nowNs: 0 });
       const zs = new Zsmalloc(zone, new LockRegistry(), 'pool');
       const zram = new Zram(4 * 512, zs);
       const rng = new Rng(11).stream('zram');

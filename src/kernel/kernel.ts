@@ -60,7 +60,7 @@ export class Kernel {
       sched: cfg.sched,
       workqueue: { defaultMaxActive: cfg.preset.wqDefaultMaxActive, createWorkerNs: cfg.costs.create_worker_ns },
     });
-    this.zone = new Zone(cfg.ramPages, cfg.freePages, cfg.watermarks, () => this.core.engine.nowNs);
+    this.zone = new Zone(cfg.ramPages, cfg.freePages, cfg.watermarks, this.core.engine);
     this.si = new SwapInfo(cfg.swapSlots, this.core.locks, cfg.cpus.length);
     this.zs = new Zsmalloc(this.zone, this.core.locks, cfg.preset.zsmallocLock);
     this.zram = new Zram(this.si.swapMap.length, this.zs);

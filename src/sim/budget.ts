@@ -54,12 +54,12 @@ export function runWithinBudget(engine: Engine, untilNs: number, budget: RunBudg
 }
 
 function checkBudget(engine: Engine, budget: RunBudget, wallStartMs: number): void {
-  const at = `at simulated ${(engine.nowNs / 1e6).toFixed(1)} ms`;
+  const at = () => `at simulated ${(engine.nowNs / 1e6).toFixed(1)} ms`; // built only for the error
   if (engine.eventsProcessed > budget.maxEvents) {
-    throw new RunBudgetError(`${BUDGET_MESSAGE_PREFIX}more than ${budget.maxEvents} events ${at} (SWAPLAB_MAX_EVENTS raises the budget)`);
+    throw new RunBudgetError(`${BUDGET_MESSAGE_PREFIX}more than ${budget.maxEvents} events ${at()} (SWAPLAB_MAX_EVENTS raises the budget)`);
   }
   const wallMs = performance.now() - wallStartMs;
   if (wallMs > budget.maxWallMs) {
-    throw new RunBudgetError(`${BUDGET_MESSAGE_PREFIX}took more than ${budget.maxWallMs / 1000} s of wall-clock time ${at} (SWAPLAB_MAX_WALL_S raises the budget)`);
+    throw new RunBudgetError(`${BUDGET_MESSAGE_PREFIX}took more than ${budget.maxWallMs / 1000} s of wall-clock time ${at()} (SWAPLAB_MAX_WALL_S raises the budget)`);
   }
 }

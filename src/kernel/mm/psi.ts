@@ -3,6 +3,8 @@
 // every non-idle task of interest is. Times accumulate; readers take deltas
 // over their own window, as LMKD's PSI triggers do.
 
+import type { SimClock } from './zone.js';
+
 export class PsiMemory {
   private stalled = 0;
   private sinceNs = 0;
@@ -12,10 +14,10 @@ export class PsiMemory {
   nonIdle = 0;
   readonly listeners: Array<(someNs: number, nowNs: number) => void> = [];
 
-  constructor(private readonly now: () => number) {}
+  constructor(private readonly clock: SimClock) {}
 
   private accrue(): void {
-    const t = this.now();
+    const t = this.clock.nowNs;
     const d = t - this.sinceNs;
     if (d > 0 && this.stalled > 0) {
       this.someTotalNs += d;
@@ -34,7 +36,7 @@ export class PsiMemory {
   leave(): void {
     this.accrue();
     this.stalled--;
-    for (const l of this.listeners) l(this.someTotalNs, this.now());
+    for (const l of this.listeners) l(this.someTotalNs, this.clock.nowNs);
   }
 
   /** Totals up to now (for a reader's window). */

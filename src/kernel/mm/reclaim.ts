@@ -34,7 +34,7 @@ export class Reclaim {
     private readonly K: Kernel,
     pageCachePages: number,
   ) {
-    this.psi = new PsiMemory(() => K.now);
+    this.psi = new PsiMemory(K.core.engine);
     this.pageCachePages = pageCachePages;
     this.startKswapd();
   }

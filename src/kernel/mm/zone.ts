@@ -19,6 +19,16 @@ export interface Watermarks {
 
 export type FreeChangeListener = (freePages: number, nowNs: number) => void;
 
+/**
+ * Where the simulated time is read (the Engine). An object, not a closure:
+ * a closure made per run is a new call target for the code V8 optimised in
+ * the last run of the same worker, which then deoptimises (zs_free inlines
+ * notify()).
+ */
+export interface SimClock {
+  readonly nowNs: number;
+}
+
 export class Zone {
   freePages: number;
   readonly listeners: FreeChangeListener[] = [];
@@ -30,7 +40,7 @@ export class Zone {
     readonly totalPages: number,
     initialFreePages: number,
     readonly wmark: Watermarks,
-    private readonly now: () => number,
+    private readonly clock: SimClock,
   ) {
     if (initialFreePages > totalPages) throw new RangeError(`free memory ${initialFreePages} pages exceeds RAM ${totalPages}`);
     this.freePages = initialFreePages;
@@ -59,6 +69,6 @@ export class Zone {
   }
 
   private notify(): void {
-    for (const l of this.listeners) l(this.freePages, this.now());
+    for (const l of this.listeners) l(this.freePages, this.clock.nowNs);
   }
 }

@@ -59,8 +59,12 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
   readonly tasks: Task[] = [];
   readonly cpusets = new Map<string, CpuMask>();
   readonly observers: SchedObserver[] = [];
-  /** cpufreq's hook: this CPU starts running a task (cpufreq_update_util), however it got there. */
-  onRun: ((cpu: Cpu) => void) | null = null;
+  /**
+   * cpufreq's hook: this CPU starts running a task (cpufreq_update_util),
+   * however it got there. The governor object itself, not a closure: one
+   * made per run would be a new call target for code optimised in the last run.
+   */
+  onRun: { cpuStartsTask(cpu: Cpu): void } | null = null;
   /** Tasks waiting on any CPU's run queue: an idle CPU has nothing to pull without them. */
   private readonly rd = new RootDomain();
   /** Thread ids start well above every process id, so a tid never names a process. */
@@ -542,7 +546,7 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
     cpu.sliceStartNs = this.engine.nowNs;
     cpu.sliceSpinning = false;
     this.setState(next, 'running');
-    this.onRun?.(cpu);
+    this.onRun?.cpuStartsTask(cpu);
     if (next.resume) {
       next.resume = false;
       this.advance(next);

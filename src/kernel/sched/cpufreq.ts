@@ -163,7 +163,7 @@ export class Cpufreq {
       if (!this.byCpu[c.id]) throw new RangeError(`cpufreq: no operating points for cluster '${c.cluster}' of cpu${c.id}`);
     }
     if (params.enabled) {
-      sched.onRun = (cpu) => this.kick(this.byCpu[cpu.id]!);
+      sched.onRun = this;
       for (const d of this.domains) this.applySpeed(d);
     }
   }
@@ -183,6 +183,11 @@ export class Cpufreq {
   }
 
   /** A CPU of this domain started running: evaluate now if the rate limit allows, else at its end. */
+  /** Scheduler.onRun: a task starts on `cpu` (cpufreq_update_util). */
+  cpuStartsTask(cpu: Cpu): void {
+    this.kick(this.byCpu[cpu.id]!);
+  }
+
   private kick(d: FreqDomain): void {
     if (d.timer >= 0) return;
     const now = this.sched.engine.nowNs;
