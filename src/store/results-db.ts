@@ -15,7 +15,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 // Types only at load time: DuckDB's native module (~1 s) loads when a store is opened, not with the CLI.
-import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBType, DuckDBValue } from '@duckdb/node-api';
 import type { RunRecord } from '../metrics/types.js';
 import { metricColumns, paramColumns, type Column, type ColumnValue } from './columns.js';
 
@@ -178,7 +178,7 @@ class DuckResultsDb implements ResultsDb {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   /** A put runs the same few statements each time: each is parsed and planned once, not per run. */
-  private readonly prepared = new Map<string, DuckDBPreparedStatement>();
+  private readonly prepared = new Map<string, { statement: DuckDBPreparedStatement; types: DuckDBType[] }>();
 
   constructor(
     readonly path: string,
@@ -187,15 +187,21 @@ class DuckResultsDb implements ResultsDb {
     private readonly columns: Set<string>,
   ) {}
 
-  /** Run a statement with parameters, preparing it on first use (the connection destroys it on close). */
+  /**
+   * Run a statement with parameters, preparing it on first use (the
+   * connection destroys it on close). Values are bound as the types DuckDB
+   * inferred for its parameters: a value of another type (a JS number for a
+   * BIGINT, a NULL) makes DuckDB bind and plan the statement again.
+   */
   private async exec(sql: string, values: DuckDBValue[]): Promise<void> {
-    let statement = this.prepared.get(sql);
-    if (!statement) {
-      statement = await this.conn.prepare(sql);
-      this.prepared.set(sql, statement);
+    let p = this.prepared.get(sql);
+    if (!p) {
+      const statement = await this.conn.prepare(sql);
+      p = { statement, types: Array.from({ length: statement.parameterCount }, (_, i) => statement.parameterType(i + 1)) };
+      this.prepared.set(sql, p);
     }
-    statement.bind(values);
-    await statement.run();
+    p.statement.bind(values, p.types);
+    await p.statement.run();
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -281,9 +287,11 @@ class DuckResultsDb implements ResultsDb {
         for (const table of ['runs', 'processes', 'run_records']) {
           await this.exec(`DELETE FROM ${table} WHERE scenario_key = $1 AND policy = $2 AND seed = $3`, [key, policy, seed]);
         }
-        const names = [...columns.map((c) => `"${c.name}"`), 'created_at'];
-        const values: ColumnValue[] = columns.map((c) => c.value);
-        await this.exec(`INSERT INTO runs (${names.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}, current_timestamp)`, values);
+        // A column left out is NULL; binding a NULL would re-plan the statement (exec).
+        const set = columns.filter((c) => c.value !== null);
+        const names = [...set.map((c) => `"${c.name}"`), 'created_at'];
+        const values: ColumnValue[] = set.map((c) => c.value);
+        await this.exec(`INSERT INTO runs (${names.join(', ')}) VALUES (${set.map(() => '?').join(', ')}, current_timestamp)`, values);
         await more();
         await this.conn.run('COMMIT');
       } catch (err) {
