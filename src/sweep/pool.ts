@@ -7,6 +7,7 @@
 // the others: its message is stored as a failed run, and once every job has
 // finished the sweep rejects with a SweepFailedError carrying both the
 // finished records and the failures.
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -228,6 +229,8 @@ async function runInPool(pool: SweepPool, opts: GridSweepOptions, points: readon
   // One controller cancels everything: the caller's abort, or a failure to
   // store a result (a run that throws is recorded and does not stop the rest).
   const stop = new AbortController();
+  // Every running job listens on this one signal: one per thread, more than Node's warning threshold on a large machine.
+  setMaxListeners(pool.maxThreads + 10, stop.signal);
   const onAbort = () => stop.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   let failure: unknown;
