@@ -50,6 +50,11 @@ export interface SweepScaling {
   median_ratio: number;
   /** Median of CPU(--jobs 1) / CPU(--jobs 2). */
   median_cpu_ratio: number;
+  /** Medians per run, by --jobs (when /proc was readable): CPU ms of the worker threads, and of the rest (main + helpers). */
+  worker_cpu_per_run_ms?: { jobs1: number; jobs2: number };
+  other_cpu_per_run_ms?: { jobs1: number; jobs2: number };
+  /** Median of 2 x worker CPU(--jobs 1) / CPU(--jobs 2): the ratio an idle machine allows (see the header). */
+  idle_ratio_bound?: number;
   cpus: number;
   loadavg_1min: number;
 }
@@ -114,6 +119,15 @@ async function compare(compareArgs: string[], runs: number, jobs: number, store:
   }
 }
 
+const workerCpu = (t: ThreadSplit) => t.workers_ms.reduce((a, b) => a + b, 0);
+
+/** Median over the rounds of `f` per run for --jobs `jobs`, when every round has its thread split. */
+function perRun(all: SweepRound[], jobs: number, runs: number, f: (r: SweepRound, t: ThreadSplit) => number): number | undefined {
+  const rs = all.filter((r) => r.jobs === jobs);
+  if (rs.some((r) => !r.threads)) return undefined;
+  return Math.round(median(rs.map((r) => f(r, r.threads!) / runs)));
+}
+
 const split = (t: ThreadSplit | undefined) => (t ? ` = main ${t.main_ms} + worker${t.workers_ms.length > 1 ? 's' : ''} ${t.workers_ms.join(' + ')} + helpers ${t.helpers_ms}` : '');
 
 {
@@ -128,6 +142,7 @@ const split = (t: ThreadSplit | undefined) => (t ? ` = main ${t.main_ms} + worke
   const all: SweepRound[] = [];
   const ratios: number[] = [];
   const cpuRatios: number[] = [];
+  const bounds: number[] = [];
   const load: number[] = [];
   for (let i = 0; i < rounds; i++) {
     const pair = [await compare(compareArgs, runs, 1, store), await compare(compareArgs, runs, 2, store)] as const;
@@ -137,6 +152,7 @@ const split = (t: ThreadSplit | undefined) => (t ? ` = main ${t.main_ms} + worke
     }
     ratios.push(pair[0].wall_ms / pair[1].wall_ms);
     cpuRatios.push(pair[0].cpu_ms / pair[1].cpu_ms);
+    if (pair[0].threads) bounds.push((2 * workerCpu(pair[0].threads)) / pair[1].cpu_ms);
     load.push(loadavg()[0]!);
   }
   const result: SweepScaling = {
@@ -149,9 +165,20 @@ const split = (t: ThreadSplit | undefined) => (t ? ` = main ${t.main_ms} + worke
     cpus: availableParallelism(),
     loadavg_1min: Math.round(median(load) * 100) / 100,
   };
+  const w1 = perRun(all, 1, runs, (_, t) => workerCpu(t));
+  const w2 = perRun(all, 2, runs, (_, t) => workerCpu(t));
+  const o1 = perRun(all, 1, runs, (r, t) => r.cpu_ms - workerCpu(t));
+  const o2 = perRun(all, 2, runs, (r, t) => r.cpu_ms - workerCpu(t));
+  if (w1 !== undefined && w2 !== undefined && o1 !== undefined && o2 !== undefined && bounds.length === rounds) {
+    Object.assign(result, { worker_cpu_per_run_ms: { jobs1: w1, jobs2: w2 }, other_cpu_per_run_ms: { jobs1: o1, jobs2: o2 }, idle_ratio_bound: round3(median(bounds)) });
+  }
   if (json) console.log(JSON.stringify(result));
   else {
     console.log(`throughput --jobs 2 / --jobs 1 per round: ${result.ratios.join(', ')}; median ${result.median_ratio}`);
     console.log(`CPU --jobs 1 / --jobs 2 (median): ${result.median_cpu_ratio}; ${result.cpus} CPUs, 1-minute load average ${result.loadavg_1min}`);
+    const { worker_cpu_per_run_ms: w, other_cpu_per_run_ms: o } = result;
+    if (w && o) {
+      console.log(`CPU ms per run, --jobs 1 / 2: workers ${w.jobs1} / ${w.jobs2}, main + helpers ${o.jobs1} / ${o.jobs2}; an idle machine allows a ratio of at most ${result.idle_ratio_bound}`);
+    }
   }
 }

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tinyRecord } from './support/tiny-record.js';
 import type { Scenario } from '../src/scenario/schema.js';
 import { openResultsDb } from '../src/store/results-db.js';
+import { LongestFirst } from '../src/sweep/longest-first.js';
 import { runGridSweep, runSweep, SweepFailedError, type SweepRunner } from '../src/sweep/pool.js';
 import { canonicalJson, codeVersion, scenarioKey } from '../src/sweep/scenario-key.js';
 
@@ -202,5 +203,53 @@ describe('scenarioKey', () => {
     expect(codeVersion()).toMatch(/^swaplab@\d+\.\d+\.\d+/);
     expect(scenarioKey(scenario)).toBe(scenarioKey(scenario, codeVersion()));
     expect(scenarioKey(scenario, 'v1')).not.toBe(scenarioKey(scenario, 'v2'));
+  });
+});
+
+describe('LongestFirst (the order jobs go to free workers)', () => {
+  const jobs = (points: number, policies: string[], seeds: number) =>
+    Array.from({ length: points }, (_, point) => policies.flatMap((policy) => Array.from({ length: seeds }, (_, s) => ({ point, policy, seed: s + 1 })))).flat();
+  const name = (j: { point: number; policy: string; seed: number } | undefined) => (j ? `${j.point}:${j.policy}/${j.seed}` : 'none');
+
+  it('times every group first, then hands out the longest group, seeds in order', () => {
+    const order = new LongestFirst(jobs(1, ['a', 'b', 'c'], 3));
+    const first = [order.next(), order.next(), order.next()];
+    expect(first.map(name)).toEqual(['0:a/1', '0:b/1', '0:c/1']);
+    const ms: Record<string, number> = { a: 10, b: 30, c: 20 };
+    for (const j of first) order.took(j!, ms[j!.policy]!);
+    const rest = Array.from({ length: 7 }, () => name(order.next()));
+    expect(rest).toEqual(['0:b/2', '0:b/3', '0:c/2', '0:c/3', '0:a/2', '0:a/3', 'none']);
+  });
+
+  it('follows the shortest run of each group as runs finish', () => {
+    const order = new LongestFirst(jobs(1, ['a', 'b'], 3));
+    const [a1, b1] = [order.next()!, order.next()!];
+    order.took(a1, 10);
+    order.took(b1, 20);
+    const b2 = order.next()!;
+    expect(name(b2)).toBe('0:b/2');
+    order.took(b2, 5); // b's shortest run is now shorter than a's
+    expect(name(order.next())).toBe('0:a/2');
+  });
+
+  it('puts a group that has started but not finished after the timed ones', () => {
+    const order = new LongestFirst(jobs(1, ['a', 'b', 'c'], 2));
+    const [a1, b1] = [order.next()!, order.next()!, order.next()!];
+    order.took(a1, 10);
+    order.took(b1, 30);
+    expect([order.next(), order.next(), order.next(), order.next()].map(name)).toEqual(['0:b/2', '0:a/2', '0:c/2', 'none']);
+  });
+
+  it('times the same policy at each grid point on its own and hands every job out once', () => {
+    const all = jobs(2, ['a', 'b'], 2);
+    const order = new LongestFirst(all);
+    const seen: string[] = [];
+    for (let j = order.next(); j; j = order.next()) {
+      seen.push(name(j));
+      order.took(j, j.point === 1 && j.policy === 'a' ? 50 : 5);
+    }
+    expect(seen.slice(0, 4)).toEqual(['0:a/1', '0:b/1', '1:a/1', '1:b/1']);
+    expect(seen[4]).toBe('1:a/2');
+    expect([...seen].sort()).toEqual(all.map(name).sort());
   });
 });

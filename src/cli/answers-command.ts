@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { dirname, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { KERNEL_PRESETS } from '../kernel/presets/presets.js';
-import { buildAnswers, type AnswerRuns } from '../report/answers.js';
+import type { AnswerRuns } from '../report/answers.js';
 import { loadScenario } from '../scenario/loader.js';
 import { SweepFailedError } from '../sweep/errors.js';
 import { scenarioKey } from '../sweep/scenario-key.js';
@@ -40,8 +40,8 @@ export function registerAnswersCommand(program: Command): void {
     .option('--db <file>', 'results store: finished runs are reused (off by default, so the answers are computed fresh)')
     .option('--jobs <n>', 'parallel runs (default: one per CPU)', parseJobs)
     .action(async (o: AnswersOpts) => {
-      // The worker pool and the progress bar load only for the commands that sweep.
-      const [{ runSweep }, { Progress }] = await Promise.all([import('../sweep/pool.js'), import('./progress.js')]);
+      // The worker pool, the progress bar and the answers' formatting (the largest report module) load only for this command.
+      const [{ runSweep }, { Progress }, { buildAnswers }] = await Promise.all([import('../sweep/pool.js'), import('./progress.js'), import('../report/answers.js')]);
       const t0 = performance.now();
       const progress = new Progress('answers');
       let done = 0;

@@ -144,7 +144,8 @@ export function scenarioFromText(text: string, fileLabel: string, sets: string[]
   const setPaths = applySets(data, sets);
   if (data['name'] === undefined) data['name'] = basename(fileLabel, extname(fileLabel));
 
-  const result = ScenarioSchema.safeParse(data, { reportInput: true });
+  // jitless: zod would generate and compile a parser for each object schema (~6 ms of a CLI start) to parse one file once.
+  const result = ScenarioSchema.safeParse(data, { reportInput: true, jitless: true });
   let problem: Problem;
   if (result.success) {
     // What building and running it needs (calibration, swap, RAM): the same checks run makes.

@@ -9,6 +9,7 @@
 // finished records and the failures.
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { RunRecord } from '../metrics/types.js';
@@ -16,6 +17,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { jobKey, openResultsDb, type RunMeta } from '../store/results-db.js';
 import { codeVersion, scenarioHash } from './scenario-key.js';
 import { SweepAbortedError, SweepFailedError, type SweepFailure } from './errors.js';
+import { LongestFirst } from './longest-first.js';
 import type { SweepTask } from './worker.js';
 
 export { SweepAbortedError, SweepFailedError, type SweepFailure } from './errors.js';
@@ -218,41 +220,45 @@ function startPool(maxThreads: number | undefined, jobs: number): SweepPool {
  */
 const WORKER_YOUNG_GENERATION_MB = 192;
 
-/** The pending jobs on `pool` (destroyed by the caller). */
+/**
+ * The pending jobs on `pool` (destroyed by the caller): one lane per thread
+ * takes the next job (longest expected first, see longest-first.ts) as soon
+ * as its last one returns, and stores the result while the next one runs.
+ */
 async function runInPool(pool: SweepPool, opts: GridSweepOptions, points: readonly SweepPoint[], pending: Job[], finish: Finish, fail: Fail): Promise<void> {
   // One controller cancels everything: the caller's abort, or a failure to
   // store a result (a run that throws is recorded and does not stop the rest).
   const stop = new AbortController();
-  // Every queued job listens on this one signal; that many listeners is intended, not a leak.
-  setMaxListeners(pending.length + 10, stop.signal);
+  // Every running job listens on this one signal: one per thread, more than Node's warning threshold on a large machine.
+  setMaxListeners(pool.maxThreads + 10, stop.signal);
   const onAbort = () => stop.abort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   let failure: unknown;
+  const stopOn = (err: unknown) => {
+    failure ??= err;
+    stop.abort();
+  };
+  const order = new LongestFirst(pending);
+  const stores: Array<Promise<void>> = [];
+  const lane = async () => {
+    for (let job = order.next(); job && !stop.signal.aborted; job = order.next()) {
+      const t0 = performance.now();
+      let rec: RunRecord;
+      try {
+        rec = await pool.run({ scenario: points[job.point]!.scenario, policy: job.policy, seed: job.seed }, { signal: stop.signal });
+      } catch (err) {
+        if (stop.signal.aborted) return; // cancelled by us; the cause is recorded
+        await fail(job, err).catch(stopOn);
+        continue;
+      }
+      order.took(job, performance.now() - t0);
+      // A run that completed is kept even if we are stopping: resume skips it.
+      stores.push(finish(job, rec).catch(stopOn));
+    }
+  };
   try {
-    await Promise.all(
-      pending.map((job) =>
-        pool.run({ scenario: points[job.point]!.scenario, policy: job.policy, seed: job.seed }, { signal: stop.signal }).then(
-          async (rec) => {
-            // A run that completed is kept even if we are stopping: resume skips it.
-            try {
-              await finish(job, rec);
-            } catch (err) {
-              failure ??= err;
-              stop.abort();
-            }
-          },
-          async (err: unknown) => {
-            if (stop.signal.aborted) return; // cancelled by us; the cause is recorded
-            try {
-              await fail(job, err);
-            } catch (storeErr) {
-              failure ??= storeErr;
-              stop.abort();
-            }
-          },
-        ),
-      ),
-    );
+    await Promise.all(Array.from({ length: pool.maxThreads }, lane));
+    await Promise.all(stores);
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
