@@ -52,13 +52,6 @@ export class SlotCache {
   private bytes: Int32Array = new Int32Array(64);
   length = 0;
 
-  push(offset: number, owner: number, bytes: number): void {
-    if (this.length === this.slots.length) this.grow();
-    this.slots[this.length] = offset;
-    this.owners[this.length] = owner;
-    this.bytes[this.length++] = bytes;
-  }
-
   /** Pushes entries [from, to) of `entries` until the cache holds `limit`; returns the index after the last pushed. */
   pushFrom(entries: SlotBatch, from: number, to: number, limit: number): number {
     const end = Math.min(to, from + Math.max(1, limit - this.length));

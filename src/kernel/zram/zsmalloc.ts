@@ -116,11 +116,6 @@ export class Zsmalloc {
     return this.mallocClass(this.classIndexFor(bytes), takePages);
   }
 
-  /** zs_malloc() of an object of class `cls` (classFor(bytes)). */
-  mallocIn(cls: SizeClass, takePages: boolean): number {
-    return this.mallocClass(cls.index, takePages);
-  }
-
   /**
    * zs_malloc() of an object of class `classIndex`: a slot of the class's
    * open zspage, typed arrays only (once per page stored). Returns -1 when
