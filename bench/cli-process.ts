@@ -23,8 +23,13 @@ export function timeProcess(command: string[]): CliRun {
   const r = spawnSync(process.execPath, command, { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, SWAPLAB_TIMING: '1' } });
   const wall = performance.now() - t0;
   if (r.status !== 0) throw new Error(`${command.join(' ')} exited ${r.status}: ${r.stderr.slice(-500)}`);
-  const line = r.stderr.split('\n').find((l) => l.startsWith('swaplab-timing '));
-  return { wall, marks: line ? (JSON.parse(line.slice('swaplab-timing '.length)) as Record<string, number>) : {}, stdout: r.stdout };
+  return { wall, marks: timingMarks(r.stderr), stdout: r.stdout };
+}
+
+/** The marks and `cpu` of the `swaplab-timing` line a process wrote to stderr ({} without one). */
+export function timingMarks(stderr: string): Record<string, number> {
+  const line = stderr.split('\n').find((l) => l.startsWith('swaplab-timing '));
+  return line ? (JSON.parse(line.slice('swaplab-timing '.length)) as Record<string, number>) : {};
 }
 
 export const median = (xs: number[]): number => {

@@ -16,7 +16,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CLI, median } from './cli-process.js';
+import { CLI, median, timingMarks } from './cli-process.js';
 
 const args = process.argv.slice(2);
 const flag = (name: string, def: string) => {
@@ -94,8 +94,7 @@ function runCompare(command: string[], jobs: number): Promise<{ wall: number; cp
       clearInterval(sample);
       const wall = performance.now() - t0;
       if (code !== 0) return reject(new Error(`${command.join(' ')} exited ${code}: ${stderr.slice(-500)}`));
-      const line = stderr.split('\n').find((l) => l.startsWith('swaplab-timing '));
-      const cpu = line ? Number((JSON.parse(line.slice('swaplab-timing '.length)) as Record<string, number>)['cpu']) : NaN;
+      const cpu = timingMarks(stderr)['cpu'] ?? NaN;
       const main = perThread.get(child.pid!);
       if (main === undefined) return resolve({ wall, cpu });
       const workers = [...perThread]
