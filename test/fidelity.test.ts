@@ -14,7 +14,7 @@ import { calibrationFiles, loadCalibration, loadFittedTo, parseCalibration } fro
 import { projectRoot } from '../src/scenario/loader.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SwapRun } from '../src/kernel/swap/swap-info.js';
+import { SwapRuns, type SwapRun } from '../src/kernel/swap/swap-runs.js';
 import { stepsOf, TaskCtx } from '../src/engine/steps.js';
 import { loadScenario } from '../src/scenario/loader.js';
 import { POLICY_NAMES } from '../src/scenario/schema.js';
@@ -82,7 +82,7 @@ function freeWorkNs(K: Kernel, runs: SwapRun[]): number {
   const task = { cpu: 0, proc: { pid: 1 } } as unknown as Task;
   const k = new TaskCtx();
   let work = 0;
-  for (const step of stepsOf(freeSwapRunsSync(K, k, task, runs))) if (step.kind === 'work') work += step.ns;
+  for (const step of stepsOf(freeSwapRunsSync(K, k, task, SwapRuns.of(runs)))) if (step.kind === 'work') work += step.ns;
   return work;
 }
 
@@ -153,7 +153,7 @@ describe('android15-6.6 against mainline 6.6', () => {
     expect(KERNEL_PRESETS['6.6-android'].swapPteBatch && KERNEL_PRESETS['6.6-android'].freeNrFastPath).toBe(true);
     expect(KERNEL_PRESETS['6.6'].swapPteBatch || KERNEL_PRESETS['6.6'].freeNrFastPath).toBe(false);
     const slots = Array.from({ length: 16 }, (_, i) => 512 + i);
-    expect(swapPteBatch(slots, KERNEL_PRESETS['6.6-android'].swapPteBatch)).toEqual([{ start: 512, nr: 16 }]);
+    expect(swapPteBatch(slots, KERNEL_PRESETS['6.6-android'].swapPteBatch).toArray()).toEqual([{ start: 512, nr: 16 }]);
     expect(swapPteBatch(slots, KERNEL_PRESETS['6.6'].swapPteBatch)).toHaveLength(16);
   });
 });

@@ -7,6 +7,7 @@ import { doExit } from '../src/kernel/exit/do-exit.js';
 import { processMrelease, type MreleaseResult } from '../src/kernel/exit/oom-reap.js';
 import { MmuGather } from '../src/kernel/mm/mmu-gather.js';
 import { SWAP_MAP_FREE, SWAP_MAP_IN_USE } from '../src/kernel/swap/swap-info.js';
+import { SwapRuns } from '../src/kernel/swap/swap-runs.js';
 import { loadScenario } from '../src/scenario/loader.js';
 import { POLICY_NAMES } from '../src/scenario/schema.js';
 import { runSimulation } from '../src/sim/run.js';
@@ -113,7 +114,7 @@ describe('async-global-list (Lei Liu v0)', () => {
           // One of its threads parks 10 runs: below the flush threshold of 32, so no work is queued.
           K.sched.spawn({ name: 'victim:1', proc: victim, category: 'exiting' }, function* (k, t) {
             const chunk = victim.originalMm.chunks.find((c) => c.swap.length >= 10)!;
-            const runs = Array.from(chunk.swap.subarray(0, 10), (slot) => ({ start: slot, nr: 1 }));
+            const runs = SwapRuns.of(Array.from(chunk.swap.subarray(0, 10), (slot) => ({ start: slot, nr: 1 })));
             chunk.swap = chunk.swap.slice(10);
             K.si.detachedEntries += 10; // taken out of the page table as zap_pte_range would
             victim.originalMm.MM_SWAPENTS -= 10;
@@ -147,7 +148,7 @@ describe('every policy', () => {
             K.policy.tlbGatherMmu?.(K, tlb);
             expect(taskIsDying(t)).toBe(false);
             const chunk = victim.originalMm.chunks.find((c) => c.swap.length > 0)!;
-            const runs = Array.from(chunk.swap, (s) => ({ start: s, nr: 1 }));
+            const runs = SwapRuns.of(Array.from(chunk.swap, (s) => ({ start: s, nr: 1 })));
             const before = K.parked.entries;
             const freedBefore = K.si.entriesFreed + K.si.slotCaches.reduce((a, c) => a + c.length, 0);
             chunk.zapped = true;
@@ -157,7 +158,7 @@ describe('every policy', () => {
             expect(K.parked.entries).toBe(before);
             // These very slots are put (free or in a slot cache); other frees may run meanwhile
             // (the victims' own exits, an oom reaper), so count slots rather than totals.
-            for (const r of runs) expect(K.si.swapMap[r.start]).not.toBe(SWAP_MAP_IN_USE);
+            for (const r of runs.toArray()) expect(K.si.swapMap[r.start]).not.toBe(SWAP_MAP_IN_USE);
             expect(K.si.entriesFreed + K.si.slotCaches.reduce((a, c) => a + c.length, 0) - freedBefore).toBeGreaterThanOrEqual(runs.length);
           });
         },

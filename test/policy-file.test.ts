@@ -13,7 +13,7 @@ const cli = join(root, 'dist', 'src', 'cli', 'main.js');
 
 /** A policy that frees every run at once but counts its calls in vmstat (so the test sees it ran). */
 const policySource = (typed: boolean) => `
-import { definePolicy, freeSwapRunsSync, z } from ${JSON.stringify(api)};
+import { definePolicy, freeSwapRunsSync, z${typed ? ', type SwapRuns' : ''} } from ${JSON.stringify(api)};
 export default definePolicy({
   name: 'counting-sync',
   summary: 'sync, counting the runs it frees',
@@ -21,7 +21,7 @@ export default definePolicy({
   options: z.strictObject({ label: z.string().default('runs') }),
   create: (o${typed ? ': { label: string }' : ''}) => ({
     name: 'counting-sync',
-    *zapSwapRuns(K${typed ? ': any' : ''}, k${typed ? ': any' : ''}, tlb${typed ? ': any' : ''}, runs${typed ? ': any[]' : ''}) {
+    *zapSwapRuns(K${typed ? ': any' : ''}, k${typed ? ': any' : ''}, tlb${typed ? ': any' : ''}, runs${typed ? ': SwapRuns' : ''}) {
       K.vmstat.count('counting_sync_' + o.label, runs.length);
       yield* freeSwapRunsSync(K, k, tlb.task, runs);
     },

@@ -15,7 +15,7 @@ import type { MmStruct } from './mm/mm-struct.js';
 import type { MmuGather } from './mm/mmu-gather.js';
 import type { KProcess } from './process.js';
 import type { Task } from './sched/task.js';
-import type { SwapRun } from './swap/swap-info.js';
+import type { SwapRuns } from './swap/swap-runs.js';
 
 export interface SwapFreePolicy {
   readonly name: string;
@@ -25,9 +25,11 @@ export interface SwapFreePolicy {
   tlbGatherMmu?(K: Kernel, tlb: MmuGather): void;
   /**
    * zap_nonpresent_ptes() → free_swap_and_cache_nr() for the runs of one
-   * PMD, under its PTE lock. The default frees them synchronously.
+   * PMD, under its PTE lock. The default frees them synchronously. `runs`
+   * is lent for the call: a policy that keeps runs copies them
+   * (SwapRuns.append / pushRun).
    */
-  zapSwapRuns(K: Kernel, k: TaskCtx, tlb: MmuGather, runs: SwapRun[]): Program;
+  zapSwapRuns(K: Kernel, k: TaskCtx, tlb: MmuGather, runs: SwapRuns): Program;
   /** tlb_finish_mmu(): the zap is over. */
   tlbFinishMmu?(K: Kernel, k: TaskCtx, tlb: MmuGather): Program;
   doExitBegin?(K: Kernel, task: Task): void;

@@ -7,7 +7,7 @@ export { definePolicy, type PolicyModule } from './module.js';
 export type { SwapFreePolicy } from '../kernel/policy-hooks.js';
 export type { Kernel } from '../kernel/kernel.js';
 export type { MmuGather } from '../kernel/mm/mmu-gather.js';
-export type { SwapRun } from '../kernel/swap/swap-info.js';
+export { SwapRuns, type SwapRun } from '../kernel/swap/swap-runs.js';
 export type { Task } from '../kernel/sched/task.js';
 export type { Program, TaskCtx } from '../engine/steps.js';
 export { freeSwapRunsSync } from '../kernel/swap/swap-free.js';

@@ -19,7 +19,7 @@ import type { QueuedLock } from '../kernel/locking/queued-lock.js';
 import type { SwapFreePolicy } from '../kernel/policy-hooks.js';
 import type { Task } from '../kernel/sched/task.js';
 import { freeSwapRunsSync } from '../kernel/swap/swap-free.js';
-import type { SwapRun } from '../kernel/swap/swap-info.js';
+import { SwapRuns } from '../kernel/swap/swap-runs.js';
 import { initWork, WQ_HIGHPRI, WQ_MEM_RECLAIM, WQ_UNBOUND, type Workqueue } from '../kernel/workqueue/workqueue.js';
 import { definePolicy } from './module.js';
 
@@ -39,7 +39,7 @@ export default definePolicy({
 });
 
 function createAsyncGlobalListPolicy(forcedRelease: boolean): SwapFreePolicy {
-  let list: SwapRun[] = [];
+  let list = new SwapRuns();
   let cacheCount = 0;
   let wq: Workqueue;
   let lock: QueuedLock;
@@ -49,7 +49,7 @@ function createAsyncGlobalListPolicy(forcedRelease: boolean): SwapFreePolicy {
     if (cacheCount === 0) return; // another work item already took the list
     yield k.lock(lock);
     const taken = list;
-    list = [];
+    list = new SwapRuns();
     cacheCount = 0;
     yield k.unlock(lock);
     K.vmstat.count('async_swap_count', taken.length);
@@ -79,14 +79,16 @@ function createAsyncGlobalListPolicy(forcedRelease: boolean): SwapFreePolicy {
       const c = K.costs;
       const perRun = K.cfg.aggregation === 'fine';
       // Chunk mode: one slab alloc + one list-lock hold for the PMD's records; fine mode: per record.
-      const groups = perRun ? runs.map((r) => [r]) : [runs];
+      const groups: SwapRuns[] = [];
+      if (perRun) for (let i = 0; i < runs.length; i++) groups.push(runs.view(i, i + 1));
+      else groups.push(runs);
       for (const g of groups) {
         yield k.work(g.length * c.slab_alloc_ns);
         yield k.lock(lock);
         yield k.work(g.length * c.list_add_ns);
         let queued = 0;
-        for (const r of g) {
-          list.push(r);
+        for (let i = 0; i < g.length; i++) {
+          list.pushRun(g, i);
           cacheCount++;
           if (cacheCount >= MAX_CACHE_ENTRIES) queued++;
         }

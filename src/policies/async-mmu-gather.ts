@@ -20,7 +20,7 @@ import type { MmuGather } from '../kernel/mm/mmu-gather.js';
 import type { SwapFreePolicy } from '../kernel/policy-hooks.js';
 import type { Task } from '../kernel/sched/task.js';
 import { freeSwapRunsSync } from '../kernel/swap/swap-free.js';
-import type { SwapRun } from '../kernel/swap/swap-info.js';
+import { SwapRuns } from '../kernel/swap/swap-runs.js';
 import { initWork, WQ_HIGHPRI, WQ_MEM_RECLAIM, WQ_UNBOUND, type Workqueue } from '../kernel/workqueue/workqueue.js';
 import { definePolicy } from './module.js';
 
@@ -32,7 +32,7 @@ const MMU_GATHER_BUNDLE = 8;
 
 /** struct mmu_swap_gather: the parked runs of one work item and its batch pages. */
 interface SwapGather {
-  runs: SwapRun[];
+  runs: SwapRuns;
   entries: number;
   /** Slots used in the active batch, and its capacity. */
   activeNr: number;
@@ -76,7 +76,7 @@ export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePol
   let maxExecuting = 0;
   let maxAllowed = 0;
 
-  const newGather = (): SwapGather => ({ runs: [], entries: 0, activeNr: 0, activeMax: MMU_GATHER_BUNDLE, batchCount: 0, pages: 0 });
+  const newGather = (): SwapGather => ({ runs: new SwapRuns(), entries: 0, activeNr: 0, activeMax: MMU_GATHER_BUNDLE, batchCount: 0, pages: 0 });
 
   function* freeWork(K: Kernel, k: TaskCtx, worker: Task, g: SwapGather): Program {
     // tlb_swap_async_free_work: free_swap_and_cache_nr per encoded run, then the batch pages.
@@ -115,7 +115,7 @@ export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePol
   }
 
   /** __tlb_remove_swap_entries for one run: true if parked, false to free it now. */
-  function removeSwapEntries(K: Kernel, st: TlbSwapState, r: SwapRun, cost: { pages: number }): boolean {
+  function removeSwapEntries(K: Kernel, st: TlbSwapState, runs: SwapRuns, i: number, cost: { pages: number }): boolean {
     if (!st.freeable && !st.freeing) return false;
     if (st.freeable) {
       if (nrExitingProcesses < NR_MIN_EXITING_PROCESSES) return false;
@@ -128,9 +128,10 @@ export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePol
       queueGather(K, st, true);
       return false;
     }
-    g.activeNr += r.nr === 1 ? 1 : 2;
-    g.runs.push(r);
-    g.entries += r.nr;
+    const nr = runs.nr[i]!;
+    g.activeNr += nr === 1 ? 1 : 2;
+    g.runs.pushRun(runs, i);
+    g.entries += nr;
     if (g.activeNr >= g.activeMax - 1) {
       // __tlb_swap_next_batch: a new page-sized batch, or hand the gather to the kworker.
       if (g.batchCount === MAX_SWAP_GATHER_BATCH_COUNT || !K.zone.watermarkOk(1, K.zone.wmark.minPages)) {
@@ -178,11 +179,11 @@ export function createAsyncMmuGatherPolicy(scaling?: WorkerScaling): SwapFreePol
         return;
       }
       const cost = { pages: 0 };
-      const now: SwapRun[] = [];
-      const parked: SwapRun[] = [];
-      for (const r of runs) {
-        if (removeSwapEntries(K, st, r, cost)) parked.push(r);
-        else now.push(r);
+      const now = new SwapRuns();
+      const parked = new SwapRuns();
+      for (let i = 0; i < runs.length; i++) {
+        if (removeSwapEntries(K, st, runs, i, cost)) parked.pushRun(runs, i);
+        else now.pushRun(runs, i);
       }
       if (parked.length > 0) K.parked.park(parked);
       yield k.work(parked.length * K.costs.swap_gather_add_ns + cost.pages * K.costs.get_free_page_ns);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { taskIsDying } from '../kernel/exit/signal.js';
 import type { SwapFreePolicy } from '../kernel/policy-hooks.js';
 import { freeSwapRunsSync } from '../kernel/swap/swap-free.js';
-import type { SwapRun } from '../kernel/swap/swap-info.js';
+import { SwapRuns } from '../kernel/swap/swap-runs.js';
 import { initWork, WQ_HIGHPRI, WQ_UNBOUND, type Workqueue } from '../kernel/workqueue/workqueue.js';
 import { definePolicy } from './module.js';
 
@@ -21,7 +21,7 @@ export default definePolicy({
 
 function createAsyncPerNodePolicy(): SwapFreePolicy {
   const wqs = new Map<number, Workqueue>(); // NUMA node -> its workqueue
-  const pending = new Map<number, SwapRun[]>(); // NUMA node -> parked runs
+  const pending = new Map<number, SwapRuns>(); // NUMA node -> parked runs
   return {
     name: 'async-per-node',
     init(K) {
@@ -37,16 +37,17 @@ function createAsyncPerNodePolicy(): SwapFreePolicy {
         return;
       }
       const node = K.sched.cpus[tlb.task.cpu]!.node;
-      const list = pending.get(node) ?? [];
+      const list = pending.get(node) ?? new SwapRuns();
       pending.set(node, list);
       const wasEmpty = list.length === 0; // decided before yielding: other CPUs add meanwhile
-      list.push(...runs);
+      list.append(runs);
       K.parked.park(runs);
       yield k.work(runs.length * K.costs.swap_gather_add_ns);
       if (wasEmpty) {
         wqs.get(node)!.queueWork(
           initWork(`swapfree_node${node}`, function* (kk, worker) {
-            const taken = pending.get(node)!.splice(0);
+            const taken = pending.get(node)!;
+            pending.set(node, new SwapRuns());
             yield kk.call(K.parked.freeInWorker(kk, worker, taken));
           }),
         );

@@ -7,10 +7,10 @@
 
 import type { Program, TaskCtx } from '../../engine/steps.js';
 import type { Kernel } from '../kernel.js';
-import { EMPTY_SLOTS, NO_SWAP_RUNS, type PmdChunk } from '../mm/mm-struct.js';
+import { EMPTY_SLOTS, type PmdChunk } from '../mm/mm-struct.js';
 import { MMU_GATHER_MAX_PAGES, type MmuGather } from '../mm/mmu-gather.js';
 import type { Task } from '../sched/task.js';
-import type { SwapRun } from '../swap/swap-info.js';
+import { giveBackSwapRuns, lendSwapRuns, NO_SWAP_RUNS, SwapRuns } from '../swap/swap-runs.js';
 import { taskIsDying } from './signal.js';
 
 export function* unmapVmas(K: Kernel, k: TaskCtx, tlb: MmuGather, reverse: boolean): Program {
@@ -51,6 +51,7 @@ export function* zapPteRange(K: Kernel, k: TaskCtx, tlb: MmuGather, chunk: PmdCh
     yield k.call(K.policy.zapSwapRuns(K, k, tlb, runs));
     K.core.trace.zapSwapFreed(task, K.now - t0, nSwap, taskIsDying(task));
     if (K.core.trace.enabled) K.core.trace.span(task, 'free_swap_and_cache_nr', t0, K.now, { entries: nSwap, runs: runs.length });
+    giveBackSwapRuns(runs);
   }
   yield k.unlock(chunk.ptl);
   mm.MM_ANONPAGES -= present;
@@ -65,20 +66,25 @@ export function* zapPteRange(K: Kernel, k: TaskCtx, tlb: MmuGather, chunk: PmdCh
  * runs swapPteBatch() finds in the slots (consecutive runs merge; without
  * batching, one run per entry).
  */
-function detachSwapRuns(K: Kernel, chunk: PmdChunk, batch: boolean): SwapRun[] {
+function detachSwapRuns(K: Kernel, chunk: PmdChunk, batch: boolean): SwapRuns {
+  const out = lendSwapRuns();
   const unlisted = chunk.unlistedSwapRuns();
-  if (!unlisted) return swapPteBatch(detachSwapEntries(K, chunk), batch);
+  if (!unlisted) {
+    swapPteBatchInto(out, detachSwapEntries(K, chunk), batch);
+    return out;
+  }
   K.si.detachedEntries += chunk.nrSwap;
   chunk.swap = EMPTY_SLOTS;
   const { runs: r, from, to } = unlisted;
-  const out: SwapRun[] = [];
-  let cur: SwapRun | null = null;
   for (let i = from; i < to; i++) {
     const start = r.start[i]!;
     const nr = r.nr[i]!;
-    if (!batch) for (let s = start; s < start + nr; s++) out.push({ start: s, nr: 1 });
-    else if (cur && cur.start + cur.nr === start) cur.nr += nr;
-    else out.push((cur = { start, nr }));
+    const last = out.length - 1;
+    if (!batch) for (let s = start; s < start + nr; s++) out.push(s, 1);
+    else if (last >= 0 && out.start[last]! + out.nr[last]! === start) {
+      out.nr[last]! += nr;
+      out.entries += nr;
+    } else out.push(start, nr);
   }
   return out;
 }
@@ -119,15 +125,19 @@ export function* tlbFinishMmu(K: Kernel, k: TaskCtx, tlb: MmuGather): Program {
  * swap_pte_batch(): contiguous PTEs whose slots are consecutive form one
  * run (v6.10+); older kernels free entry by entry.
  */
-export function swapPteBatch(slots: ArrayLike<number>, batch: boolean): SwapRun[] {
-  const runs: SwapRun[] = [];
+export function swapPteBatch(slots: ArrayLike<number>, batch: boolean): SwapRuns {
+  const runs = new SwapRuns();
+  swapPteBatchInto(runs, slots, batch);
+  return runs;
+}
+
+function swapPteBatchInto(runs: SwapRuns, slots: ArrayLike<number>, batch: boolean): void {
   let i = 0;
   while (i < slots.length) {
     const start = slots[i]!;
     let nr = 1;
     if (batch) while (i + nr < slots.length && slots[i + nr] === start + nr) nr++;
-    runs.push({ start, nr });
+    runs.push(start, nr);
     i += nr;
   }
-  return runs;
 }

@@ -5,23 +5,9 @@
 
 import type { IdleLockOwner, QueuedLock } from '../locking/queued-lock.js';
 import type { LockRegistry } from '../locking/registry.js';
-import type { SwapRun } from '../swap/swap-info.js';
 
 export const PTRS_PER_PTE = 512;
 export const EMPTY_SLOTS = new Int32Array(0);
-
-/**
- * No swap runs, as an array of objects: a plain `[]` has V8's small-integer
- * elements kind, a second hidden class beside the filled run arrays, and
- * optimised code that had seen only one of them was thrown away on the other.
- */
-export const NO_SWAP_RUNS: SwapRun[] = noSwapRuns();
-
-function noSwapRuns(): SwapRun[] {
-  const a: SwapRun[] = [{ start: 0, nr: 0 }];
-  a.pop();
-  return a;
-}
 
 /**
  * A process's swap runs in PTE order, as swap-out left them: run i covers

@@ -7,7 +7,7 @@ import { SimulationError } from '../../engine/engine.js';
 import type { Program, TaskCtx } from '../../engine/steps.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../sched/task.js';
-import type { SwapRun } from './swap-info.js';
+import type { SwapRuns } from './swap-runs.js';
 import { batchRuns, freeSwapRunsSync } from './swap-free.js';
 
 export class ParkedSwap {
@@ -17,10 +17,8 @@ export class ParkedSwap {
   constructor(private readonly K: Kernel) {}
 
   /** A policy parks `runs` (zapped, not yet put to the swap map). */
-  park(runs: readonly SwapRun[]): void {
-    let n = 0;
-    for (const r of runs) n += r.nr;
-    this.changed(n, runs, 1);
+  park(runs: SwapRuns): void {
+    this.changed(runs.entries, runs, 1);
   }
 
   /**
@@ -28,25 +26,23 @@ export class ParkedSwap {
    * free_swap_and_cache_nr call per run in fine mode). `perRecordNs` is the
    * policy's own work per run (e.g. kmem_cache_free of a record).
    */
-  *freeInWorker(k: TaskCtx, worker: Task, runs: readonly SwapRun[], perRecordNs = 0): Program {
+  *freeInWorker(k: TaskCtx, worker: Task, runs: SwapRuns, perRecordNs = 0): Program {
     const K = this.K;
     for (const group of batchRuns(K, runs)) {
-      let n = 0;
-      for (const r of group) n += r.nr;
-      this.changed(n, group, -1);
+      this.changed(group.entries, group, -1);
       yield k.call(freeSwapRunsSync(K, k, worker, group));
       if (perRecordNs > 0) yield k.work(group.length * perRecordNs);
     }
   }
 
-  private changed(entries: number, runs: readonly SwapRun[], sign: 1 | -1): void {
+  private changed(entries: number, runs: SwapRuns, sign: 1 | -1): void {
     const K = this.K;
     this.entries += sign * entries;
     if (this.entries < 0) throw new SimulationError('parked-negative', `${this.entries} parked swap entries`);
     const trace = K.core.trace;
     if (trace.mm.length === 0) return;
     let bytes = 0;
-    for (const r of runs) for (let s = r.start; s < r.start + r.nr; s++) bytes += K.zram.objectBytes(s);
+    for (let i = 0; i < runs.length; i++) for (let s = runs.start[i]!, e = s + runs.nr[i]!; s < e; s++) bytes += K.zram.objectBytes(s);
     trace.swapEntriesParked(sign * entries, sign * bytes, K.now);
   }
 }

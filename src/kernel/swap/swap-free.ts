@@ -28,26 +28,25 @@ import type { QueuedLock } from '../locking/queued-lock.js';
 import type { Task } from '../sched/task.js';
 import { LINE } from '../cacheline/free-path-lines.js';
 import { entryPutToSlotCacheNs, putMapNrNs, rangeFreeCallNs, rangeFreeNs } from './free-ops.js';
-import { SlotCache, SwapInfo, SWAPFILE_CLUSTER, type SlotBatch, type SwapRun } from './swap-info.js';
-import { grown } from '../../engine/typed-arrays.js';
+import { SlotCache, SwapInfo, SWAPFILE_CLUSTER, type SlotBatch } from './swap-info.js';
+import type { SwapRuns } from './swap-runs.js';
 
 export const CI_LOCK_MIN_GROUP = 8;
 /** Chunk mode takes a zsmalloc class lock only for at least this many of a call's objects. */
 export const ZS_LOCK_MIN_GROUP = 8;
 
-export function* freeSwapRunsSync(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[]): Program {
+export function* freeSwapRunsSync(K: Kernel, k: TaskCtx, task: Task, runs: SwapRuns): Program {
   K.vmstat.count('free_swap_and_cache_nr_calls', runs.length);
-  let n = 0;
-  for (const r of runs) n += r.nr;
+  const n = runs.entries;
   K.si.entriesInFreePath += n;
   if (K.cfg.aggregation === 'fine') {
     // One free_swap_and_cache_nr call per run (on 6.6 every run is one PTE: no swap_pte_batch).
-    for (const r of runs) yield k.call(freeRuns(K, k, task, [r], true));
+    for (let i = 0; i < runs.length; i++) yield k.call(freeRuns(K, k, task, runs.view(i, i + 1), true));
   } else yield k.call(freeRuns(K, k, task, runs, false));
   K.si.entriesInFreePath -= n;
 }
 
-function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: readonly SwapRun[], fine: boolean): Program {
+function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: SwapRuns, fine: boolean): Program {
   const p = K.preset;
   const c = K.costs;
   if (p.swapFreeLock === 'ci') {
@@ -235,44 +234,31 @@ function releaseHeld(h: HeldSlots): void {
 
 /**
  * Scratch of clusterHolds (a synchronous function: no step runs while it is
- * in use). groupOfCluster maps a cluster to its group + 1 and is all zero
- * between calls; the per-group arrays grow to the largest call; runGroup
- * is each run's group (SKIPPED, or CROSSES for a run over several clusters).
+ * in use), sized for every cluster of the device (a call opens at most one
+ * group per cluster). groupOfCluster maps a cluster to its group + 1 and is
+ * all zero between calls; runGroup is each run's group (SKIPPED, or CROSSES
+ * for a run over several clusters).
  */
 const scratch = {
   groupOfCluster: new Int32Array(0),
-  cluster: new Int32Array(64),
-  count: new Int32Array(64),
-  segments: new Int32Array(64),
-  runs: new Int32Array(64),
-  offset: new Int32Array(64),
+  cluster: new Int32Array(0),
+  count: new Int32Array(0),
+  segments: new Int32Array(0),
+  runs: new Int32Array(0),
+  offset: new Int32Array(0),
   runGroup: new Int32Array(512),
 };
 const SKIPPED = -1;
 const CROSSES = -2;
 
-function growGroups(n: number): void {
-  if (scratch.cluster.length >= n) return;
-  const size = Math.max(n, 2 * scratch.cluster.length);
-  scratch.cluster = grown(scratch.cluster, size);
-  scratch.count = grown(scratch.count, size);
-  scratch.segments = grown(scratch.segments, size);
-  scratch.runs = grown(scratch.runs, size);
-  scratch.offset = grown(scratch.offset, size);
-}
-
-/** The group of cluster `cl` in clusterHolds' scratch, opened at its first appearance. */
-function groupOf(cl: number, nGroups: number): number {
-  const S = scratch;
-  const g = S.groupOfCluster[cl]! - 1;
-  if (g >= 0) return g;
-  if (nGroups === S.cluster.length) growGroups(nGroups + 1);
-  S.groupOfCluster[cl] = nGroups + 1;
-  S.cluster[nGroups] = cl;
-  S.count[nGroups] = 0;
-  S.segments[nGroups] = 0;
-  S.runs[nGroups] = 0;
-  return nGroups;
+function sizeForClusters(nrClusters: number): void {
+  if (scratch.groupOfCluster.length >= nrClusters) return;
+  scratch.groupOfCluster = new Int32Array(nrClusters);
+  scratch.cluster = new Int32Array(nrClusters);
+  scratch.count = new Int32Array(nrClusters);
+  scratch.segments = new Int32Array(nrClusters);
+  scratch.runs = new Int32Array(nrClusters);
+  scratch.offset = new Int32Array(nrClusters);
 }
 
 /**
@@ -283,50 +269,52 @@ function groupOf(cl: number, nGroups: number): number {
  * cluster's slots in run order (a counting sort into one array; the holds
  * are ranges of it). Give the result back with releaseHeld().
  */
-function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean, filter: RunFilter): HeldSlots {
+function clusterHolds(K: Kernel, runs: SwapRuns, fine: boolean, filter: RunFilter): HeldSlots {
   const S = scratch;
-  if (S.groupOfCluster.length < K.si.nrClusters) S.groupOfCluster = new Int32Array(K.si.nrClusters);
+  sizeForClusters(K.si.nrClusters);
   if (S.runGroup.length < runs.length) S.runGroup = new Int32Array(Math.max(runs.length, 2 * S.runGroup.length));
-  const runGroup = S.runGroup;
-  // Pass 1: the groups; a run inside one cluster (nearly all) at once, else (run, cluster) segment by segment.
+  const { runGroup, groupOfCluster: mark, cluster, count, segments, runs: groupRuns } = S;
+  // Pass 1: the groups, and each run's (CROSSES for a run over several clusters).
   let nGroups = 0;
   let n = 0;
   let nRuns = 0;
+  const { start: runStart, nr: runNr } = runs;
   for (let ri = 0; ri < runs.length; ri++) {
-    const r = runs[ri]!;
-    const start = r.start;
-    const end = start + r.nr;
+    const start = runStart[ri]!;
+    const nr = runNr[ri]!;
+    const end = start + nr;
     const cl = SwapInfo.clusterOf(start);
     const oneCluster = SwapInfo.clusterOf(end - 1) === cl;
-    if (filter !== ALL_RUNS && (r.nr > 1 && oneCluster) !== (filter === FAST_PATH_RUNS)) {
+    if (filter !== ALL_RUNS && (nr > 1 && oneCluster) !== (filter === FAST_PATH_RUNS)) {
       runGroup[ri] = SKIPPED;
       continue;
     }
     nRuns++;
-    n += r.nr;
-    if (oneCluster) {
-      const g = groupOf(cl, nGroups);
-      if (g === nGroups) nGroups++;
-      runGroup[ri] = g;
-      S.runs[g]!++;
-      S.segments[g]!++;
-      S.count[g]! += r.nr;
-      continue;
-    }
-    runGroup[ri] = CROSSES;
+    n += nr;
+    // Each (run, cluster) segment; nearly every run is one.
+    let first = -1;
     for (let s = start; s < end;) {
       const c = SwapInfo.clusterOf(s);
       const segEnd = Math.min((c + 1) * SWAPFILE_CLUSTER, end);
-      const g = groupOf(c, nGroups);
-      if (g === nGroups) nGroups++;
-      if (s === start) S.runs[g]!++;
-      S.segments[g]!++;
-      S.count[g]! += segEnd - s;
+      let g = mark[c]! - 1;
+      if (g < 0) {
+        g = nGroups++;
+        mark[c] = g + 1;
+        cluster[g] = c;
+        count[g] = segments[g] = groupRuns[g] = 0;
+      }
+      if (s === start) {
+        groupRuns[g]!++;
+        first = g;
+      }
+      segments[g]!++;
+      count[g]! += segEnd - s;
       s = segEnd;
     }
+    runGroup[ri] = oneCluster ? first : CROSSES;
   }
   // Offsets: locked groups first, in order, then the rest.
-  const { count, offset } = S;
+  const offset = S.offset;
   let off = 0;
   for (let g = 0; g < nGroups; g++)
     if (fine || count[g]! >= CI_LOCK_MIN_GROUP) {
@@ -344,12 +332,10 @@ function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean, filter
   const held: HeldSlots = { slots: lendArray(n), owners: lendArray(n), bytes: lendArray(n), n, nRuns, holds: [], runOrder: ro };
   const { slots: all, owners, bytes } = held;
   const { si, zram } = K;
-  const mark = S.groupOfCluster;
   for (let ri = 0, k = 0; ri < runs.length; ri++) {
     const g = runGroup[ri]!;
     if (g === SKIPPED) continue;
-    const r = runs[ri]!;
-    for (let s = r.start, end = s + r.nr; s < end; s++, k++) {
+    for (let s = runStart[ri]!, end = s + runNr[ri]!; s < end; s++, k++) {
       const at = offset[g >= 0 ? g : mark[SwapInfo.clusterOf(s)]! - 1]!++;
       const owner = si.cgroupOf(s);
       const b = zram.objectBytes(s);
@@ -367,14 +353,14 @@ function clusterHolds(K: Kernel, runs: readonly SwapRun[], fine: boolean, filter
   const rest: ClusterHold = { from: restStart, to: n, segments: 0, runs: 0, lock: null };
   for (let g = 0; g < nGroups; g++) {
     const cnt = count[g]!;
-    const cl = S.cluster[g]!;
+    const cl = cluster[g]!;
     mark[cl] = 0;
     if (fine || cnt >= CI_LOCK_MIN_GROUP) {
       const end = offset[g]!; // advanced to the group's end by pass 2
-      out.push({ from: end - cnt, to: end, segments: S.segments[g]!, runs: S.runs[g]!, lock: si.clusterLock(cl) });
+      out.push({ from: end - cnt, to: end, segments: segments[g]!, runs: groupRuns[g]!, lock: si.clusterLock(cl) });
     } else {
-      rest.segments += S.segments[g]!;
-      rest.runs += S.runs[g]!;
+      rest.segments += segments[g]!;
+      rest.runs += groupRuns[g]!;
     }
   }
   if (rest.to > rest.from) out.push(rest);
@@ -609,21 +595,24 @@ function zsHolds(K: Kernel, slots: Int32Array, bytes: Int32Array, fine: boolean,
  * run in fine mode; in chunk mode groups of up to a PMD's worth (512
  * entries) per step, the same aggregation the exit path uses.
  */
-export function batchRuns(K: Kernel, runs: readonly SwapRun[]): SwapRun[][] {
-  if (K.cfg.aggregation === 'fine') return runs.map((r) => [r]);
-  const out: SwapRun[][] = [];
-  let cur: SwapRun[] = [];
+export function batchRuns(K: Kernel, runs: SwapRuns): SwapRuns[] {
+  const out: SwapRuns[] = [];
+  if (K.cfg.aggregation === 'fine') {
+    for (let i = 0; i < runs.length; i++) out.push(runs.view(i, i + 1));
+    return out;
+  }
+  let from = 0;
   let n = 0;
-  for (const r of runs) {
-    if (n + r.nr > 512 && cur.length > 0) {
-      out.push(cur);
-      cur = [];
+  for (let i = 0; i < runs.length; i++) {
+    const nr = runs.nr[i]!;
+    if (n + nr > 512 && i > from) {
+      out.push(runs.view(from, i));
+      from = i;
       n = 0;
     }
-    cur.push(r);
-    n += r.nr;
+    n += nr;
   }
-  if (cur.length > 0) out.push(cur);
+  if (runs.length > from) out.push(runs.view(from, runs.length));
   return out;
 }
 

@@ -14,11 +14,6 @@ export const SWAPFILE_CLUSTER = 512;
 const CLUSTER_SHIFT = 9;
 const CLUSTER_MASK = (1 << CLUSTER_SHIFT) - 1;
 
-/** A run of contiguous swap slots as swap_pte_batch() finds them. */
-export interface SwapRun {
-  start: number;
-  nr: number;
-}
 /** CPUs whose percpu_cluster swap-out allocates from, in the model. */
 const ALLOC_CURSORS = 8;
 
