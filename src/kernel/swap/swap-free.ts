@@ -46,54 +46,68 @@ export function* freeSwapRunsSync(K: Kernel, k: TaskCtx, task: Task, runs: SwapR
   K.si.entriesInFreePath -= n;
 }
 
-function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: SwapRuns, fine: boolean): Program {
+/** free_swap_and_cache_nr() for `runs`: the preset's path (each its own generator, so V8 compiles and optimises only the one in use). */
+function freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: SwapRuns, fine: boolean): Program {
+  return K.preset.swapFreeLock === 'ci' ? freeRunsUnderClusterLocks(K, k, task, runs, fine) : freeRunsThroughSlotCache(K, k, task, runs, fine);
+}
+
+/**
+ * 6.18 free_swap_and_cache_nr -> swap_entries_put_map_nr: per cluster of each run, under
+ * ci->lock, swap_entries_put_map then swap_entries_free (memcg, swap_range_free, zram).
+ */
+function* freeRunsUnderClusterLocks(K: Kernel, k: TaskCtx, task: Task, runs: SwapRuns, fine: boolean): Program {
   const p = K.preset;
   const c = K.costs;
-  if (p.swapFreeLock === 'ci') {
-    // 6.18 free_swap_and_cache_nr -> swap_entries_put_map_nr: per cluster of each run, under
-    // ci->lock, swap_entries_put_map then swap_entries_free (memcg, swap_range_free, zram).
-    const held = clusterHolds(K, runs, fine, ALL_RUNS);
-    for (const { from, to, segments, runs: nRuns, lock } of held.holds) {
+  const held = clusterHolds(K, runs, fine, ALL_RUNS);
+  for (const { from, to, segments, runs: nRuns, lock } of held.holds) {
+    if (lock) yield k.lock(lock);
+    let w = nRuns * c.swap_device_get_ns + putMapNrNs(c, p.version, segments, to - from);
+    w += rangeFreeLinesWork(K, task, segments, w, false);
+    const foreign = chargeFreeing(K, task, held.owners, from, to, w);
+    yield k.work(w);
+    const slots = held.slots.subarray(from, to);
+    yield k.call(zramFree(K, k, task, slots, fine, foreign, { owners: held.owners.subarray(from, to), bytes: held.bytes.subarray(from, to) }));
+    releaseAfterZramFree(K, slots);
+    if (lock) yield k.unlock(lock);
+  }
+  releaseHeld(held);
+}
+
+/** 6.12 / android15-6.6 __swap_entries_free fast path: the runs of nr > 1 inside one cluster. */
+function* freeFastPathRuns(K: Kernel, k: TaskCtx, task: Task, runs: SwapRuns, fine: boolean): Program {
+  const c = K.costs;
+  // Per run, swap_is_last_map under ci->lock ...
+  const held = clusterHolds(K, runs, fine, FAST_PATH_RUNS);
+  if (held.n > 0) {
+    for (const { from, to, segments, lock } of held.holds) {
       if (lock) yield k.lock(lock);
-      let w = nRuns * c.swap_device_get_ns + putMapNrNs(c, p.version, segments, to - from);
-      w += rangeFreeLinesWork(K, task, segments, w, false);
-      const foreign = chargeFreeing(K, task, held.owners, from, to, w);
+      const w = segments * (c.swap_device_get_ns + c.swap_cluster_lock_ns) + (to - from) * c.swap_map_put_ns;
+      chargeFreeing(K, task, held.owners, from, to, w);
       yield k.work(w);
-      const slots = held.slots.subarray(from, to);
-      yield k.call(zramFree(K, k, task, slots, fine, foreign, { owners: held.owners.subarray(from, to), bytes: held.bytes.subarray(from, to) }));
-      releaseAfterZramFree(K, slots);
       if (lock) yield k.unlock(lock);
     }
-    releaseHeld(held);
-    return;
+    // ... then swap_entry_range_free(nr) under si->lock, once per run, in run order.
+    const ro = held.runOrder!;
+    const all = ro.slots.subarray(0, held.n);
+    const facts: SlotFacts = { owners: ro.owners.subarray(0, held.n), bytes: ro.bytes.subarray(0, held.n) };
+    yield k.lock(K.si.lock);
+    let w = held.nRuns * rangeFreeCallNs(c) + all.length * c.swap_map_clear_ns;
+    w += lineWork(K, task, LINE.siLock, 1, w) + rangeFreeLinesWork(K, task, held.nRuns, w, true);
+    const foreign = chargeFreeing(K, task, facts.owners, 0, all.length, w);
+    yield k.work(w);
+    yield k.call(zramFree(K, k, task, all, fine, foreign, facts));
+    releaseAfterZramFree(K, all);
+    yield k.unlock(K.si.lock);
+    K.vmstat.count('swap_free_fast_path', held.nRuns);
   }
-  if (p.freeNrFastPath) {
-    // __swap_entries_free fast path: per run of nr > 1 inside one cluster, swap_is_last_map under ci->lock ...
-    const held = clusterHolds(K, runs, fine, FAST_PATH_RUNS);
-    if (held.n > 0) {
-      for (const { from, to, segments, lock } of held.holds) {
-        if (lock) yield k.lock(lock);
-        const w = segments * (c.swap_device_get_ns + c.swap_cluster_lock_ns) + (to - from) * c.swap_map_put_ns;
-        chargeFreeing(K, task, held.owners, from, to, w);
-        yield k.work(w);
-        if (lock) yield k.unlock(lock);
-      }
-      // ... then swap_entry_range_free(nr) under si->lock, once per run, in run order.
-      const ro = held.runOrder!;
-      const all = ro.slots.subarray(0, held.n);
-      const facts: SlotFacts = { owners: ro.owners.subarray(0, held.n), bytes: ro.bytes.subarray(0, held.n) };
-      yield k.lock(K.si.lock);
-      let w = held.nRuns * rangeFreeCallNs(c) + all.length * c.swap_map_clear_ns;
-      w += lineWork(K, task, LINE.siLock, 1, w) + rangeFreeLinesWork(K, task, held.nRuns, w, true);
-      const foreign = chargeFreeing(K, task, facts.owners, 0, all.length, w);
-      yield k.work(w);
-      yield k.call(zramFree(K, k, task, all, fine, foreign, facts));
-      releaseAfterZramFree(K, all);
-      yield k.unlock(K.si.lock);
-      K.vmstat.count('swap_free_fast_path', held.nRuns);
-    }
-    releaseHeld(held);
-  }
+  releaseHeld(held);
+}
+
+/** 6.6 / 6.12 per-entry path: __swap_entry_free under ci->lock, the last reference to the per-CPU slot cache. */
+function* freeRunsThroughSlotCache(K: Kernel, k: TaskCtx, task: Task, runs: SwapRuns, fine: boolean): Program {
+  const p = K.preset;
+  const c = K.costs;
+  if (p.freeNrFastPath) yield k.call(freeFastPathRuns(K, k, task, runs, fine));
   // Per run get_swap_device; per entry __swap_entry_free under ci->lock, the last reference to free_swap_slot().
   const held = clusterHolds(K, runs, fine, p.freeNrFastPath ? SLOT_CACHE_RUNS : ALL_RUNS);
   const { slots, owners, bytes } = held;
@@ -123,18 +137,14 @@ function* freeRuns(K: Kernel, k: TaskCtx, task: Task, runs: SwapRuns, fine: bool
 /** Entries [from, to) entering (+1) or leaving (-1) a per-CPU slot cache, as one tracepoint per stretch of one memcg's slots. */
 function traceSlotCacheHeld(K: Kernel, owners: Int32Array, bytes: Int32Array, from: number, to: number, sign: 1 | -1): void {
   const trace = K.core.trace;
-  let owner = -1;
-  let sum = 0;
-  for (let i = from; i < to; i++) {
-    const id = owners[i]!;
-    if (id !== owner) {
-      if (owner >= 0) trace.slotCacheHeld(owner, sign * sum, K.now);
-      owner = id;
-      sum = 0;
-    }
-    sum += bytes[i]!;
+  // One tracepoint site, reached on every call (a second one for the last stretch was optimised without feedback).
+  for (let i = from; i < to;) {
+    const owner = owners[i]!;
+    let sum = 0;
+    do sum += bytes[i++]!;
+    while (i < to && owners[i] === owner);
+    trace.slotCacheHeld(owner, sign * sum, K.now);
   }
-  if (owner >= 0) trace.slotCacheHeld(owner, sign * sum, K.now);
 }
 
 /**
@@ -236,8 +246,7 @@ function releaseHeld(h: HeldSlots): void {
  * Scratch of clusterHolds (a synchronous function: no step runs while it is
  * in use), sized for every cluster of the device (a call opens at most one
  * group per cluster). groupOfCluster maps a cluster to its group + 1 and is
- * all zero between calls; runGroup is each run's group (SKIPPED, or CROSSES
- * for a run over several clusters).
+ * all zero between calls; runTaken is 1 for each run the filter takes.
  */
 const scratch = {
   groupOfCluster: new Int32Array(0),
@@ -246,10 +255,8 @@ const scratch = {
   segments: new Int32Array(0),
   runs: new Int32Array(0),
   offset: new Int32Array(0),
-  runGroup: new Int32Array(512),
+  runTaken: new Uint8Array(512),
 };
-const SKIPPED = -1;
-const CROSSES = -2;
 
 function sizeForClusters(nrClusters: number): void {
   if (scratch.groupOfCluster.length >= nrClusters) return;
@@ -272,9 +279,9 @@ function sizeForClusters(nrClusters: number): void {
 function clusterHolds(K: Kernel, runs: SwapRuns, fine: boolean, filter: RunFilter): HeldSlots {
   const S = scratch;
   sizeForClusters(K.si.nrClusters);
-  if (S.runGroup.length < runs.length) S.runGroup = new Int32Array(Math.max(runs.length, 2 * S.runGroup.length));
-  const { runGroup, groupOfCluster: mark, cluster, count, segments, runs: groupRuns } = S;
-  // Pass 1: the groups, and each run's (CROSSES for a run over several clusters).
+  if (S.runTaken.length < runs.length) S.runTaken = new Uint8Array(Math.max(runs.length, 2 * S.runTaken.length));
+  const { runTaken, groupOfCluster: mark, cluster, count, segments, runs: groupRuns } = S;
+  // Pass 1: the groups, from each (run, cluster) segment; nearly every run is one.
   let nGroups = 0;
   let n = 0;
   let nRuns = 0;
@@ -286,13 +293,12 @@ function clusterHolds(K: Kernel, runs: SwapRuns, fine: boolean, filter: RunFilte
     const cl = SwapInfo.clusterOf(start);
     const oneCluster = SwapInfo.clusterOf(end - 1) === cl;
     if (filter !== ALL_RUNS && (nr > 1 && oneCluster) !== (filter === FAST_PATH_RUNS)) {
-      runGroup[ri] = SKIPPED;
+      runTaken[ri] = 0;
       continue;
     }
+    runTaken[ri] = 1;
     nRuns++;
     n += nr;
-    // Each (run, cluster) segment; nearly every run is one.
-    let first = -1;
     for (let s = start; s < end;) {
       const c = SwapInfo.clusterOf(s);
       const segEnd = Math.min((c + 1) * SWAPFILE_CLUSTER, end);
@@ -303,15 +309,11 @@ function clusterHolds(K: Kernel, runs: SwapRuns, fine: boolean, filter: RunFilte
         cluster[g] = c;
         count[g] = segments[g] = groupRuns[g] = 0;
       }
-      if (s === start) {
-        groupRuns[g]!++;
-        first = g;
-      }
+      if (s === start) groupRuns[g]!++;
       segments[g]!++;
       count[g]! += segEnd - s;
       s = segEnd;
     }
-    runGroup[ri] = oneCluster ? first : CROSSES;
   }
   // Offsets: locked groups first, in order, then the rest.
   const offset = S.offset;
@@ -333,10 +335,11 @@ function clusterHolds(K: Kernel, runs: SwapRuns, fine: boolean, filter: RunFilte
   const { slots: all, owners, bytes } = held;
   const { si, zram } = K;
   for (let ri = 0, k = 0; ri < runs.length; ri++) {
-    const g = runGroup[ri]!;
-    if (g === SKIPPED) continue;
+    if (runTaken[ri] === 0) continue;
+    // Each slot's group by its cluster, for every run alike: a branch for the rare runs over
+    // several clusters had no feedback when V8 optimised this loop, and deoptimised it later.
     for (let s = runStart[ri]!, end = s + runNr[ri]!; s < end; s++, k++) {
-      const at = offset[g >= 0 ? g : mark[SwapInfo.clusterOf(s)]! - 1]!++;
+      const at = offset[mark[SwapInfo.clusterOf(s)]! - 1]!++;
       const owner = si.cgroupOf(s);
       const b = zram.objectBytes(s);
       all[at] = s;
@@ -468,19 +471,20 @@ function swapSlotFreeNotify(K: Kernel, slots: Int32Array, objectBytes: Int32Arra
   const si = K.si;
   const trace = K.core.trace;
   const now = K.now;
-  // One tracepoint per stretch of slots charged to the same memcg, with their bytes.
+  // One tracepoint per stretch of slots charged to the same memcg, with their bytes; the last
+  // stretch ends at i === n, so the one tracepoint site is reached on every call.
+  const n = slots.length;
   let owner = -1;
   let ownerBytes = 0;
-  for (let i = 0; i < slots.length; i++) {
-    const id = si.clearCgroup(slots[i]!);
+  for (let i = 0; i <= n; i++) {
+    const id = i < n ? si.clearCgroup(slots[i]!) : -1;
     if (id !== owner) {
       if (owner >= 0) trace.zramObjectFreed(owner, ownerBytes, now);
       owner = id;
       ownerBytes = 0;
     }
-    ownerBytes += objectBytes[i]!;
+    if (i < n) ownerBytes += objectBytes[i]!;
   }
-  if (owner >= 0) trace.zramObjectFreed(owner, ownerBytes, now);
   return zspages;
 }
 
