@@ -17,6 +17,20 @@ describe('SwapRuns', () => {
     expect(runs.toArray().map((r) => r.nr)).toEqual(Array.from({ length: 100 }, (_, i) => 1 + (i % 3)));
   });
 
+  it('pushMerging extends the last run only when the new one continues it', () => {
+    const runs = new SwapRuns();
+    runs.pushMerging(10, 2);
+    runs.pushMerging(12, 3);
+    runs.pushMerging(20, 1);
+    runs.pushMerging(19, 1);
+    expect(runs.toArray()).toEqual([
+      { start: 10, nr: 5 },
+      { start: 20, nr: 1 },
+      { start: 19, nr: 1 },
+    ]);
+    expect(runs.entries).toBe(7);
+  });
+
   it('appends, copies single runs, and views a range with its own entry count', () => {
     const a = SwapRuns.of([
       { start: 0, nr: 4 },

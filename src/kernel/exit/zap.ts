@@ -79,12 +79,8 @@ function detachSwapRuns(K: Kernel, chunk: PmdChunk, batch: boolean): SwapRuns {
   for (let i = from; i < to; i++) {
     const start = r.start[i]!;
     const nr = r.nr[i]!;
-    const last = out.length - 1;
-    if (!batch) for (let s = start; s < start + nr; s++) out.push(s, 1);
-    else if (last >= 0 && out.start[last]! + out.nr[last]! === start) {
-      out.nr[last]! += nr;
-      out.entries += nr;
-    } else out.push(start, nr);
+    if (batch) out.pushMerging(start, nr);
+    else for (let s = start; s < start + nr; s++) out.push(s, 1);
   }
   return out;
 }

@@ -42,6 +42,15 @@ export class SwapRuns {
     this.entries += nr;
   }
 
+  /** Appends [start, start + nr), merged into the last run when it continues it (as swap_pte_batch() extends a batch). */
+  pushMerging(start: number, nr: number): void {
+    const last = this.length - 1;
+    if (last >= 0 && this.start[last]! + this.nr[last]! === start) {
+      this.nr[last]! += nr;
+      this.entries += nr;
+    } else this.push(start, nr);
+  }
+
   /** Appends run `i` of `from`. */
   pushRun(from: SwapRuns, i: number): void {
     this.push(from.start[i]!, from.nr[i]!);
