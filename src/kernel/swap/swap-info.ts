@@ -264,7 +264,7 @@ export class SwapInfo {
     if (SWAPFILE_CLUSTER - this.clusterUsed[cluster]! < nr) return -1;
     // mTHP runs are naturally aligned, as the kernel allocates them.
     const align = nr > 1 ? nr : 1;
-    for (let i = Math.floor(from / align) * align; i + nr <= SWAPFILE_CLUSTER; i += align) {
+    for (let i = from - (from % align); i + nr <= SWAPFILE_CLUSTER; i += align) {
       let ok = true;
       for (let j = 0; j < nr; j++)
         if (this.swapMap[base + i + j] !== SWAP_MAP_FREE) {
