@@ -17,6 +17,11 @@ const CLUSTER_MASK = (1 << CLUSTER_SHIFT) - 1;
 /** CPUs whose percpu_cluster swap-out allocates from, in the model. */
 const ALLOC_CURSORS = 8;
 
+/** The cursor a run's scatter draw picks: one of the other CPUs' for a draw in [0, 1), this CPU's own for -1. */
+function cursorFor(scatterDraw: number): number {
+  return scatterDraw >= 0 ? 1 + Math.floor(scatterDraw * (ALLOC_CURSORS - 1)) : 0;
+}
+
 /** swap_map values the model uses. */
 export const SWAP_MAP_FREE = 0;
 export const SWAP_MAP_IN_USE = 1;
@@ -90,11 +95,6 @@ export class SlotCache {
     this.owners = grown(this.owners, 2 * this.owners.length);
     this.bytes = grown(this.bytes, 2 * this.bytes.length);
   }
-}
-
-/** The cursor a run's scatter draw picks: one of the other CPUs' for a draw in [0, 1), this CPU's own for -1. */
-function cursorFor(scatterDraw: number): number {
-  return scatterDraw >= 0 ? 1 + Math.floor(scatterDraw * (ALLOC_CURSORS - 1)) : 0;
 }
 
 /** struct swap_cgroup keeps the memcg id in an unsigned short. */
