@@ -9,7 +9,7 @@
 // with a margin.
 
 import { LockRegistry } from '../kernel/locking/registry.js';
-import { allocSwapRun, swapRunLength } from '../kernel/mm/swap-layout.js';
+import { allocSwapOut } from '../kernel/mm/swap-layout.js';
 import { SWAPFILE_CLUSTER, SwapInfo } from '../kernel/swap/swap-info.js';
 
 export interface SwappingProcesses {
@@ -58,15 +58,8 @@ function replay(groups: readonly SwappingProcesses[], slots: number, scale: numb
   const rng = new Lcg(seed);
   try {
     for (const g of groups) {
-      const folio = Math.max(1, g.folioPages);
-      for (let p = 0; p < g.count; p++) {
-        let left = Math.ceil(g.pages * scale * MARGIN);
-        while (left > 0) {
-          const nr = swapRunLength(left, folio, g.fragmentation, rng);
-          allocSwapRun(si, nr, g.fragmentation, rng);
-          left -= nr;
-        }
-      }
+      const spec = { swapPages: Math.ceil(g.pages * scale * MARGIN), folioPages: g.folioPages, fragmentation: g.fragmentation };
+      for (let p = 0; p < g.count; p++) allocSwapOut(si, spec, rng);
     }
     return true;
   } catch {
@@ -77,8 +70,8 @@ function replay(groups: readonly SwappingProcesses[], slots: number, scale: numb
 
 /**
  * A small deterministic uniform [0, 1) source; the model's streams are
- * uniform too. A class, so that the draws in swapRunLength/allocSwapRun see
- * two receiver types (this and RngStream) and stay inlinable in the model.
+ * uniform too. A class, so that the draws in allocSwapOut see two receiver
+ * types (this and RngStream) and stay inlinable in the model.
  */
 class Lcg {
   private s: number;

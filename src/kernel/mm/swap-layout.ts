@@ -25,10 +25,13 @@ export interface SwapLayoutSpec {
   fragmentation: number;
 }
 
+/** What the swap-out of a process's pages draws its runs from. */
+export type SwapOutSpec = Pick<SwapLayoutSpec, 'swapPages' | 'folioPages' | 'fragmentation'>;
+
 export interface SwapLayoutDeps {
   si: SwapInfo;
   /** The swap device's backing store (zram_write_page for the initial state: its pages are already outside the free count). */
-  zram: { store(slot: number, bytes: number, takePages: boolean): boolean };
+  zram: { storeRuns(runStart: Int32Array, runLen: Uint16Array, nRuns: number, bytes: Uint16Array): void };
   locks: LockRegistry;
   compressionRatio: number;
   /** Share of swapped pages zram stores as same-filled (no zsmalloc object). */
@@ -71,13 +74,11 @@ let scratch = { runStart: new Int32Array(0), runLen: new Uint16Array(0), scatter
  * inline what it calls.
  */
 function allocateSwapRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec): SwappedOut {
-  const n = spec.swapPages;
-  if (scratch.runStart.length < n) scratch = { runStart: new Int32Array(n), runLen: new Uint16Array(n), scatter: new Float64Array(n), bytes: new Uint16Array(n) };
-  const { runStart, runLen, scatter, bytes } = scratch;
-  const nRuns = drawRuns(spec, d.layoutRng, runLen, scatter);
-  allocRuns(d.si, pid, nRuns, runLen, scatter, runStart);
-  const zramBytes = compressedSizes(d, bytes, n);
-  storeRuns(d.zram, runStart, runLen, nRuns, bytes);
+  const nRuns = allocSwapOut(d.si, spec, d.layoutRng);
+  const { runStart, runLen, bytes } = scratch;
+  d.si.recordCgroupRuns(nRuns, runStart, runLen, pid);
+  const zramBytes = compressedSizes(d, bytes, spec.swapPages);
+  d.zram.storeRuns(runStart, runLen, nRuns, bytes);
   // PTE order is not swap-out order: the runs themselves are shuffled.
   const runs: PteOrderRuns = { start: runStart.slice(0, nRuns), nr: runLen.slice(0, nRuns) };
   fisherYates(runs.start, runs.nr, d.layoutRng);
@@ -86,11 +87,26 @@ function allocateSwapRuns(d: SwapLayoutDeps, pid: number, spec: SwapLayoutSpec):
 }
 
 /**
- * The runs' lengths and scatter draws, as swapRunLength and allocSwapRun
- * draw them. Drawn ahead of the allocations: the chain from a draw to the
+ * A process's swap-out drawn and placed: its runs (drawRuns, from `rng`),
+ * each allocated on the swap device in order (get_swap_pages). Returns how
+ * many runs; their lengths and first slots are in scratch.runLen and
+ * scratch.runStart until the next call. The swap-fit check replays this.
+ */
+export function allocSwapOut(si: SwapInfo, spec: SwapOutSpec, rng: { float(): number }): number {
+  const n = spec.swapPages;
+  if (scratch.runStart.length < n) scratch = { runStart: new Int32Array(n), runLen: new Uint16Array(n), scatter: new Float64Array(n), bytes: new Uint16Array(n) };
+  const { runStart, runLen, scatter } = scratch;
+  const nRuns = drawRuns(spec, rng, runLen, scatter);
+  si.allocRuns(nRuns, runLen, scatter, runStart);
+  return nRuns;
+}
+
+/**
+ * The runs' lengths and scatter draws (swapRunLength, scatterDraw), run
+ * by run. Drawn ahead of the allocations: the chain from a draw to the
  * cursor it picks is long, and each allocation waits on the last one's.
  */
-function drawRuns(spec: SwapLayoutSpec, rng: RngStream, runLen: Uint16Array, scatter: Float64Array): number {
+function drawRuns(spec: SwapOutSpec, rng: { float(): number }, runLen: Uint16Array, scatter: Float64Array): number {
   let nRuns = 0;
   const folio = Math.max(1, spec.folioPages);
   const frag = spec.fragmentation;
@@ -101,16 +117,6 @@ function drawRuns(spec: SwapLayoutSpec, rng: RngStream, runLen: Uint16Array, sca
     left -= nr;
   }
   return nRuns;
-}
-
-/** The swap-out's slots: each run allocated (get_swap_pages) and charged to `pid` (swap_cgroup_record), in order. */
-function allocRuns(si: SwapInfo, pid: number, nRuns: number, runLen: Uint16Array, scatter: Float64Array, runStart: Int32Array): void {
-  for (let r = 0; r < nRuns; r++) {
-    const nr = runLen[r]!;
-    const start = si.allocRun(nr, scatter[r]!);
-    si.recordCgroup(start, nr, pid);
-    runStart[r] = start;
-  }
 }
 
 /** What each of `n` pages compresses to (0: same-filled), one zramRng draw a page in swap-out order. Returns their sum. */
@@ -129,23 +135,12 @@ function compressedSizes(d: SwapLayoutDeps, bytes: Uint16Array, n: number): numb
   return sum;
 }
 
-/** zram_write_page() of every swapped page, run by run in swap-out order (zsmalloc's placement follows it). */
-function storeRuns(zram: SwapLayoutDeps['zram'], runStart: Int32Array, runLen: Uint16Array, nRuns: number, bytes: Uint16Array): void {
-  let k = 0;
-  for (let r = 0; r < nRuns; r++) for (let s = runStart[r]!, e = s + runLen[r]!; s < e; s++) zram.store(s, bytes[k++]!, false);
-}
-
 /** Slots of the next run: folios swapped out together get neighbouring slots; a break (probability = fragmentation) or a full PMD ends the run. */
-export function swapRunLength(left: number, folioPages: number, fragmentation: number, rng: { float(): number }): number {
+function swapRunLength(left: number, folioPages: number, fragmentation: number, rng: { float(): number }): number {
   let nr = folioPages;
   const cap = Math.min(left, PTRS_PER_PTE);
   while (nr + folioPages <= cap && rng.float() >= fragmentation) nr += folioPages;
   return Math.min(nr, left);
-}
-
-/** Allocates the run; one draw decides whether it lands on another CPU's cluster, and on which. */
-export function allocSwapRun(si: SwapInfo, nr: number, fragmentation: number, rng: { float(): number }): number {
-  return si.allocRun(nr, scatterDraw(fragmentation, rng));
 }
 
 /** SwapInfo.allocRun's scatterDraw: uniform in [0, 1) choosing another CPU's cluster (probability = fragmentation), else -1. */

@@ -17,6 +17,11 @@ const CLUSTER_MASK = (1 << CLUSTER_SHIFT) - 1;
 /** CPUs whose percpu_cluster swap-out allocates from, in the model. */
 const ALLOC_CURSORS = 8;
 
+/** The cursor a run's scatter draw picks: one of the other CPUs' for a draw in [0, 1), this CPU's own for -1. */
+function cursorFor(scatterDraw: number): number {
+  return scatterDraw >= 0 ? 1 + Math.floor(scatterDraw * (ALLOC_CURSORS - 1)) : 0;
+}
+
 /** swap_map values the model uses. */
 export const SWAP_MAP_FREE = 0;
 export const SWAP_MAP_IN_USE = 1;
@@ -190,9 +195,7 @@ export class SwapInfo {
    * `scatterDraw` is a uniform draw in [0, 1) choosing that CPU, or -1.
    */
   allocRun(nr: number, scatterDraw: number): number {
-    if (nr > SWAPFILE_CLUSTER) throw new SimulationError('swap-run', `run of ${nr} exceeds a cluster`);
-    // scatterDraw in [0,1) picks one of the other CPUs' cursors; -1 means this CPU's own.
-    const which = scatterDraw >= 0 ? 1 + Math.floor(scatterDraw * (ALLOC_CURSORS - 1)) : 0;
+    const which = cursorFor(scatterDraw);
     // Fast path: the cursor's next slot is free and a single slot is wanted.
     const at = this.cursors[which]!;
     if (nr === 1 && at >= 0 && (at & CLUSTER_MASK) !== 0 && this.swapMap[at] === SWAP_MAP_FREE) {
@@ -202,8 +205,38 @@ export class SwapInfo {
     return this.allocFromCursor(which, nr);
   }
 
+  /**
+   * allocRun(runLen[r], scatter[r]) of each run in order, its first slot
+   * written to runStart[r]: a process's swap-out. The same slots and state
+   * as those calls one by one; the single-slot fast path runs in this loop.
+   */
+  allocRuns(nRuns: number, runLen: Uint16Array, scatter: Float64Array, runStart: Int32Array): void {
+    const { cursors, swapMap, clusterUsed } = this;
+    for (let r = 0; r < nRuns; r++) {
+      const nr = runLen[r]!;
+      const which = cursorFor(scatter[r]!);
+      const at = cursors[which]!;
+      if (nr === 1 && at >= 0 && (at & CLUSTER_MASK) !== 0 && swapMap[at] === SWAP_MAP_FREE) {
+        cursors[which] = at + 1;
+        swapMap[at] = SWAP_MAP_IN_USE;
+        clusterUsed[at >>> CLUSTER_SHIFT]!++;
+        this.inusePages++;
+        this.entriesAllocated++;
+        runStart[r] = at;
+      } else runStart[r] = this.allocFromCursor(which, nr);
+    }
+  }
+
+  /** recordCgroup() of each run, in order: the entries of a process's swap-out are charged to memcg `id`. */
+  recordCgroupRuns(nRuns: number, runStart: Int32Array, runLen: Uint16Array, id: number): void {
+    if (id > MAX_SWAP_CGROUP_ID) throw new SimulationError('swap-cgroup-id', `memcg id ${id} exceeds swap_cgroup's unsigned short`);
+    const cg = this.swapCgroup;
+    for (let r = 0; r < nRuns; r++) cg.record(runStart[r]!, runLen[r]!, id);
+  }
+
   /** allocRun past the fast path: the cursor's cluster, else a free cluster, else the nonfull list. */
   private allocFromCursor(which: number, nr: number): number {
+    if (nr > SWAPFILE_CLUSTER) throw new SimulationError('swap-run', `run of ${nr} exceeds a cluster`);
     for (;;) {
       const cur = this.cursors[which]!;
       if (cur >= 0) {
@@ -231,7 +264,7 @@ export class SwapInfo {
     if (SWAPFILE_CLUSTER - this.clusterUsed[cluster]! < nr) return -1;
     // mTHP runs are naturally aligned, as the kernel allocates them.
     const align = nr > 1 ? nr : 1;
-    for (let i = Math.floor(from / align) * align; i + nr <= SWAPFILE_CLUSTER; i += align) {
+    for (let i = from - (from % align); i + nr <= SWAPFILE_CLUSTER; i += align) {
       let ok = true;
       for (let j = 0; j < nr; j++)
         if (this.swapMap[base + i + j] !== SWAP_MAP_FREE) {

@@ -69,6 +69,37 @@ export class Zram {
     return true;
   }
 
+  /**
+   * store(slot, bytes[k], false) of every slot of the runs, in order, k
+   * counting pages from 0: the initial state's zram_write_page() calls
+   * (its pages are already outside the free count, so none fails). The same
+   * objects, words and counters as those calls one by one, with the
+   * counters kept in locals.
+   */
+  storeRuns(runStart: Int32Array, runLen: Uint16Array, nRuns: number, bytes: Uint16Array): void {
+    const words = this.slotZspage;
+    const zs = this.zs;
+    let k = 0;
+    let same = 0;
+    let dataBytes = 0;
+    for (let r = 0; r < nRuns; r++) {
+      for (let slot = runStart[r]!, end = slot + runLen[r]!; slot < end; slot++) {
+        if (words.occupied(slot)) this.dropLeaked(slot);
+        const b = bytes[k++]!;
+        let w = SAME_FILLED;
+        if (b !== 0) {
+          const cls = zs.classIndexFor(b);
+          w = this.encode(zs.mallocClass(cls, false), zs.sizeOfClass(cls) - b);
+          dataBytes += b;
+        } else same++;
+        words.put(slot, w);
+      }
+    }
+    this.stats.same_pages += same;
+    this.stats.pages_stored += k;
+    this.comprDataBytes += dataBytes;
+  }
+
   /** Overwriting a slot frees the object a miss_free leaked there. */
   private dropLeaked(slot: number): void {
     this.leakedBytes -= this.objectBytes(slot);
