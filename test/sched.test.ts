@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resume, TaskCtx, type Program, type StepRecord } from '../src/engine/steps.js';
 import { MS, machine, proc } from './helpers.js';
 
 /** A task that only computes, forever (until the run stops). */
@@ -212,5 +213,30 @@ describe('called programs (TaskCtx.call)', () => {
     };
     expect(run(true)).toBeGreaterThan(15 * MS); // shares the CPU with the hog
     expect(run(true)).toBe(run(false));
+  });
+});
+
+describe('resume (the step loop calls Generator.prototype.next directly)', () => {
+  it('steps programs of different generator functions as their own next() does', () => {
+    function* twice(k: TaskCtx) {
+      yield k.work(1);
+      yield k.sleep(2);
+    }
+    class Owner {
+      *once(k: TaskCtx) {
+        yield k.condResched();
+      }
+    }
+    const trace = (next: (p: Program) => IteratorResult<StepRecord, void>) => {
+      const k = new TaskCtx();
+      const out: string[] = [];
+      for (const p of [twice(k), new Owner().once(k)]) {
+        for (let r = next(p); !r.done; r = next(p)) out.push(`${r.value.kind}:${r.value.ns}`);
+        out.push('done');
+      }
+      return out;
+    };
+    expect(trace(resume)).toEqual(['work:1', 'sleep:2', 'done', 'cond_resched:0', 'done']);
+    expect(trace(resume)).toEqual(trace((p) => p.next()));
   });
 });

@@ -8,7 +8,7 @@
 // nested call, so no task is preempted halfway through its own step.
 
 import { Engine, EventPriority, IdAllocator, SimulationError } from '../../engine/engine.js';
-import type { Program, StepTask, TaskCtx } from '../../engine/steps.js';
+import { resume, type Program, type StepTask, type TaskCtx } from '../../engine/steps.js';
 import { Cpu, CpuEvent, type CpuEventOwner } from './cpu.js';
 import { RootDomain } from './runqueue.js';
 import { Task, type TaskEventOwner, type TaskSpec, type TaskState } from './task.js';
@@ -271,7 +271,7 @@ export class Scheduler implements TaskEventOwner, CpuEventOwner {
     const cpu = this.cpus[task.cpu]!;
     const k = task.ctx;
     for (;;) {
-      const r = task.program.next();
+      const r = resume(task.program);
       if (r.done) {
         // A called program ended: its caller goes on.
         const caller = task.callers.pop();
