@@ -13,6 +13,24 @@ function micro(n: number, swapMib: number, extra: string[] = []) {
   return loadScenario('exit-one', [`processes=${n}`, `swap_mib=${swapMib}`, 'present_mib=8', 'duration_ms=3000', ...extra]);
 }
 
+describe('zone', () => {
+  it('tells each listener the free count and the time of every change, in order; a zero free is no change', () => {
+    const clock = { nowNs: 0 };
+    const zone = new Zone(1_000, 500, { minPages: 0, lowPages: 0, highPages: 0 }, clock);
+    const seen: Array<[number, number]> = [];
+    zone.listeners.push({ freePagesChanged: (free, now) => seen.push([free, now]) });
+    clock.nowNs = 10;
+    zone.allocate(100);
+    clock.nowNs = 20;
+    zone.free(0);
+    zone.free(30);
+    expect(seen).toEqual([
+      [400, 10],
+      [430, 20],
+    ]);
+  });
+});
+
 describe('zsmalloc', () => {
   it('free memory rises when a zspage empties, not before', () => {
     const zone = new Zone(10_000, 5_000, { minPages: 0, lowPages: 0, highPages: 0 }, { nowNs: 0 });

@@ -3,15 +3,22 @@
 // draw; never schedules events or changes state.
 
 import type { Kernel } from '../kernel/kernel.js';
-import { PAGES_PER_MIB } from '../kernel/mm/zone.js';
-import { ReleaseCollector } from './release-collector.js';
+import { PAGES_PER_MIB, type FreePagesListener } from '../kernel/mm/zone.js';
+import type { SchedObserver } from '../kernel/sched/core.js';
+import type { Task } from '../kernel/sched/task.js';
+import { ReleaseCollector, type ParkedListener } from './release-collector.js';
 import { CPU_CATEGORIES, type CpuCategory, type RunSeries } from './types.js';
 import { grown } from '../engine/typed-arrays.js';
 
 const CATEGORY_BIN_NS = 1_000_000; // 1 ms bins for CPU time by category over a window
 export const OCCUPANCY_BIN_NS = 50_000_000;
 
-export class RunCollector {
+/**
+ * The collector is its own observer (CPU slices, free pages, parked
+ * entries): methods on one class, not closures made per run, so code V8
+ * optimised in a worker's previous run keeps its call targets.
+ */
+export class RunCollector implements SchedObserver, FreePagesListener, ParkedListener {
   /** CPU ns per 1 ms bin, by category index (CPU_CATEGORY_INDEX). */
   private readonly categoryBins: Bins[];
   /** Per CPU, CPU ns per 50 ms bin by category index. */
@@ -25,17 +32,25 @@ export class RunCollector {
     const n = K.sched.cpus.length;
     this.categoryBins = CPU_CATEGORIES.map(() => new Bins());
     this.occupancy = Array.from({ length: n }, () => CPU_CATEGORIES.map(() => new Bins()));
-    K.sched.observers.push({
-      cpuSlice: (cpu, task, s, e) => {
-        this.categoryBins[task.categoryIndex]!.addSpread(s, e, CATEGORY_BIN_NS);
-        this.occupancy[cpu]![task.categoryIndex]!.addSpread(s, e, OCCUPANCY_BIN_NS);
-      },
-    });
+    K.sched.observers.push(this);
     this.free.push(0, K.zone.freePages / PAGES_PER_MIB);
-    K.zone.listeners.push((pages, now) => this.free.step(now, pages / PAGES_PER_MIB));
+    K.zone.listeners.push(this);
     this.deferred.push(0, 0);
     this.release = new ReleaseCollector(K);
-    this.release.parkedListeners.push((entries, now) => this.deferred.step(now, entries));
+    this.release.parkedListeners.push(this);
+  }
+
+  cpuSlice(cpu: number, task: Task, startNs: number, endNs: number): void {
+    this.categoryBins[task.categoryIndex]!.addSpread(startNs, endNs, CATEGORY_BIN_NS);
+    this.occupancy[cpu]![task.categoryIndex]!.addSpread(startNs, endNs, OCCUPANCY_BIN_NS);
+  }
+
+  freePagesChanged(freePages: number, nowNs: number): void {
+    this.free.step(nowNs, freePages / PAGES_PER_MIB);
+  }
+
+  parkedChanged(entries: number, nowNs: number): void {
+    this.deferred.step(nowNs, entries);
   }
 
   /** CPU time per category over [startNs, endNs), idle being what no task used (1 ms bins, edge bins prorated). */

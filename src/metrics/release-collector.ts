@@ -29,6 +29,11 @@ interface Held {
 /** Bytes and times: doubles from the start (engine/double-fields.ts). */
 const HELD_DOUBLE_FIELDS = ['zramBytes', 'killedAtNs', 'heldAtKillBytes', 'deadAtNs', 'releasedAtNs', 'slotCacheBytes', 'slotCacheBytesAtRelease'] as const;
 
+/** Told of every change of the parked-entry count. */
+export interface ParkedListener {
+  parkedChanged(entries: number, nowNs: number): void;
+}
+
 export class ReleaseCollector implements MmObserver {
   private readonly held = new Map<number, Held>();
   private heldByDeadBytes = 0;
@@ -44,8 +49,8 @@ export class ReleaseCollector implements MmObserver {
   swapAllocFailedPages = 0;
   /** Wall time of the free_swap_and_cache_nr calls of each zap_pte_range run by a dying task. */
   readonly freeSwapPerPmdNs: number[] = [];
-  /** Observers of the parked count (series), called after each change. */
-  readonly parkedListeners: Array<(entries: number, nowNs: number) => void> = [];
+  /** Observers of the parked count (series), called after each change (objects: see FreePagesListener). */
+  readonly parkedListeners: ParkedListener[] = [];
 
   constructor(private readonly K: Kernel) {
     // Byte and ns sums: doubles from the start (engine/double-fields.ts).
@@ -104,7 +109,7 @@ export class ReleaseCollector implements MmObserver {
     this.parkedBytes += zramBytes;
     if (this.parkedEntries > this.parkedEntriesPeak) this.parkedEntriesPeak = this.parkedEntries;
     if (this.parkedBytes > this.parkedBytesPeak) this.parkedBytesPeak = this.parkedBytes;
-    for (const l of this.parkedListeners) l(this.parkedEntries, nowNs);
+    for (const l of this.parkedListeners) l.parkedChanged(this.parkedEntries, nowNs);
   }
 
   freeingWork(task: Task, workNs: number, foreignShare: number): void {

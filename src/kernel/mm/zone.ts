@@ -17,7 +17,14 @@ export interface Watermarks {
   highPages: number;
 }
 
-export type FreeChangeListener = (freePages: number, nowNs: number) => void;
+/**
+ * Told of every change of the free count. An object with a method, not a
+ * closure: a closure made per run is a new call target for code V8
+ * optimised in the previous run of the same worker (see SimClock).
+ */
+export interface FreePagesListener {
+  freePagesChanged(freePages: number, nowNs: number): void;
+}
 
 /**
  * Where the simulated time is read (the Engine). An object, not a closure:
@@ -31,7 +38,7 @@ export interface SimClock {
 
 export class Zone {
   freePages: number;
-  readonly listeners: FreeChangeListener[] = [];
+  readonly listeners: FreePagesListener[] = [];
   /** Cumulative page frees and allocations (for conservation checks). */
   pagesFreed = 0;
   pagesAllocated = 0;
@@ -69,6 +76,6 @@ export class Zone {
   }
 
   private notify(): void {
-    for (const l of this.listeners) l(this.freePages, this.clock.nowNs);
+    for (const l of this.listeners) l.freePagesChanged(this.freePages, this.clock.nowNs);
   }
 }

@@ -95,7 +95,7 @@ export class TraceCollector {
       this.zram.sample(ts, K.zs.poolPages / PAGES_PER_MIB); // zsmalloc pages come from the zone
     };
     onFree(K.zone.freePages, now);
-    K.zone.listeners.push(onFree);
+    K.zone.listeners.push({ freePagesChanged: onFree });
     let parked = K.parked.entries;
     this.parked.sample(now, parked);
     K.core.trace.mm.push({
