@@ -28,7 +28,7 @@ import type { QueuedLock } from '../locking/queued-lock.js';
 import type { Task } from '../sched/task.js';
 import { LINE } from '../cacheline/free-path-lines.js';
 import { entryPutToSlotCacheNs, putMapNrNs, rangeFreeCallNs, rangeFreeNs } from './free-ops.js';
-import { SlotCache, SwapInfo, SWAPFILE_CLUSTER, type SlotBatch } from './swap-info.js';
+import { CLUSTER_SHIFT, SlotCache, SwapInfo, SWAPFILE_CLUSTER, type SlotBatch } from './swap-info.js';
 import type { SwapRuns } from './swap-runs.js';
 
 export const CI_LOCK_MIN_GROUP = 8;
@@ -286,12 +286,15 @@ function clusterHolds(K: Kernel, runs: SwapRuns, fine: boolean, filter: RunFilte
   let n = 0;
   let nRuns = 0;
   const { start: runStart, nr: runNr } = runs;
+  // SwapInfo.clusterOf as a shift by a local: the imported bindings were checked again on every iteration.
+  const shift = CLUSTER_SHIFT;
+  const clusterSlots = SWAPFILE_CLUSTER;
   for (let ri = 0; ri < runs.length; ri++) {
     const start = runStart[ri]!;
     const nr = runNr[ri]!;
     const end = start + nr;
-    const cl = SwapInfo.clusterOf(start);
-    const oneCluster = SwapInfo.clusterOf(end - 1) === cl;
+    const cl = start >>> shift;
+    const oneCluster = (end - 1) >>> shift === cl;
     if (filter !== ALL_RUNS && (nr > 1 && oneCluster) !== (filter === FAST_PATH_RUNS)) {
       runTaken[ri] = 0;
       continue;
@@ -300,8 +303,8 @@ function clusterHolds(K: Kernel, runs: SwapRuns, fine: boolean, filter: RunFilte
     nRuns++;
     n += nr;
     for (let s = start; s < end;) {
-      const c = SwapInfo.clusterOf(s);
-      const segEnd = Math.min((c + 1) * SWAPFILE_CLUSTER, end);
+      const c = s >>> shift;
+      const segEnd = Math.min((c + 1) * clusterSlots, end);
       let g = mark[c]! - 1;
       if (g < 0) {
         g = nGroups++;
@@ -334,21 +337,24 @@ function clusterHolds(K: Kernel, runs: SwapRuns, fine: boolean, filter: RunFilte
   const held: HeldSlots = { slots: lendArray(n), owners: lendArray(n), bytes: lendArray(n), n, nRuns, holds: [], runOrder: ro };
   const { slots: all, owners, bytes } = held;
   const { si, zram } = K;
+  const roSlots = ro ? ro.slots : null;
+  const roOwners = ro ? ro.owners : all;
+  const roBytes = ro ? ro.bytes : all;
   for (let ri = 0, k = 0; ri < runs.length; ri++) {
     if (runTaken[ri] === 0) continue;
     // Each slot's group by its cluster, for every run alike: a branch for the rare runs over
     // several clusters had no feedback when V8 optimised this loop, and deoptimised it later.
     for (let s = runStart[ri]!, end = s + runNr[ri]!; s < end; s++, k++) {
-      const at = offset[mark[SwapInfo.clusterOf(s)]! - 1]!++;
+      const at = offset[mark[s >>> shift]! - 1]!++;
       const owner = si.cgroupOf(s);
       const b = zram.objectBytes(s);
       all[at] = s;
       owners[at] = owner;
       bytes[at] = b;
-      if (ro) {
-        ro.slots[k] = s;
-        ro.owners[k] = owner;
-        ro.bytes[k] = b;
+      if (roSlots !== null) {
+        roSlots[k] = s;
+        roOwners[k] = owner;
+        roBytes[k] = b;
       }
     }
   }

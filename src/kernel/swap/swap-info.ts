@@ -11,7 +11,7 @@ import { grown } from '../../engine/typed-arrays.js';
 
 export const SWAPFILE_CLUSTER = 512;
 /** log2(SWAPFILE_CLUSTER), for the per-run paths: an exported constant is not folded into a division, which stays an idiv. */
-const CLUSTER_SHIFT = 9;
+export const CLUSTER_SHIFT = 9;
 const CLUSTER_MASK = (1 << CLUSTER_SHIFT) - 1;
 
 /** CPUs whose percpu_cluster swap-out allocates from, in the model. */
