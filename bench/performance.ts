@@ -171,18 +171,19 @@ function scenarioSection(rows: Array<Record<string, unknown>>): string {
     '## Scenario: camera-launch (sync)',
     '',
     'One child process per seed: a warm run (after one run of another seed, as in a sweep worker), the cold',
-    'first run, and the steady state (the seed again after two more runs of other seeds: V8 is still optimising',
-    "during the second run, and a sweep worker's later runs are like this one); peak RSS of the whole process",
+    'first run, the steady state (the seed again after two more runs of other seeds: V8 is still optimising',
+    'during the second run) and the settled state (after three more runs of other seeds, the best of three',
+    "runs of the seed: a long sweep worker's runs are like these); peak RSS of the whole process",
     '(`npm run bench:scenario -- --json`). Wall is the whole run (build, simulation, metrics); sim is the',
     "simulation alone, after the build: DESIGN.md's target (at most 200 ms of simulation per seed in a warm",
     'worker, at least 1M events/s) is on sim. Events/s are of the simulation.',
     '',
-    '| seed | wall ms (warm) | wall ms (steady) | wall ms (cold) | sim ms (warm) | sim ms (steady) | events | events/s (warm) | events/s (steady) | peak RSS MiB | fingerprint |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:--|',
+    '| seed | wall ms (warm) | wall ms (steady) | wall ms (cold) | sim ms (warm) | sim ms (steady) | sim ms (settled) | events | events/s (warm) | events/s (settled) | peak RSS MiB | fingerprint |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:--|',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.seed} | ${fmtInt(r.wall_ms)} | ${fmtInt(r.steady_wall_ms)} | ${fmtInt(r.cold_wall_ms)} | ${fmtInt(r.sim_ms)} | ${fmtInt(r.steady_sim_ms)} | ${fmtInt(r.events)} | ${fmtInt(r.events_per_s)} | ${fmtInt(r.steady_events_per_s)} | ${fmtInt(r.peak_rss_mib)} | \`${r.fingerprint}\` |`,
+      `| ${r.seed} | ${fmtInt(r.wall_ms)} | ${fmtInt(r.steady_wall_ms)} | ${fmtInt(r.cold_wall_ms)} | ${fmtInt(r.sim_ms)} | ${fmtInt(r.steady_sim_ms)} | ${fmtInt(r.settled_sim_ms)} | ${fmtInt(r.events)} | ${fmtInt(r.events_per_s)} | ${fmtInt(r.settled_events_per_s)} | ${fmtInt(r.peak_rss_mib)} | \`${r.fingerprint}\` |`,
     );
   }
   lines.push('');
