@@ -59,7 +59,8 @@ function* freeRunsUnderClusterLocks(K: Kernel, k: TaskCtx, task: Task, runs: Swa
   const p = K.preset;
   const c = K.costs;
   const held = clusterHolds(K, runs, fine, ALL_RUNS);
-  for (const { from, to, segments, runs: nRuns, lock } of held.holds) {
+  for (let h = 0; h < held.holds.length; h++) {
+    const { from, to, segments, runs: nRuns, lock } = held.holds[h]!;
     if (lock) yield k.lock(lock);
     let w = nRuns * c.swap_device_get_ns + putMapNrNs(c, p.version, segments, to - from);
     w += rangeFreeLinesWork(K, task, segments, w, false);
@@ -79,7 +80,8 @@ function* freeFastPathRuns(K: Kernel, k: TaskCtx, task: Task, runs: SwapRuns, fi
   // Per run, swap_is_last_map under ci->lock ...
   const held = clusterHolds(K, runs, fine, FAST_PATH_RUNS);
   if (held.n > 0) {
-    for (const { from, to, segments, lock } of held.holds) {
+    for (let h = 0; h < held.holds.length; h++) {
+      const { from, to, segments, lock } = held.holds[h]!;
       if (lock) yield k.lock(lock);
       const w = segments * (c.swap_device_get_ns + c.swap_cluster_lock_ns) + (to - from) * c.swap_map_put_ns;
       chargeFreeing(K, task, held.owners, from, to, w);
@@ -111,7 +113,8 @@ function* freeRunsThroughSlotCache(K: Kernel, k: TaskCtx, task: Task, runs: Swap
   // Per run get_swap_device; per entry __swap_entry_free under ci->lock, the last reference to free_swap_slot().
   const held = clusterHolds(K, runs, fine, p.freeNrFastPath ? SLOT_CACHE_RUNS : ALL_RUNS);
   const { slots, owners, bytes } = held;
-  for (const { from, to, runs: nRuns, lock } of held.holds) {
+  for (let h = 0; h < held.holds.length; h++) {
+    const { from, to, runs: nRuns, lock } = held.holds[h]!;
     if (lock) yield k.lock(lock);
     const w = nRuns * c.swap_device_get_ns + (to - from) * (entryPutToSlotCacheNs(c) - c.swap_device_get_ns);
     chargeFreeing(K, task, owners, from, to, w);
@@ -446,7 +449,10 @@ function* zramFree(K: Kernel, k: TaskCtx, task: Task, slots: Int32Array, fine: b
   yield k.work(base);
   // zs_free under the zsmalloc lock(s), grouped by lock.
   const lent: Int32Array[] = [];
-  for (const { lock, slots: group, bytes, cls, classCounts } of zsHolds(K, slots, facts.bytes, fine, lent)) {
+  // An index loop, as over held.holds above: a for-of kept an iterator object alive across the yields.
+  const holds = zsHolds(K, slots, facts.bytes, fine, lent);
+  for (let h = 0; h < holds.length; h++) {
+    const { lock, slots: group, bytes, cls, classCounts } = holds[h]!;
     if (lock) yield k.lock(lock);
     // A hold of one class has no same-filled slot; the rest's classes were counted by zsHolds.
     const objs = group === slots ? nObj : cls >= 0 ? group.length : classCounts ? group.length - sameFilledIn(classCounts) : group.length - countZeros(bytes);
