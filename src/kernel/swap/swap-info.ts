@@ -216,31 +216,15 @@ export class SwapInfo {
 
   /**
    * allocRun(runLen[r], scatter[r]) of each run in order, its first slot
-   * written to runStart[r]: a process's swap-out. The same slots and state
-   * as those calls one by one; the single-slot fast path runs in this loop.
+   * written to runStart[r]: a process's swap-out.
    */
   allocRuns(nRuns: number, runLen: Uint16Array, scatter: Float64Array, runStart: Int32Array): void {
-    const { cursors, swapMap, clusterUsed } = this;
-    for (let r = 0; r < nRuns; r++) {
-      const nr = runLen[r]!;
-      const which = cursorFor(scatter[r]!);
-      const at = cursors[which]!;
-      if (nr === 1 && at >= 0 && (at & CLUSTER_MASK) !== 0 && swapMap[at] === SWAP_MAP_FREE) {
-        cursors[which] = at + 1;
-        swapMap[at] = SWAP_MAP_IN_USE;
-        clusterUsed[at >>> CLUSTER_SHIFT]!++;
-        this.inusePages++;
-        this.entriesAllocated++;
-        runStart[r] = at;
-      } else runStart[r] = this.allocFromCursor(which, nr);
-    }
+    for (let r = 0; r < nRuns; r++) runStart[r] = this.allocRun(runLen[r]!, scatter[r]!);
   }
 
   /** recordCgroup() of each run, in order: the entries of a process's swap-out are charged to memcg `id`. */
   recordCgroupRuns(nRuns: number, runStart: Int32Array, runLen: Uint16Array, id: number): void {
-    if (id > MAX_SWAP_CGROUP_ID) throw new SimulationError('swap-cgroup-id', `memcg id ${id} exceeds swap_cgroup's unsigned short`);
-    const cg = this.swapCgroup;
-    for (let r = 0; r < nRuns; r++) cg.record(runStart[r]!, runLen[r]!, id);
+    for (let r = 0; r < nRuns; r++) this.recordCgroup(runStart[r]!, runLen[r]!, id);
   }
 
   /** allocRun past the fast path: the cursor's cluster, else a free cluster, else the nonfull list. */
