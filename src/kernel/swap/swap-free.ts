@@ -165,7 +165,7 @@ function countZeros(a: Int32Array): number {
   return n;
 }
 
-/** Share of slots [from, to) charged to a memcg other than `id` (as SwapInfo.foreignShare, from facts already read). */
+/** Share of slots [from, to) charged to a memcg other than `id`, from their swap_cgroup ids already read (work done for other processes). */
 function foreignShareOf(id: number, owners: Int32Array, from: number, to: number): number {
   if (to <= from) return 0;
   let foreign = 0;

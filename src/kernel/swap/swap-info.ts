@@ -172,15 +172,6 @@ export class SwapInfo {
     return this.swapCgroup.clear(offset);
   }
 
-  /** Share of `slots` charged to a memcg other than `id` (work done for other processes). */
-  foreignShare(id: number, slots: ArrayLike<number>): number {
-    if (slots.length === 0) return 0;
-    let foreign = 0;
-    const cg = this.swapCgroup;
-    for (let i = 0; i < slots.length; i++) if (cg.lookup(slots[i]!) !== id) foreign++;
-    return foreign / slots.length;
-  }
-
   static clusterOf(offset: number): number {
     return offset >>> CLUSTER_SHIFT; // offsets are non-negative int32 (a shift: V8 compiles the division to an integer divide)
   }
