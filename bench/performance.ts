@@ -251,6 +251,75 @@ function compiledFloor(cli: { rows: CliRow[] }, scenarioRows: Array<Record<strin
   return { label: row.label, startup: row.node + row.modules + row.scenario, settled };
 }
 
+/** A whole `swaplab run server-exit` (64 processes with 8 GiB of swap each, 128 CPUs): wall, CPU and peak RSS of the process. */
+interface ServerRun {
+  wall: number;
+  cpu: number;
+  maxRssMib: number;
+  fingerprint: string;
+}
+
+const SERVER_ARGS = ['run', 'server-exit', '--policy', 'sync', '--seed', '1'];
+
+function serverExit(): ServerRun {
+  const { wall, marks, stdout } = timeProcess([CLI, ...SERVER_ARGS]);
+  return { wall, cpu: marks['cpu']!, maxRssMib: marks['max_rss_mib']!, fingerprint: /fingerprint (\w+)/.exec(stdout)?.[1] ?? '?' };
+}
+
+interface Target {
+  what: string;
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+/** DESIGN.md's performance targets against this run's figures (the sections below give each figure's detail). */
+function targets(engineRows: Array<Record<string, unknown>>, scenarioRows: Array<Record<string, unknown>>, cli: { rows: CliRow[] }, sweep: SweepScaling, server: ServerRun): Target[] {
+  const num = (rows: Array<Record<string, unknown>>, key: string) => rows.map((r) => Number(r[key]));
+  const at10k = engineRows.find((r) => r['pending'] === 10_000);
+  const engineRatio = Number(at10k?.['engine_vs_cpp']);
+  const settledSim = num(scenarioRows, 'settled_sim_ms');
+  const settledEvents = num(scenarioRows, 'settled_events_per_s');
+  const rss = num(scenarioRows, 'peak_rss_mib');
+  const run = cli.rows.find((x) => x.label.includes('camera-launch'));
+  const floor = compiledFloor(cli, scenarioRows);
+  const list = (xs: number[]) => xs.map(fmtInt).join(', ');
+  return [
+    { what: 'Engine hold loop at 10k pending, against C++', target: '≥ 1.0×', measured: fmtRatio(engineRatio), met: engineRatio >= 1 },
+    { what: 'camera-launch simulation per seed, settled worker (seeds 1–5)', target: '≤ 200 ms', measured: `${list(settledSim)} ms`, met: Math.max(...settledSim) <= 200 },
+    { what: 'camera-launch events/s, settled (seeds 1–5)', target: '≥ 1,000,000', measured: list(settledEvents), met: Math.min(...settledEvents) >= 1e6 },
+    { what: 'camera-launch peak RSS (seeds 1–5)', target: '< 300 MB', measured: `${list(rss)} MiB`, met: Math.max(...rss) * 1.048576 < 300 },
+    {
+      what: 'whole `swaplab run camera-launch` process',
+      target: '≤ 500 ms',
+      measured: `${fmtInt(run?.wall ?? NaN)} ms (without the JIT's warm-up: ${floor ? fmtInt(floor.startup + floor.settled) : '?'} ms)`,
+      met: (run?.wall ?? Infinity) <= 500,
+    },
+    {
+      what: 'whole `swaplab run server-exit` process',
+      target: '≤ 30 s, ≤ 1 GB peak RSS',
+      measured: `${(server.wall / 1000).toFixed(1)} s, ${fmtInt(server.maxRssMib)} MiB`,
+      met: server.wall <= 30_000 && server.maxRssMib * 1.048576 <= 1000,
+    },
+    { what: 'sweep throughput, 2 workers against 1', target: '≥ 1.8×', measured: `${sweep.median_ratio.toFixed(2)}×`, met: sweep.median_ratio >= 1.8 },
+  ];
+}
+
+function targetsSection(list: Target[], server: ServerRun): string {
+  const lines = [
+    '## Targets',
+    '',
+    "DESIGN.md's performance targets and this run's figures; the sections below give each figure's detail and how",
+    `it was measured. server-exit is one fresh process, \`swaplab ${SERVER_ARGS.join(' ')}\` (fingerprint \`${server.fingerprint}\`, ${fmtInt(server.cpu)} ms CPU).`,
+    '',
+    '| figure | target | measured | met |',
+    '|:--|:--|:--|:--|',
+    ...list.map((t) => `| ${t.what} | ${t.target} | ${t.measured} | ${t.met ? 'yes' : '**no**'} |`),
+    '',
+  ];
+  return lines.join('\n');
+}
+
 function cliSection(r: { reference: number; rows: CliRow[] }, rounds: number, floor: ReturnType<typeof compiledFloor>): string {
   const lines = [
     '## Whole command: `swaplab run`',
@@ -348,6 +417,8 @@ function main(): void {
   const cli = cliProcesses(cliRounds);
   console.error('sweep on 1 and 2 worker threads...');
   const sweep = runJsonLines('sweep.js', ['--json'])[0] as unknown as SweepScaling;
+  console.error('server-exit, a whole process...');
+  const server = serverExit();
   console.error('scaling runs...');
   const scaling = AXES.map((axis) => ({ axis, runs: scaleAxis(axis) }));
   const minutes = (performance.now() - t0) / 60_000;
@@ -362,6 +433,7 @@ function main(): void {
     "The machine's cores may be shared with other work, so read the ratios measured in the same run rather than",
     'absolute figures from different runs.',
     '',
+    targetsSection(targets(engineRows, scenarioRows, cli, sweep, server), server),
     engineSection(engineRows),
     scenarioSection(scenarioRows),
     cliSection(cli, cliRounds, compiledFloor(cli, scenarioRows)),
