@@ -54,16 +54,10 @@ export class Zram {
   store(slot: number, bytes: number, takePages: boolean): boolean {
     // Rare paths (a leaked object, a failed write) are calls: this runs once per page stored, and its compiled code stays small.
     if (this.slotZspage.occupied(slot)) this.dropLeaked(slot);
-    let w = SAME_FILLED;
-    if (bytes !== 0) {
-      // Class index and typed arrays, not the SizeClass object.
-      const zs = this.zs;
-      const cls = zs.classIndexFor(bytes);
-      const zspage = zs.mallocClass(cls, takePages);
-      if (zspage < 0) return this.writeFailed();
-      w = this.encode(zspage, zs.sizeOfClass(cls) - bytes);
-      this.comprDataBytes += bytes;
-    } else this.stats.same_pages++;
+    const w = this.objectWord(bytes, takePages);
+    if (w === NO_OBJECT) return this.writeFailed();
+    if (w === SAME_FILLED) this.stats.same_pages++;
+    else this.comprDataBytes += bytes;
     this.slotZspage.put(slot, w);
     this.stats.pages_stored++;
     return true;
@@ -78,7 +72,6 @@ export class Zram {
    */
   storeRuns(runStart: Int32Array, runLen: Uint16Array, nRuns: number, bytes: Uint16Array): void {
     const words = this.slotZspage;
-    const zs = this.zs;
     let k = 0;
     let same = 0;
     let dataBytes = 0;
@@ -86,13 +79,9 @@ export class Zram {
       for (let slot = runStart[r]!, end = slot + runLen[r]!; slot < end; slot++) {
         if (words.occupied(slot)) this.dropLeaked(slot);
         const b = bytes[k++]!;
-        let w = SAME_FILLED;
-        if (b !== 0) {
-          const cls = zs.classIndexFor(b);
-          w = this.encode(zs.mallocClass(cls, false), zs.sizeOfClass(cls) - b);
-          dataBytes += b;
-        } else same++;
-        words.put(slot, w);
+        if (b === 0) same++;
+        else dataBytes += b;
+        words.put(slot, this.objectWord(b, false));
       }
     }
     this.stats.same_pages += same;
@@ -100,10 +89,25 @@ export class Zram {
     this.comprDataBytes += dataBytes;
   }
 
+  /**
+   * zram_write_page()'s object for a page of `bytes` (0 = same-filled): its
+   * slot word, from zs_malloc() of the page's size class; NO_OBJECT when
+   * zs_malloc finds no page for a new zspage.
+   */
+  private objectWord(bytes: number, takePages: boolean): number {
+    if (bytes === 0) return SAME_FILLED;
+    // Class index and typed arrays, not the SizeClass object.
+    const zs = this.zs;
+    const cls = zs.classIndexFor(bytes);
+    const zspage = zs.mallocClass(cls, takePages);
+    return zspage < 0 ? NO_OBJECT : this.encode(zspage, zs.sizeOfClass(cls) - bytes);
+  }
+
   /** Overwriting a slot frees the object a miss_free leaked there. */
   private dropLeaked(slot: number): void {
-    this.leakedBytes -= this.objectBytes(slot);
-    this.dropObject(slot);
+    const bytes = this.objectBytes(slot);
+    this.leakedBytes -= bytes;
+    this.dropObject(slot, bytes);
   }
 
   /** zs_malloc found no page for a new zspage: the write fails with -ENOMEM and the slot keeps no object. */
@@ -159,15 +163,8 @@ export class Zram {
       this.leakedBytes += this.objectBytes(slot);
       return 'miss';
     }
-    const z = this.slotZspage.get(slot);
-    if (z === NO_OBJECT) throw new SimulationError('zram-double-free', `zram slot ${slot} freed with no object`);
-    if (z === SAME_FILLED) {
-      this.slotZspage.clear(slot, z);
-      this.stats.same_pages--;
-      this.stats.pages_stored--;
-      return 'same';
-    }
-    return this.dropObject(slot);
+    const freed = this.dropObject(slot, this.objectBytes(slot));
+    return freed < 0 ? 'same' : freed;
   }
 
   /**
@@ -176,8 +173,6 @@ export class Zram {
    * returns how many zs_free calls released a zspage.
    */
   slotsFreeNotify(slots: Int32Array, objectBytes: Int32Array): number {
-    const words = this.slotZspage;
-    const zs = this.zs;
     let zspages = 0;
     let misses = 0;
     let same = 0;
@@ -192,15 +187,14 @@ export class Zram {
         misses++;
         continue;
       }
-      const z = words.take(slot);
-      if (z === NO_OBJECT) throw new SimulationError('zram-double-free', `zram slot ${slot} freed with no object`);
-      if (z === SAME_FILLED) {
+      const freed = this.freeSlot(slot);
+      if (freed < 0) {
         same++;
         continue;
       }
       objects++;
       freedBytes += objectBytes[i]!;
-      if (zs.free((z >>> BYTES_BITS) - 1) > 0) zspages++;
+      if (freed > 0) zspages++;
     }
     // The counters slotFreeNotify() keeps, once for the batch (misses counted theirs).
     this.stats.notify_free += slots.length - misses;
@@ -226,18 +220,36 @@ export class Zram {
     return (z >>> BYTES_BITS) - 1; // the zspage
   }
 
-  private dropObject(slot: number): number {
-    const z = this.slotZspage.get(slot);
-    this.slotZspage.clear(slot, z);
-    if (z === SAME_FILLED) {
-      this.stats.same_pages--;
-      this.stats.pages_stored--;
-      return 0;
-    }
-    this.comprDataBytes -= this.bytesOf(z);
+  /**
+   * freeSlot() with slotFreeNotify()'s counters, given the slot's object
+   * bytes as objectBytes() read them: -1 for a same-filled slot, else the
+   * pages zs_free released.
+   */
+  private dropObject(slot: number, bytes: number): number {
+    const freed = this.freeSlot(slot);
+    if (freed < 0) this.stats.same_pages--;
+    else this.comprDataBytes -= bytes;
     this.stats.pages_stored--;
+    return freed;
+  }
+
+  /**
+   * zram_slot_free_notify()'s kernel steps for one slot, counters left to
+   * the caller: the slot forgets its word and zs_free() frees its object.
+   * Returns -1 for a same-filled slot (no object), else the pages zs_free
+   * released (0 unless a zspage emptied).
+   */
+  private freeSlot(slot: number): number {
+    const z = this.slotZspage.take(slot);
+    if (z === NO_OBJECT) doubleFree(slot);
+    if (z === SAME_FILLED) return -1;
     return this.zs.free((z >>> BYTES_BITS) - 1);
   }
+}
+
+/** A slot freed with no object; out of line, so that freeSlot stays small enough to inline per slot. */
+function doubleFree(slot: number): never {
+  throw new SimulationError('zram-double-free', `zram slot ${slot} freed with no object`);
 }
 
 /** encode()'s invariant broken; out of line, so that encode stays small enough to inline per page. */
