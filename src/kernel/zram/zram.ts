@@ -54,16 +54,10 @@ export class Zram {
   store(slot: number, bytes: number, takePages: boolean): boolean {
     // Rare paths (a leaked object, a failed write) are calls: this runs once per page stored, and its compiled code stays small.
     if (this.slotZspage.occupied(slot)) this.dropLeaked(slot);
-    let w = SAME_FILLED;
-    if (bytes !== 0) {
-      // Class index and typed arrays, not the SizeClass object.
-      const zs = this.zs;
-      const cls = zs.classIndexFor(bytes);
-      const zspage = zs.mallocClass(cls, takePages);
-      if (zspage < 0) return this.writeFailed();
-      w = this.encode(zspage, zs.sizeOfClass(cls) - bytes);
-      this.comprDataBytes += bytes;
-    } else this.stats.same_pages++;
+    const w = this.objectWord(bytes, takePages);
+    if (w === NO_OBJECT) return this.writeFailed();
+    if (w === SAME_FILLED) this.stats.same_pages++;
+    else this.comprDataBytes += bytes;
     this.slotZspage.put(slot, w);
     this.stats.pages_stored++;
     return true;
@@ -78,7 +72,6 @@ export class Zram {
    */
   storeRuns(runStart: Int32Array, runLen: Uint16Array, nRuns: number, bytes: Uint16Array): void {
     const words = this.slotZspage;
-    const zs = this.zs;
     let k = 0;
     let same = 0;
     let dataBytes = 0;
@@ -86,18 +79,28 @@ export class Zram {
       for (let slot = runStart[r]!, end = slot + runLen[r]!; slot < end; slot++) {
         if (words.occupied(slot)) this.dropLeaked(slot);
         const b = bytes[k++]!;
-        let w = SAME_FILLED;
-        if (b !== 0) {
-          const cls = zs.classIndexFor(b);
-          w = this.encode(zs.mallocClass(cls, false), zs.sizeOfClass(cls) - b);
-          dataBytes += b;
-        } else same++;
-        words.put(slot, w);
+        if (b === 0) same++;
+        else dataBytes += b;
+        words.put(slot, this.objectWord(b, false));
       }
     }
     this.stats.same_pages += same;
     this.stats.pages_stored += k;
     this.comprDataBytes += dataBytes;
+  }
+
+  /**
+   * zram_write_page()'s object for a page of `bytes` (0 = same-filled): its
+   * slot word, from zs_malloc() of the page's size class; NO_OBJECT when
+   * zs_malloc finds no page for a new zspage.
+   */
+  private objectWord(bytes: number, takePages: boolean): number {
+    if (bytes === 0) return SAME_FILLED;
+    // Class index and typed arrays, not the SizeClass object.
+    const zs = this.zs;
+    const cls = zs.classIndexFor(bytes);
+    const zspage = zs.mallocClass(cls, takePages);
+    return zspage < 0 ? NO_OBJECT : this.encode(zspage, zs.sizeOfClass(cls) - bytes);
   }
 
   /** Overwriting a slot frees the object a miss_free leaked there. */
