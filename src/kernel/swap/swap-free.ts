@@ -249,7 +249,7 @@ function releaseHeld(h: HeldSlots): void {
  * Scratch of clusterHolds (a synchronous function: no step runs while it is
  * in use), sized for every cluster of the device (a call opens at most one
  * group per cluster). groupOfCluster maps a cluster to its group + 1 and is
- * all zero between calls; runTaken is 1 for each run the filter takes.
+ * all zero between calls; taken lists the runs the filter takes, in order.
  */
 const scratch = {
   groupOfCluster: new Int32Array(0),
@@ -258,7 +258,7 @@ const scratch = {
   segments: new Int32Array(0),
   runs: new Int32Array(0),
   offset: new Int32Array(0),
-  runTaken: new Uint8Array(512),
+  taken: new Int32Array(512),
 };
 
 function sizeForClusters(nrClusters: number): void {
@@ -282,8 +282,8 @@ function sizeForClusters(nrClusters: number): void {
 function clusterHolds(K: Kernel, runs: SwapRuns, fine: boolean, filter: RunFilter): HeldSlots {
   const S = scratch;
   sizeForClusters(K.si.nrClusters);
-  if (S.runTaken.length < runs.length) S.runTaken = new Uint8Array(Math.max(runs.length, 2 * S.runTaken.length));
-  const { runTaken, groupOfCluster: mark, cluster, count, segments, runs: groupRuns } = S;
+  if (S.taken.length < runs.length) S.taken = new Int32Array(Math.max(runs.length, 2 * S.taken.length));
+  const { taken, groupOfCluster: mark, cluster, count, segments, runs: groupRuns } = S;
   // Pass 1: the groups, from each (run, cluster) segment; nearly every run is one.
   let nGroups = 0;
   let n = 0;
@@ -298,12 +298,8 @@ function clusterHolds(K: Kernel, runs: SwapRuns, fine: boolean, filter: RunFilte
     const end = start + nr;
     const cl = start >>> shift;
     const oneCluster = (end - 1) >>> shift === cl;
-    if (filter !== ALL_RUNS && (nr > 1 && oneCluster) !== (filter === FAST_PATH_RUNS)) {
-      runTaken[ri] = 0;
-      continue;
-    }
-    runTaken[ri] = 1;
-    nRuns++;
+    if (filter !== ALL_RUNS && (nr > 1 && oneCluster) !== (filter === FAST_PATH_RUNS)) continue;
+    taken[nRuns++] = ri;
     n += nr;
     for (let s = start; s < end;) {
       const c = s >>> shift;
@@ -343,8 +339,8 @@ function clusterHolds(K: Kernel, runs: SwapRuns, fine: boolean, filter: RunFilte
   const roSlots = ro ? ro.slots : null;
   const roOwners = ro ? ro.owners : all;
   const roBytes = ro ? ro.bytes : all;
-  for (let ri = 0, k = 0; ri < runs.length; ri++) {
-    if (runTaken[ri] === 0) continue;
+  for (let t = 0, k = 0; t < nRuns; t++) {
+    const ri = taken[t]!;
     // Each slot's group by its cluster, for every run alike: a branch for the rare runs over
     // several clusters had no feedback when V8 optimised this loop, and deoptimised it later.
     for (let s = runStart[ri]!, end = s + runNr[ri]!; s < end; s++, k++) {
