@@ -301,9 +301,11 @@ function clusterHolds(K: Kernel, runs: SwapRuns, fine: boolean, filter: RunFilte
     if (filter !== ALL_RUNS && (nr > 1 && oneCluster) !== (filter === FAST_PATH_RUNS)) continue;
     taken[nRuns++] = ri;
     n += nr;
-    for (let s = start; s < end;) {
+    // One segment per cluster the run touches (the first always; nearly always the only one).
+    let s = start;
+    do {
       const c = s >>> shift;
-      const segEnd = Math.min((c + 1) * clusterSlots, end);
+      const segEnd = oneCluster ? end : Math.min((c + 1) * clusterSlots, end);
       let g = mark[c]! - 1;
       if (g < 0) {
         g = nGroups++;
@@ -315,7 +317,7 @@ function clusterHolds(K: Kernel, runs: SwapRuns, fine: boolean, filter: RunFilte
       segments[g]!++;
       count[g]! += segEnd - s;
       s = segEnd;
-    }
+    } while (s < end);
   }
   // Offsets: locked groups first, in order, then the rest.
   const offset = S.offset;
