@@ -52,6 +52,8 @@ describe('SwapRuns', () => {
       { start: 20, nr: 2 },
     ]);
     expect(v.entries).toBe(3);
+    const singles = a.singles();
+    expect(singles.map((r) => [r.toArray(), r.entries])).toEqual(a.toArray().map((r) => [[r], r.nr]));
   });
 
   it('a lent SwapRuns comes back empty, and a copy made from it outlives its return', () => {

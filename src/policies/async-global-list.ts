@@ -79,9 +79,7 @@ function createAsyncGlobalListPolicy(forcedRelease: boolean): SwapFreePolicy {
       const c = K.costs;
       const perRun = K.cfg.aggregation === 'fine';
       // Chunk mode: one slab alloc + one list-lock hold for the PMD's records; fine mode: per record.
-      const groups: SwapRuns[] = [];
-      if (perRun) for (let i = 0; i < runs.length; i++) groups.push(runs.view(i, i + 1));
-      else groups.push(runs);
+      const groups = perRun ? runs.singles() : [runs];
       for (const g of groups) {
         yield k.work(g.length * c.slab_alloc_ns);
         yield k.lock(lock);

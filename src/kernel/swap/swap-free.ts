@@ -41,7 +41,8 @@ export function* freeSwapRunsSync(K: Kernel, k: TaskCtx, task: Task, runs: SwapR
   K.si.entriesInFreePath += n;
   if (K.cfg.aggregation === 'fine') {
     // One free_swap_and_cache_nr call per run (on 6.6 every run is one PTE: no swap_pte_batch).
-    for (let i = 0; i < runs.length; i++) yield k.call(freeRuns(K, k, task, runs.view(i, i + 1), true));
+    const singles = runs.singles();
+    for (let i = 0; i < singles.length; i++) yield k.call(freeRuns(K, k, task, singles[i]!, true));
   } else yield k.call(freeRuns(K, k, task, runs, false));
   K.si.entriesInFreePath -= n;
 }
@@ -610,11 +611,8 @@ function zsHolds(K: Kernel, slots: Int32Array, bytes: Int32Array, fine: boolean,
  * entries) per step, the same aggregation the exit path uses.
  */
 export function batchRuns(K: Kernel, runs: SwapRuns): SwapRuns[] {
+  if (K.cfg.aggregation === 'fine') return runs.singles();
   const out: SwapRuns[] = [];
-  if (K.cfg.aggregation === 'fine') {
-    for (let i = 0; i < runs.length; i++) out.push(runs.view(i, i + 1));
-    return out;
-  }
   let from = 0;
   let n = 0;
   for (let i = 0; i < runs.length; i++) {

@@ -5,6 +5,8 @@
 // two entries; an object per run was a tenth of the simulation (allocation,
 // collection, and scattered reads in every pass over them).
 
+import { grown } from '../../engine/typed-arrays.js';
+
 /** One run of contiguous swap slots (what SwapRuns.at() reads, SwapRuns.of() takes). */
 export interface SwapRun {
   start: number;
@@ -76,6 +78,13 @@ export class SwapRuns {
     return v;
   }
 
+  /** One view per run (fine aggregation: one free_swap_and_cache_nr call per run). */
+  singles(): SwapRuns[] {
+    const out: SwapRuns[] = [];
+    for (let i = 0; i < this.length; i++) out.push(this.view(i, i + 1));
+    return out;
+  }
+
   /** No runs (the arrays are kept for reuse). */
   clear(): void {
     this.length = 0;
@@ -93,12 +102,8 @@ export class SwapRuns {
   }
 
   private grow(capacity: number): void {
-    const start = new Int32Array(capacity);
-    const nr = new Int32Array(capacity);
-    start.set(this.start.subarray(0, this.length));
-    nr.set(this.nr.subarray(0, this.length));
-    this.start = start;
-    this.nr = nr;
+    this.start = grown(this.start, capacity);
+    this.nr = grown(this.nr, capacity);
   }
 }
 
